@@ -1,0 +1,77 @@
+import { WeightsError } from './errors';
+import { formatShape, type HostTensor } from './host-tensor';
+import type { SafetensorsFile } from './safetensors';
+
+const MAX_LISTED_PROBLEMS = 12;
+
+/**
+ * Takes named tensors out of a checkpoint, checking each shape. Problems are collected rather than thrown one
+ * at a time, so `finish` can report every missing or misshapen tensor in one message.
+ */
+export class CheckpointReader {
+  private readonly problems: { tensor: string; text: string }[] = [];
+
+  constructor(
+    private readonly file: SafetensorsFile,
+    readonly prefix: string,
+  ) {}
+
+  has(name: string): boolean {
+    return this.file.has(this.prefix + name);
+  }
+
+  hasUnprefixed(name: string): boolean {
+    return this.file.has(name);
+  }
+
+  /** Whether any tensor name starts with `start` (prefix not added). */
+  hasAnyStartingWith(start: string): boolean {
+    return this.file.names.some((name) => name.startsWith(start));
+  }
+
+  /** The first of `aliases` (names after the prefix) that is present, checked against `shape`. */
+  tensor(aliases: string | readonly string[], shape: readonly number[]): HostTensor {
+    return this.take(aliasList(aliases).map((name) => this.prefix + name), shape);
+  }
+
+  /** Like `tensor`, for names outside the prefix (such as `cls.*`, `classifier.*`, `lm_head.*`). */
+  unprefixedTensor(aliases: string | readonly string[], shape: readonly number[]): HostTensor {
+    return this.take(aliasList(aliases), shape);
+  }
+
+  /** Throws one WeightsError naming every problem found, if any. */
+  finish(modelDescription: string): void {
+    if (this.problems.length === 0) return;
+    const listed = this.problems.slice(0, MAX_LISTED_PROBLEMS).map((problem) => problem.text);
+    const more = this.problems.length - listed.length;
+    throw new WeightsError(
+      `${this.file.fileName} does not match ${modelDescription}: ${listed.join('; ')}` +
+        (more > 0 ? `; and ${more} more` : ''),
+      this.file.fileName,
+      this.problems[0].tensor,
+    );
+  }
+
+  private take(names: readonly string[], shape: readonly number[]): HostTensor {
+    const name = names.find((candidate) => this.file.has(candidate));
+    const placeholder = { name: names[0], shape: [...shape], data: new Float32Array(0) };
+    if (name === undefined) {
+      const alternatives = names.slice(1).map((alias) => ` (or "${alias}")`).join('');
+      this.problems.push({ tensor: names[0], text: `missing "${names[0]}"${alternatives}, expected ${formatShape(shape)}` });
+      return placeholder;
+    }
+    const actual = this.file.entry(name).shape;
+    if (actual.length !== shape.length || actual.some((dim, i) => dim !== shape[i])) {
+      this.problems.push({
+        tensor: name,
+        text: `"${name}" has shape ${formatShape(actual)}, expected ${formatShape(shape)}`,
+      });
+      return placeholder;
+    }
+    return this.file.hostTensor(name);
+  }
+}
+
+function aliasList(aliases: string | readonly string[]): readonly string[] {
+  return typeof aliases === 'string' ? [aliases] : aliases;
+}

@@ -1,0 +1,120 @@
+import { describe, expect, it } from 'vitest';
+import { WeightsError } from './errors';
+import { MAX_HEADER_BYTES, SafetensorsFile } from './safetensors';
+import { writeSafetensors } from './safetensors-writer';
+
+const FILE = 'broken.safetensors';
+
+/** A file with the given header (object or raw text), data section and optionally a lying header length. */
+function craft(header: unknown, dataBytes: number, claimedHeaderLength?: bigint): Uint8Array {
+  const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const file = new Uint8Array(8 + json.length + dataBytes);
+  new DataView(file.buffer).setBigUint64(0, claimedHeaderLength ?? BigInt(json.length), true);
+  file.set(json, 8);
+  return file;
+}
+
+function parseError(bytes: Uint8Array): WeightsError {
+  try {
+    SafetensorsFile.parse(bytes, FILE);
+  } catch (error) {
+    expect(error).toBeInstanceOf(WeightsError);
+    return error as WeightsError;
+  }
+  throw new Error('expected the file to be rejected');
+}
+
+const valid = writeSafetensors([
+  { name: 'first', shape: [2, 2], data: new Float32Array([1, 2, 3, 4]) },
+  { name: 'second', shape: [3], data: new Float32Array([5, 6, 7]) },
+]);
+
+describe('corrupt safetensors files', () => {
+  it('truncated before the 8-byte header length', () => {
+    const error = parseError(valid.subarray(0, 5));
+    expect(error.message).toBe(
+      `${FILE}: the file is 5 bytes, too short to hold the 8-byte header length (truncated download?)`,
+    );
+    expect(error.file).toBe(FILE);
+  });
+
+  it('header length larger than the file', () => {
+    const error = parseError(craft({}, 0, 5000n));
+    expect(error.message).toMatch(/header claims 5000 bytes but only 2 follow the length \(truncated file\?\)/);
+  });
+
+  it('header truncated mid-way', () => {
+    expect(parseError(valid.subarray(0, 40)).message).toMatch(/header claims \d+ bytes but only 32 follow/);
+  });
+
+  it('oversized header (over the 100 MB cap), including an HTML page read as a length', () => {
+    const error = parseError(craft({}, 0, BigInt(MAX_HEADER_BYTES + 1)));
+    expect(error.message).toMatch(/header claims 104857601 bytes, over the 100 MB limit \(not a safetensors file\?\)/);
+    const html = new TextEncoder().encode('<!doctype html><html><body>app</body></html>');
+    expect(parseError(html).message).toMatch(/over the 100 MB limit/);
+  });
+
+  it('invalid JSON and non-object headers', () => {
+    expect(parseError(craft('{"first": {', 0)).message).toMatch(/^broken\.safetensors: the header is not valid JSON \(/);
+    expect(parseError(craft('[1, 2]', 0)).message).toBe(`${FILE}: the header is not a JSON object`);
+    const badUtf8 = craft('{"a":1}', 0);
+    badUtf8[10] = 0xff;
+    expect(parseError(badUtf8).message).toMatch(/not valid JSON/);
+  });
+
+  it('metadata that is not a string map', () => {
+    expect(parseError(craft({ __metadata__: { format: 3 } }, 0)).message).toMatch(/__metadata__ must map names/);
+  });
+
+  it('unknown dtype, naming the tensor', () => {
+    const error = parseError(craft({ w: { dtype: 'F7', shape: [1], data_offsets: [0, 4] } }, 4));
+    expect(error.message).toMatch(/^broken\.safetensors: tensor "w": unknown dtype "F7" \(known: F64, F32, /);
+    expect(error.tensor).toBe('w');
+  });
+
+  it('malformed shape and data_offsets', () => {
+    const shape = parseError(craft({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4));
+    expect(shape.message).toMatch(/tensor "w": shape \[-1\] is not a list of non-negative integers/);
+    const offsets = parseError(craft({ w: { dtype: 'F32', shape: [1], data_offsets: [0] } }, 4));
+    expect(offsets.message).toMatch(/tensor "w": data_offsets \[0\] is not a pair of non-negative integers/);
+    const reversed = parseError(craft({ w: { dtype: 'F32', shape: [0], data_offsets: [4, 0] } }, 4));
+    expect(reversed.message).toMatch(/tensor "w": data_offsets \[4, 0\] end before they begin/);
+    expect(parseError(craft({ w: 'nope' }, 0)).message).toMatch(/tensor "w": its header entry is not an object/);
+  });
+
+  it('offsets outside the data section', () => {
+    const error = parseError(craft({ w: { dtype: 'F32', shape: [4], data_offsets: [8, 24] } }, 16));
+    expect(error.message).toBe(
+      `${FILE}: tensor "w": data_offsets [8, 24] reach past the end of the data section (16 bytes): ` +
+        'truncated file or corrupt offsets',
+    );
+  });
+
+  it('shape and offsets that disagree on the size', () => {
+    const error = parseError(craft({ w: { dtype: 'F16', shape: [2, 3], data_offsets: [0, 16] } }, 16));
+    expect(error.message).toBe(`${FILE}: tensor "w": shape [2, 3] of F16 needs 12 bytes but data_offsets [0, 16] span 16`);
+  });
+
+  it('overlapping tensors', () => {
+    const header = {
+      a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] },
+    };
+    expect(parseError(craft(header, 12)).message).toBe(`${FILE}: tensor "b" overlaps tensor "a" in the data section`);
+  });
+
+  it('truncated data', () => {
+    const error = parseError(valid.subarray(0, valid.length - 4));
+    expect(error.message).toMatch(/tensor "(first|second)": data_offsets \[\d+, \d+\] reach past the end/);
+  });
+
+  it('a huge claimed shape fails on size, without allocating', () => {
+    const header = { w: { dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 4] } };
+    expect(parseError(craft(header, 4)).message).toMatch(/needs .* bytes but data_offsets \[0, 4\] span 4/);
+  });
+
+  it('asking for a tensor that is not there', () => {
+    const file = SafetensorsFile.parse(valid, FILE);
+    expect(() => file.float32('third')).toThrow(`${FILE}: no tensor named "third"`);
+  });
+});

@@ -114,7 +114,7 @@ def bert_hf_config(name, architecture, vocab_size, hidden_size, num_layers, num_
 
 def write_json(path, obj, indent=2):
     with open(path, "w") as f:
-        json.dump(obj, f, indent=indent, sort_keys=indent is not None)
+        json.dump(obj, f, indent=indent, sort_keys=indent is not None, allow_nan=False)
         f.write("\n")
 
 
@@ -192,7 +192,8 @@ def gpt2_case(model, name, ids, with_full_row):
     case = {"name": name, "input_ids": ids}
     case.update(logits_summary(logits, len(ids) - 1 if with_full_row else None))
     case.update(encoder_layers_summary(out, len(ids)))
-    case["loss"] = float(f"{loss.item():.9g}")
+    if len(ids) > 1:  # a single token has no next token to predict
+        case["loss"] = float(f"{loss.item():.9g}")
     return case
 
 

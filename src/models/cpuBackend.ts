@@ -1,0 +1,77 @@
+// The Backend on the kernels' CPU references: the path that runs where WebGPU is missing (slowly, small models),
+// and a second implementation the GPU backend is compared against in tests.
+
+import { addRef } from '../kernels/add/add.ref';
+import { attentionRef } from '../kernels/attention/attention.ref';
+import { embeddingRef } from '../kernels/embedding/embedding.ref';
+import { layernormRef } from '../kernels/layernorm/layernorm.ref';
+import { matmulRef } from '../kernels/matmul/matmul.ref';
+import { argmaxRef, sampleRef, topKRef } from '../kernels/sampling/sampling.ref';
+import type { Backend } from './backend';
+
+export interface CpuBuffer {
+  label: string;
+  floats?: Float32Array;
+  ints?: Uint32Array;
+}
+
+function floats(buf: CpuBuffer): Float32Array {
+  if (!buf.floats) throw new Error(`${buf.label} holds integers, not floats`);
+  return buf.floats;
+}
+
+function ints(buf: CpuBuffer): Uint32Array {
+  if (!buf.ints) throw new Error(`${buf.label} holds floats, not integers`);
+  return buf.ints;
+}
+
+export function createCpuBackend(): Backend<CpuBuffer> {
+  return {
+    name: 'cpu',
+    alloc: (shape, label) => ({ label, floats: new Float32Array(shape.reduce((a, b) => a * b, 1)) }),
+    fromFloats: (data, _shape, label) => ({ label, floats: data }),
+    fromInts: (data, label) => ({ label, ints: data }),
+    free: () => undefined,
+    embedding: (a) =>
+      embeddingRef({
+        ids: ints(a.ids), wte: floats(a.wte), wpe: floats(a.wpe), typeIds: a.typeIds && ints(a.typeIds),
+        wtt: a.wtt && floats(a.wtt), out: floats(a.out), T: a.T, C: a.C, positionOffset: a.positionOffset,
+      }),
+    layernorm: (a) =>
+      layernormRef({ x: floats(a.x), gamma: floats(a.gamma), beta: floats(a.beta), out: floats(a.out), rows: a.rows, C: a.C, eps: a.eps }),
+    matmul: (a) =>
+      matmulRef({
+        x: floats(a.x), w: floats(a.w), bias: a.bias && floats(a.bias), out: floats(a.out), M: a.M, N: a.N, K: a.K,
+        wLayout: a.wLayout, activation: a.activation, xRowOffset: a.xRowOffset, outOffset: (a.outRowOffset ?? 0) * a.N,
+      }),
+    attention: (a) => {
+      const qkv = floats(a.qkv);
+      const C = a.H * a.D;
+      attentionRef({
+        q: qkv, k: qkv, v: qkv, out: floats(a.out), probs: a.probs && floats(a.probs), keyMask: a.keyMask && ints(a.keyMask),
+        B: 1, Tq: a.Tq, Tk: a.Tk, H: a.H, D: a.D, causal: a.causal, qOffset: a.qOffset,
+        qStride: 3 * C, kvStride: 3 * C, qCol: a.qOffset * 3 * C, kCol: C, vCol: 2 * C,
+      });
+    },
+    add: (a) => addRef({ a: floats(a.a), b: floats(a.b), out: floats(a.out), n: a.n }),
+    sample: async ({ logits, V, temperature, topK, topP, uniform }) => {
+      if (temperature === 0) {
+        const out = new Uint32Array(1);
+        argmaxRef({ logits: floats(logits), V, out });
+        return out[0];
+      }
+      return sampleRef({ logits: floats(logits), V, temperature, topK, topP, uniform });
+    },
+    topProbabilities: async ({ logits, V, k }) => {
+      const probs = new Float32Array(k);
+      const ids = new Uint32Array(k);
+      topKRef({ logits: floats(logits), V, k, probs, ids });
+      return { ids: [...ids], probs: [...probs] };
+    },
+    read: async (buf, offset = 0, count) => {
+      const data = floats(buf);
+      return data.slice(offset, count === undefined ? undefined : offset + count);
+    },
+    flush: async () => undefined,
+  };
+}

@@ -1,0 +1,55 @@
+// Test support: read the torch reference's fixtures (test/fixtures) and compare arrays.
+import { readFileSync, existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const FIXTURES = join(__dirname, '../../../test/fixtures');
+export const SHARED_REFERENCE = join(__dirname, '../../../../shared/data/hf-reference');
+export const hasSharedReference = existsSync(SHARED_REFERENCE);
+
+export interface GoldenCase {
+  name: string;
+  input_ids: number[];
+  token_type_ids?: number[];
+  attention_mask?: number[];
+  logits: number[][];
+  logits_full_row_index?: number;
+  logits_full_row?: number[];
+  logits_probe_columns: number[];
+  logits_probe: number[][];
+  last_hidden_state: number[][];
+  attentions?: number[][][][]; // (L, H, T, T)
+  pooler_output?: number[];
+  loss?: number;
+}
+
+export interface Golden {
+  cases: GoldenCase[];
+  greedy?: { prompt_ids: number[]; generated_ids: number[] };
+}
+
+export function readCheckpoint(dir: string) {
+  return {
+    config: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as unknown,
+    safetensors: new Uint8Array(readFileSync(join(dir, 'model.safetensors'))),
+  };
+}
+
+export function readGolden(path: string): Golden {
+  return JSON.parse(readFileSync(path, 'utf8')) as Golden;
+}
+
+/** Max |a - b| over two equally long sequences; throws on a length mismatch. */
+export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != expected ${expected.length}`);
+  let max = 0;
+  for (let i = 0; i < actual.length; i++) max = Math.max(max, Math.abs(actual[i] - expected[i]));
+  return max;
+}
+
+/** Columns `columns` of each row of a (rows, V) array, flattened. */
+export function pickColumns(data: Float32Array, V: number, columns: readonly number[]): number[] {
+  const rows = data.length / V;
+  const picked: number[] = [];
+  for (let r = 0; r < rows; r++) for (const c of columns) picked.push(data[r * V + c]);
+  return picked;
+}

@@ -1,0 +1,98 @@
+import { Tokenizer as RustTokenizer } from '@anush008/tokenizers';
+import { describe, expect, it } from 'vitest';
+import { generateParityCorpus } from '../../test/parity/corpus';
+import {
+  codePointOffsetsToUtf16, generatedTokenizerPath, readJson, sharedReferencePath,
+} from '../../test/parity/references';
+import { loadTokenizer, type TextTokenizer } from './tokenizer';
+
+// Parity with Hugging Face's Rust tokenizers (native binding): ids, tokens, offsets, special mask, decode.
+const corpus = generateParityCorpus();
+
+interface ParityCase {
+  label: string;
+  json: Record<string, unknown> | null;
+  pairs: boolean;
+}
+
+const bertJson = readJson(generatedTokenizerPath('bert-base-uncased'));
+const gpt2Json = readJson(generatedTokenizerPath('gpt2'));
+const sharedBert = sharedReferencePath('bert-tiniest');
+const sharedGpt2 = sharedReferencePath('fake-gpt2');
+const withChanges = (json: Record<string, unknown>, changes: Record<string, unknown>) => ({ ...json, ...changes });
+
+const cases: ParityCase[] = [
+  { label: 'generated bert-base-uncased', json: bertJson, pairs: true },
+  { label: 'generated gpt2', json: gpt2Json, pairs: false },
+  { label: 'HF bert-base-uncased (../shared bert-tiniest)', json: sharedBert && readJson(sharedBert), pairs: true },
+  { label: 'HF gpt2 (../shared fake-gpt2)', json: sharedGpt2 && readJson(sharedGpt2), pairs: false },
+  // Variants exercising stages the two built-ins leave idle.
+  {
+    label: 'gpt2 with trim_offsets',
+    json: withChanges(gpt2Json, { post_processor: { type: 'ByteLevel', add_prefix_space: true, trim_offsets: true, use_regex: true } }),
+    pairs: false,
+  },
+  {
+    label: 'bert with NFD + Lowercase, BertProcessing, lstrip/rstrip [MASK]',
+    json: withChanges(bertJson, {
+      normalizer: { type: 'Sequence', normalizers: [{ type: 'NFD' }, { type: 'Lowercase' }] },
+      post_processor: { type: 'BertProcessing', sep: ['[SEP]', 102], cls: ['[CLS]', 101] },
+      added_tokens: (bertJson.added_tokens as { content: string }[]).map((token) =>
+        token.content === '[MASK]' ? { ...token, lstrip: true, rstrip: true } : token),
+    }),
+    pairs: true,
+  },
+];
+
+interface Comparable {
+  ids: number[];
+  tokens: string[];
+  offsets: [number, number][];
+  special: boolean[];
+  typeIds?: number[];
+  decoded: string;
+}
+
+async function rustEncoding(rust: RustTokenizer, first: string, second?: string): Promise<Comparable> {
+  const encoding = await rust.encode(first, second ?? null);
+  const offsets = encoding.getOffsets();
+  const sequenceIds = encoding.getSequenceIds();
+  return {
+    ids: encoding.getIds(),
+    tokens: encoding.getTokens(),
+    offsets: offsets.map((offset, index) =>
+      codePointOffsetsToUtf16(sequenceIds[index] === 1 ? (second ?? '') : first, [offset])[0]),
+    special: encoding.getSpecialTokensMask().map((flag) => flag === 1),
+    ...(second === undefined ? {} : { typeIds: encoding.getTypeIds() }),
+    decoded: await rust.decode(encoding.getIds(), false),
+  };
+}
+
+function ourEncoding(ours: TextTokenizer, first: string, second?: string): Comparable {
+  const encoding = second === undefined ? ours.encode(first) : ours.encodePair(first, second);
+  return { ...encoding, decoded: ours.decode(encoding.ids) };
+}
+
+describe.each(cases)('parity with Hugging Face Rust tokenizers: $label', ({ label, json, pairs }) => {
+  it.skipIf(json === null)('matches on every corpus string', async () => {
+    const reference = RustTokenizer.fromString(JSON.stringify(json));
+    const ours = loadTokenizer(json);
+    const inputs: [string, string?][] = corpus.map((text) => [text]);
+    if (pairs) inputs.push(...corpus.slice(0, 500).map((text, index): [string, string] => [text, corpus[index + 500]]));
+    const mismatches: string[] = [];
+    for (const [first, second] of inputs) {
+      const expected = await rustEncoding(reference, first, second);
+      const actual = ourEncoding(ours, first, second);
+      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+        mismatches.push(`${JSON.stringify([first, second])}\n  ours ${JSON.stringify(actual)}\n  rust ${JSON.stringify(expected)}`);
+      }
+    }
+    console.log(`[parity] ${label}: ${inputs.length} inputs checked (${corpus.length} strings${pairs ? ' + 500 pairs' : ''}), ${mismatches.length} mismatches`);
+    for (const mismatch of mismatches.slice(0, 3)) console.log(mismatch);
+    expect(mismatches.length).toBe(0);
+  });
+});
+
+if (!sharedBert || !sharedGpt2) {
+  console.log('[parity] ../shared/data/hf-reference is absent: parity with Hugging Face\'s own tokenizer.json files skipped.');
+}

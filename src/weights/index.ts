@@ -19,3 +19,18 @@ export {
   type BertPoolerWeights,
   type BertWeights,
 } from './bert-weights';
+export { downloadFile, FileNotFoundError, type DownloadedFile, type DownloadRequest, type FetchFunction } from './download';
+export { clearModelCache, MODEL_CACHE_NAME, openBrowserCache, type ByteCache } from './model-cache';
+export {
+  DEFAULT_HUB_ENDPOINT,
+  describeSource,
+  hubBaseUrl,
+  loadModelFiles,
+  modelFileUrl,
+  type FileProgress,
+  type LoadOptions,
+  type LoadProgress,
+  type ModelFileName,
+  type ModelFiles,
+  type ModelSource,
+} from './sources';

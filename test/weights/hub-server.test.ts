@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
@@ -84,6 +85,32 @@ describe('hub-server', () => {
     await expect(loadModelFiles(source, { cache: null })).rejects.toThrow(
       `config.json not found at ${hub.url}/no-config/resolve/main/config.json (HTTP 404 Not Found)`,
     );
+  });
+});
+
+describe('hub-server command line', () => {
+  it('prints its URL and serves the given roots', async () => {
+    const child = spawn(process.execPath, ['scripts/hub-server.mjs', '--root', primaryRoot, '--port', '0']);
+    try {
+      const url = await new Promise<string>((done, fail) => {
+        child.stdout.once('data', (chunk: Buffer) => done(chunk.toString().trim()));
+        child.once('exit', (code) => fail(new Error(`hub-server exited with ${code}`)));
+      });
+      expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const response = await fetch(`${url}/test-org/tiny-gpt2/resolve/main/config.json`);
+      expect(await response.json()).toEqual(config);
+    } finally {
+      child.kill();
+    }
+  });
+
+  it('explains bad arguments', async () => {
+    const child = spawn(process.execPath, ['scripts/hub-server.mjs', '--port', '80']);
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((done) => child.once('exit', done));
+    expect(code).toBe(2);
+    expect(stderr).toContain('hub-server: give at least one --root <folder>');
   });
 });
 

@@ -27,6 +27,8 @@ const isBertWhitespace = (char: string) => /^[\t\n\r\p{White_Space}]$/u.test(cha
 // Rust's `is_other`: Cc, Cf, Cs, Co, Cn, except tab, newline and carriage return.
 const isBertControl = (char: string) => !/^[\t\n\r]$/.test(char) && /^\p{C}$/u.test(char);
 const isRemovedByCleanText = (char: string) => char === '\u0000' || char === '\uFFFD' || isBertControl(char);
+// Printable ASCII passes through cleaning, CJK padding and decomposition unchanged (a fast path for English text).
+const isPrintableAscii = (char: string) => char >= ' ' && char <= '~';
 
 const chineseCharRanges: [number, number][] = [
   [0x4e00, 0x9fff], [0x3400, 0x4dbf], [0x20000, 0x2a6df], [0x2a700, 0x2b73f],
@@ -45,10 +47,15 @@ function bertNormalizer(config: StageConfig): AlignedNormalizer {
   return (input) => {
     let text = input;
     if (cleanText) {
-      text = mapCodePoints(text, (char) => (isRemovedByCleanText(char) ? '' : isBertWhitespace(char) ? ' ' : char));
+      text = mapCodePoints(text, (char) =>
+        isPrintableAscii(char) ? char : isRemovedByCleanText(char) ? '' : isBertWhitespace(char) ? ' ' : char);
     }
-    if (handleChineseChars) text = mapCodePoints(text, (char) => (isChineseChar(char) ? ` ${char} ` : char));
-    if (stripAccents) text = mapCodePoints(decomposeCanonically(text), (char) => (/^\p{Mn}$/u.test(char) ? '' : char));
+    if (handleChineseChars) {
+      text = mapCodePoints(text, (char) => (!isPrintableAscii(char) && isChineseChar(char) ? ` ${char} ` : char));
+    }
+    if (stripAccents) {
+      text = mapCodePoints(decomposeCanonically(text), (char) => (!isPrintableAscii(char) && /^\p{Mn}$/u.test(char) ? '' : char));
+    }
     if (lowercaseText) text = lowercase(text);
     return text;
   };
@@ -68,7 +75,7 @@ function decomposeCanonically(input: AlignedText): AlignedText {
   const decomposed = input.text.normalize('NFD');
   const sourceUnits: number[] = [];
   forEachCodePoint(input.text, (char, index) => {
-    const decomposedLength = [...char.normalize('NFD')].length;
+    const decomposedLength = isPrintableAscii(char) ? 1 : [...char.normalize('NFD')].length;
     for (let count = 0; count < decomposedLength; count++) sourceUnits.push(index);
   });
   const starts: number[] = [];

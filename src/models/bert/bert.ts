@@ -7,6 +7,7 @@ import type { BertConfig } from '../../weights/config';
 import type { BertLayerWeights, BertWeights } from '../../weights/bert-weights';
 import type { HostTensor } from '../../weights/host-tensor';
 import type { Backend } from '../backend';
+import { checkTokenIds } from '../checkIds';
 import { concatRows } from './concatRows';
 
 interface LayerParams<Buf> {
@@ -33,6 +34,8 @@ export interface BertInput {
 
 export interface BertForwardOptions {
   saveAttention?: boolean;
+  /** Also return each layer's q | k | v rows, (T, 3C), for the neuron view. */
+  saveQkv?: boolean;
   /** Read back the MLM logits (T, V); needs an MLM head. */
   mlmLogits?: boolean;
   /** Only at these positions (e.g. the [MASK]s): (positions.length, V) instead of (T, V). */
@@ -42,6 +45,7 @@ export interface BertForwardOptions {
 export interface BertForwardResult {
   hidden: Float32Array; // (T, C) last hidden states
   attentions?: Float32Array[]; // (L) x (H, T, T)
+  qkv?: Float32Array[]; // (L) x (T, 3C)
   mlmLogits?: Float32Array; // (T or positions, V)
 }
 
@@ -85,11 +89,16 @@ export class Bert<Buf> {
 
   async forward(input: BertInput, options: BertForwardOptions = {}): Promise<BertForwardResult> {
     const { backend, config } = this;
-    const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, vocabSize: V, layerNormEps: eps } = config;
+    const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, layerNormEps: eps } = config;
     const T = input.ids.length;
     if (T === 0) throw new Error('BERT forward needs at least one token');
     if (T > config.maxPositionEmbeddings) {
       throw new Error(`This model reads at most ${config.maxPositionEmbeddings} tokens; the input has ${T}.`);
+    }
+    checkTokenIds(input.ids, config.vocabSize);
+    if (input.tokenTypeIds) checkTokenIds(input.tokenTypeIds, config.typeVocabSize);
+    for (const [name, values] of [['tokenTypeIds', input.tokenTypeIds], ['attentionMask', input.attentionMask]] as const) {
+      if (values && values.length !== T) throw new Error(`${name} has ${values.length} entries for ${T} tokens.`);
     }
     const temp: Buf[] = [];
     const alloc = (shape: number[], label: string) => {
@@ -120,8 +129,10 @@ export class Bert<Buf> {
       typeIds: typeIdsBuf, wtt: this.tokenTypeEmbeddings, out: summed, T, C, positionOffset: 0,
     });
     backend.layernorm({ x: summed, gamma: this.embeddingsLnWeight, beta: this.embeddingsLnBias, out: x, rows: T, C, eps });
+    const qkvReads: Promise<Float32Array>[] = [];
     this.layers.forEach((layer, l) => {
       backend.matmul({ x, w: layer.qkvWeight, bias: layer.qkvBias, out: qkv, M: T, N: 3 * C, K: C, wLayout: 'nk' });
+      if (options.saveQkv) qkvReads.push(backend.read(qkv)); // a snapshot: the next layer overwrites qkv
       backend.attention({ qkv, out: context, probs: probs[l], keyMask, Tq: T, Tk: T, H, D: C / H, causal: false, qOffset: 0 });
       backend.matmul({ x: context, w: layer.attnOutputWeight, bias: layer.attnOutputBias, out: summed, M: T, N: C, K: C, wLayout: 'nk' });
       backend.add({ a: summed, b: x, out: summed, n: T * C });
@@ -144,8 +155,19 @@ export class Bert<Buf> {
     return {
       hidden: await hiddenRead,
       attentions: options.saveAttention ? await Promise.all(attentionReads) : undefined,
+      qkv: options.saveQkv ? await Promise.all(qkvReads) : undefined,
       mlmLogits: await mlmRead,
     };
+  }
+
+  /** Frees every buffer the model holds. */
+  dispose() {
+    const buffers = new Set<Buf>([
+      this.wordEmbeddings, this.positionEmbeddings, this.tokenTypeEmbeddings, this.embeddingsLnWeight, this.embeddingsLnBias,
+      ...this.layers.flatMap((layer) => Object.values(layer) as Buf[]),
+      ...(this.mlm ? (Object.values(this.mlm) as Buf[]) : []),
+    ]);
+    buffers.forEach((buf) => this.backend.free(buf));
   }
 
   /** transform -> GELU -> LayerNorm -> decoder + bias at the chosen rows of `x`, (rows, V); read scheduled. */

@@ -9,6 +9,7 @@ import type { Gpt2Config } from '../../weights/config';
 import type { Gpt2Weights, Gpt2BlockWeights } from '../../weights/gpt2-weights';
 import type { HostTensor } from '../../weights/host-tensor';
 import type { Backend } from '../backend';
+import { checkTokenIds } from '../checkIds';
 
 interface BlockParams<Buf> {
   ln1Weight: Buf; ln1Bias: Buf; // (C)
@@ -22,6 +23,8 @@ interface BlockParams<Buf> {
 export interface Gpt2ForwardOptions {
   /** Save each layer's attention probabilities, (H, T, p + T), for the attention views. */
   saveAttention?: boolean;
+  /** Also return each layer's q | k | v rows, (p + T, 3C), for the neuron view. */
+  saveQkv?: boolean;
   /** Which logits to read back: every new position, only the last, or none (e.g. when sampling on the GPU). */
   logits?: 'all' | 'last' | 'none';
   /** Pick the next token from the last position's logits on the backend (a decode step reads back 4 bytes). */
@@ -40,6 +43,7 @@ export interface SamplingOptions {
 export interface Gpt2ForwardResult {
   logits?: Float32Array; // (T, V) or (1, V)
   attentions?: Float32Array[]; // (L) x (H, T, p + T)
+  qkv?: Float32Array[]; // (L) x (p + T, 3C)
   nextId?: number;
   top?: { ids: number[]; probs: number[] };
 }
@@ -87,6 +91,7 @@ export class Gpt2<Buf> {
     if (p + T > P) {
       throw new Error(`The context limit of this model is ${P} tokens; ${p + T} were asked for.`);
     }
+    checkTokenIds(ids, V);
     const Tk = p + T;
     const temp: Buf[] = [];
     const alloc = (shape: number[], label: string) => {
@@ -124,6 +129,7 @@ export class Gpt2<Buf> {
 
     const logitsRead = options.logits === 'none' ? undefined : backend.read(logits);
     const attentionReads = probs.map((buf) => backend.read(buf));
+    const qkvReads = options.saveQkv ? this.qkvCache.map((buf) => backend.read(buf, 0, Tk * 3 * C)) : [];
     const lastRow = logitRows === 1 ? logits : alloc([1, V], 'last_logits');
     if (lastRow !== logits && (options.sample || options.topK)) {
       backend.matmul({ x: normed, xRowOffset: T - 1, w: this.lmHead, out: lastRow, M: 1, N: V, K: C, wLayout: 'nk' });
@@ -136,6 +142,7 @@ export class Gpt2<Buf> {
     return {
       logits: await logitsRead,
       attentions: options.saveAttention ? await Promise.all(attentionReads) : undefined,
+      qkv: options.saveQkv ? await Promise.all(qkvReads) : undefined,
       nextId: nextId === undefined ? undefined : await nextId,
       top: await top,
     };

@@ -89,7 +89,7 @@ export function describeModelConformance<Buf>(backendName: string, makeBackend: 
 
     it('refuses to run past the context limit with a clear message', async () => {
       const loaded = await load(dir);
-      const tooLong = new Array<number>(loaded.config.nPositions + 1).fill(1);
+      const tooLong = new Array<number>((loaded.model as Gpt2<Buf>).config.nPositions + 1).fill(1);
       await expect((loaded.model as Gpt2<Buf>).forward(tooLong)).rejects.toThrow(/context limit of this model is 64 tokens/);
     });
   });

@@ -1,0 +1,53 @@
+import { useAppStore } from '../state/store';
+import { engine, type FillMaskResult, type ForwardOptions, type ForwardResult, type ModelInfo } from '../engine/engine';
+import { EMBEDDED_MODELS } from '../engine/catalog';
+import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
+import type { GenerateOptions } from '../engine/generate';
+import type { Encoding } from '../tokenizers/tokenizer';
+
+/**
+ * `window.playground`: the page's automation API, a public contract documented in the README. Tests and users
+ * script the page through it; it drives the same store and engine as the UI, so the page shows what it does.
+ */
+export interface PlaygroundApi {
+  /** Tokenizes with 'bert-base-uncased', 'gpt2', a Hub id or a tokenizer.json URL (in the tokenizer worker). */
+  tokenize(text: string, tokenizer: string): Promise<Encoding>;
+  decode(ids: number[], tokenizer: string): Promise<string>;
+  /** The embedded models, which work offline. */
+  models(): { name: string; modelType: 'gpt2' | 'bert'; source: string }[];
+  /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. */
+  loadModel(source: string | File[]): Promise<{ modelType: 'gpt2' | 'bert'; config: ModelInfo['config'] }>;
+  /** One forward pass of the loaded model: logits (T, V) and every layer's attention (H, T, T), row-major. */
+  forward(ids: number[], options?: ForwardOptions): Promise<ForwardResult>;
+  generate(prompt: string, options?: Omit<GenerateOptions, 'onToken' | 'onProbabilities' | 'signal'>): Promise<{ text: string; ids: number[] }>;
+  fillMask(text: string): Promise<FillMaskResult>;
+}
+
+export function createPlaygroundApi(): PlaygroundApi {
+  const hub = () => useAppStore.getState().hubEndpoint;
+  return {
+    tokenize: async (text, tokenizer) => {
+      const { ids, tokens, offsets, special } = await tokenizerClient().tokenize(text, resolveTokenizer(tokenizer, hub()));
+      return { ids, tokens, offsets, special };
+    },
+    decode: (ids, tokenizer) => tokenizerClient().decode(ids, resolveTokenizer(tokenizer, hub())),
+    models: () => EMBEDDED_MODELS.map(({ name, modelType, path }) => ({ name, modelType, source: path })),
+    loadModel: async (source) => {
+      const info = await useAppStore.getState().loadModel(source);
+      if (!info) throw new Error(useAppStore.getState().modelError ?? 'The model did not load.');
+      return { modelType: info.modelType, config: info.config };
+    },
+    forward: (ids, options = {}) => engine.forward(ids, options),
+    generate: async (prompt, options = {}) => {
+      const { text, ids } = await engine.generate(prompt, options);
+      return { text, ids };
+    },
+    fillMask: (text) => engine.fillMask(text),
+  };
+}
+
+declare global {
+  interface Window {
+    playground: PlaygroundApi;
+  }
+}

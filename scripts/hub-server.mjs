@@ -108,6 +108,8 @@ export async function startHubServer({ roots, port = 0, host = '127.0.0.1' }) {
   return { url, close };
 }
 
+const USAGE = 'usage: node scripts/hub-server.mjs --root <folder> [--root <folder>] [--port 8000] [--host 127.0.0.1]';
+
 function parseArguments(args) {
   const options = { roots: [], port: 8000, host: '127.0.0.1' };
   for (let i = 0; i < args.length; i += 2) {
@@ -119,7 +121,9 @@ function parseArguments(args) {
     else throw new Error(`unknown option ${flag}`);
   }
   if (options.roots.length === 0) throw new Error('give at least one --root <folder>');
-  if (!Number.isInteger(options.port) || options.port < 0) throw new Error('--port must be a port number (0: any free)');
+  if (!Number.isInteger(options.port) || options.port < 0) {
+    throw new Error('--port must be a port number (0: any free port)');
+  }
   return options;
 }
 
@@ -128,7 +132,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   try {
     options = parseArguments(process.argv.slice(2));
   } catch (error) {
-    console.error(`hub-server: ${error.message}\nusage: node scripts/hub-server.mjs --root <folder> [--root <folder>] [--port 8000] [--host 127.0.0.1]`);
+    console.error(`hub-server: ${error.message}\n${USAGE}`);
     process.exit(2);
   }
   const { url } = await startHubServer(options);

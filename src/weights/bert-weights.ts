@@ -123,7 +123,10 @@ export function bertWeightsFromSafetensors(file: SafetensorsFile, config: BertCo
   });
   const weights: BertWeights = { ...embeddings, layers };
   if (reader.hasAnyStartingWith(`${prefix}pooler.`)) {
-    weights.pooler = { weight: reader.tensor('pooler.dense.weight', [C, C]), bias: reader.tensor('pooler.dense.bias', [C]) };
+    weights.pooler = {
+      weight: reader.tensor('pooler.dense.weight', [C, C]),
+      bias: reader.tensor('pooler.dense.bias', [C]),
+    };
   }
   if (reader.hasAnyStartingWith('cls.predictions.')) weights.mlmHead = readMlmHead(reader, V, C);
   if (reader.hasAnyStartingWith('classifier.')) {

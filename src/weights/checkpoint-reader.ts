@@ -57,7 +57,8 @@ export class CheckpointReader {
     const placeholder = { name: names[0], shape: [...shape], data: new Float32Array(0) };
     if (name === undefined) {
       const alternatives = names.slice(1).map((alias) => ` (or "${alias}")`).join('');
-      this.problems.push({ tensor: names[0], text: `missing "${names[0]}"${alternatives}, expected ${formatShape(shape)}` });
+      const text = `missing "${names[0]}"${alternatives}, expected ${formatShape(shape)}`;
+      this.problems.push({ tensor: names[0], text });
       return placeholder;
     }
     const actual = this.file.entry(name).shape;

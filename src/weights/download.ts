@@ -5,6 +5,8 @@ import { WeightsError } from './errors';
 import { MAX_HEADER_BYTES } from './safetensors';
 import { readStream } from './read-stream';
 
+const HTML_FALLBACK = 'the server answered with an HTML page, as dev servers do for unknown paths';
+
 export type FetchFunction = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** Thrown for a file the server does not have: a caller may treat an optional file as absent. */
@@ -33,7 +35,7 @@ export async function downloadFile({ file, url, fetch, signal, onProgress }: Dow
   const contentType = response.headers.get('content-type') ?? '';
   if (contentType.includes('text/html')) {
     await response.body?.cancel();
-    throw new FileNotFoundError(file, url, 'the server answered with an HTML page, as dev servers do for unknown paths');
+    throw new FileNotFoundError(file, url, HTML_FALLBACK);
   }
   const total = announcedLength(response);
   onProgress(0, total);
@@ -47,13 +49,19 @@ export async function downloadFile({ file, url, fetch, signal, onProgress }: Dow
     throw new WeightsError(`The download of ${file} from ${url} was interrupted: ${describe(error)}`, file);
   }
   if (total !== null && bytes.length < total) {
-    throw new WeightsError(`The download of ${file} from ${url} was cut short: ${bytes.length} of ${total} bytes`, file);
+    const shortBy = `${bytes.length} of ${total} bytes`;
+    throw new WeightsError(`The download of ${file} from ${url} was cut short: ${shortBy}`, file);
   }
   checkLooksLike(file, url, bytes);
   return { bytes, contentType };
 }
 
-async function fetchOrExplain(fetch: FetchFunction, url: string, file: string, signal?: AbortSignal): Promise<Response> {
+async function fetchOrExplain(
+  fetch: FetchFunction,
+  url: string,
+  file: string,
+  signal?: AbortSignal,
+): Promise<Response> {
   try {
     return await fetch(url, { signal });
   } catch (error) {
@@ -88,7 +96,7 @@ function announcedLength(response: Response): number | null {
 function checkLooksLike(file: string, url: string, bytes: Uint8Array): void {
   const start = new TextDecoder().decode(bytes.subarray(0, 64)).trimStart().toLowerCase();
   if (start.startsWith('<!doctype') || start.startsWith('<html')) {
-    throw new FileNotFoundError(file, url, 'the server answered with an HTML page, as dev servers do for unknown paths');
+    throw new FileNotFoundError(file, url, HTML_FALLBACK);
   }
   if (file.endsWith('.safetensors') && bytes.length >= 9) {
     // A sane header length followed by the header's opening brace; truncation is left to the parser to report.

@@ -71,7 +71,10 @@ export function gpt2WeightsFromSafetensors(file: SafetensorsFile, config: Gpt2Co
   const wte = reader.tensor('wte.weight', [V, C]);
   const wpe = reader.tensor('wpe.weight', [P, C]);
   const blocks = Array.from({ length: L }, (_, layer) => {
-    const entries = BLOCK_FIELDS.map(([field, suffix]) => [field, reader.tensor(`h.${layer}.${suffix}`, shapes[field])]);
+    const entries = BLOCK_FIELDS.map(([field, suffix]) => [
+      field,
+      reader.tensor(`h.${layer}.${suffix}`, shapes[field]),
+    ]);
     return Object.fromEntries(entries) as Gpt2BlockWeights;
   });
   const weights: Gpt2Weights = {

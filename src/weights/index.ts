@@ -19,7 +19,13 @@ export {
   type BertPoolerWeights,
   type BertWeights,
 } from './bert-weights';
-export { downloadFile, FileNotFoundError, type DownloadedFile, type DownloadRequest, type FetchFunction } from './download';
+export {
+  downloadFile,
+  FileNotFoundError,
+  type DownloadedFile,
+  type DownloadRequest,
+  type FetchFunction,
+} from './download';
 export { clearModelCache, MODEL_CACHE_NAME, openBrowserCache, type ByteCache } from './model-cache';
 export {
   DEFAULT_HUB_ENDPOINT,

@@ -17,7 +17,8 @@ export async function readStream(
     if (expectedBytes !== null && loaded + value.length <= buffer.length) {
       buffer.set(value, loaded);
     } else {
-      if (expectedBytes !== null && chunks.length === 0) chunks.push(buffer.subarray(0, loaded)); // longer than announced
+      // No size announced, or the body is longer than announced: keep what was filled in place, then chunks.
+      if (expectedBytes !== null && chunks.length === 0) chunks.push(buffer.subarray(0, loaded));
       chunks.push(value);
     }
     loaded += value.length;

@@ -15,7 +15,10 @@ const ELEMENT_BYTES: Record<WritableDtype, number> = { F32: 4, F16: 2, BF16: 2 }
  * Serialises tensors as a safetensors file. Wider dtypes come first, then names in order, so every tensor
  * starts aligned to its element size; the header is padded with spaces to a multiple of 8 bytes.
  */
-export function writeSafetensors(tensors: readonly WritableTensor[], metadata: Record<string, string> = {}): Uint8Array {
+export function writeSafetensors(
+  tensors: readonly WritableTensor[],
+  metadata: Record<string, string> = {},
+): Uint8Array {
   const ordered = [...tensors].sort(
     (a, b) => ELEMENT_BYTES[b.dtype ?? 'F32'] - ELEMENT_BYTES[a.dtype ?? 'F32'] || compareNames(a.name, b.name),
   );

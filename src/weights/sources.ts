@@ -167,7 +167,12 @@ class ProgressTracker {
     for (const file of expected) this.files.set(file, { file, loaded: 0, total: null, done: false, fromCache: false });
   }
 
-  update(file: ModelFileName, loaded: number, size: number | null, flags: { done?: boolean; fromCache?: boolean } = {}) {
+  update(
+    file: ModelFileName,
+    loaded: number,
+    size: number | null,
+    flags: { done?: boolean; fromCache?: boolean } = {},
+  ): void {
     this.files.set(file, { file, loaded, total: size, done: flags.done ?? false, fromCache: flags.fromCache ?? false });
     this.report();
   }

@@ -1,5 +1,5 @@
 import { builtinTokenizerUrl, isBuiltinTokenizerName } from './builtins';
-import type { TokenizerRequest, TokenizerResponse, TokenizerSource } from './protocol';
+import type { KindSummary, TokenizerRequest, TokenizerResponse, TokenizerSource } from './protocol';
 import type { Encoding } from './tokenizer';
 
 /** The part of a Worker the client uses (a MessagePort fits too, which is how the tests drive it). */
@@ -8,12 +8,21 @@ export interface TokenizerPort {
   addEventListener(type: 'message', listener: (event: MessageEvent<TokenizerResponse>) => void): void;
 }
 
+/** What a tokenize reply says besides the encoding. */
+export interface TokenizerFacts {
+  elapsedMs: number;
+  vocabularySize: number;
+  byteLevel: boolean;
+}
+
 /** A built-in name ('bert-base-uncased', 'gpt2'), a URL of a tokenizer.json, or a tokenizer.json object with a key. */
 export type TokenizerChoice = string | { key: string; json: unknown };
 
 export interface TokenizerClient {
-  tokenize(text: string, tokenizer: TokenizerChoice): Promise<Encoding & { elapsedMs: number }>;
+  tokenize(text: string, tokenizer: TokenizerChoice): Promise<Encoding & TokenizerFacts>;
   decode(ids: number[], tokenizer: TokenizerChoice): Promise<string>;
+  /** Word-level and character-level tokenizers built from `tokenizer`'s vocabulary, run on `text`. */
+  kinds(text: string, tokenizer: TokenizerChoice): Promise<{ word: KindSummary; character: KindSummary }>;
 }
 
 type RequestBody = TokenizerRequest extends infer Request ? (Request extends unknown ? Omit<Request, 'id'> : never) : never;
@@ -47,13 +56,21 @@ export function createTokenizerClient(port: TokenizerPort, pageBase: string | UR
   return {
     async tokenize(text, tokenizer) {
       const response = await request({ kind: 'tokenize', text, tokenizer: toSource(tokenizer) });
-      if (response.ok && response.kind === 'tokenize') return { ...response.encoding, elapsedMs: response.elapsedMs };
+      if (response.ok && response.kind === 'tokenize') {
+        const { encoding, elapsedMs, vocabularySize, byteLevel } = response;
+        return { ...encoding, elapsedMs, vocabularySize, byteLevel };
+      }
       throw new Error('Unexpected reply to a tokenize request.');
     },
     async decode(ids, tokenizer) {
       const response = await request({ kind: 'decode', ids, tokenizer: toSource(tokenizer) });
       if (response.ok && response.kind === 'decode') return response.text;
       throw new Error('Unexpected reply to a decode request.');
+    },
+    async kinds(text, tokenizer) {
+      const response = await request({ kind: 'kinds', text, tokenizer: toSource(tokenizer) });
+      if (response.ok && response.kind === 'kinds') return { word: response.word, character: response.character };
+      throw new Error('Unexpected reply to a kinds request.');
     },
   };
 }

@@ -26,4 +26,17 @@ describe('word and character tokenizers', () => {
     expect(encoding.offsets).toEqual([[0, 1], [1, 3], [3, 4]]);
     expect(encoding.vocabularySize).toBe(4);
   });
+
+  it('from a subword vocabulary: its whole words and its single characters, never its ## pieces or [specials]', () => {
+    const vocabulary = ['[PAD]', '[UNK]', '!', 'a', 'i', 'love', 'transform', '##ers', 'é'];
+    const { word, character } = SimpleTokenizer.fromSubwordVocabulary(vocabulary);
+    // [UNK] + ! a i love transform é
+    expect(word.vocabularySize).toBe(7);
+    expect(word.encode('I love transformers!').tokens).toEqual(['i', 'love', '[UNK]', '!']);
+    // [UNK] + ! a i é
+    expect(character.vocabularySize).toBe(5);
+    const characters = character.encode('Ià!');
+    expect(characters.tokens).toEqual(['[UNK]', '[UNK]', '!']);
+    expect(characters.unknownCount).toBe(2);
+  });
 });

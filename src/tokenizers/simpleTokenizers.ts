@@ -52,6 +52,17 @@ export class SimpleTokenizer {
     return new SimpleTokenizer(wordSplitter, vocabularyByFrequency(wordSplitter, corpus, maxVocabularySize));
   }
 
+  /**
+   * A word-level and a character-level tokenizer with the vocabulary a subword tokenizer already has: its whole
+   * words, and its single characters. Compared on the same text, they show why subwords won.
+   */
+  static fromSubwordVocabulary(subwordVocabulary: readonly string[]): { word: SimpleTokenizer; character: SimpleTokenizer } {
+    const entries = subwordVocabulary.filter((token) => token !== undefined && !token.startsWith('##') && !/^\[.*\]$/.test(token));
+    const words = entries.filter((token) => /^[\p{L}\p{N}\p{M}]+$/u.test(token) || [...token].length === 1);
+    const characters = entries.filter((token) => [...token].length === 1);
+    return { word: new SimpleTokenizer(wordSplitter, words), character: new SimpleTokenizer(characterSplitter, characters) };
+  }
+
   /** Every code point seen in `corpus` (plus [UNK]). */
   static characterLevel(corpus: string): SimpleTokenizer {
     return new SimpleTokenizer(characterSplitter, vocabularyByFrequency(characterSplitter, corpus, Infinity));

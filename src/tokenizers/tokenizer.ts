@@ -4,7 +4,7 @@ import { alignedSlice, originalSpan } from './alignedText';
 import { createAlignedNormalizer } from './normalizers';
 import { createPieceTokenizer } from './pieces';
 import { createPostProcessor, type SequenceTokens } from './postProcess';
-import { asTokenizerJson } from './tokenizerJson';
+import { asTokenizerJson, flattenStages } from './tokenizerJson';
 
 /**
  * A tokenized text. `offsets[i]` is the [start, end) of token i in the input string, in UTF-16 units (JavaScript
@@ -39,6 +39,8 @@ export interface DecodeOptions {
  */
 export class TextTokenizer {
   readonly vocabSize: number;
+  /** Byte-level BPE (GPT-2): tokens stand for UTF-8 bytes, so one character may span several tokens. */
+  readonly byteLevel: boolean;
   private readonly library: LibraryTokenizer;
   private readonly splitAddedTokens: (text: string) => Segment[];
   private readonly normalize;
@@ -58,6 +60,7 @@ export class TextTokenizer {
     this.tokenizePieces = createPieceTokenizer(json, this.library);
     this.postProcess = createPostProcessor(json.post_processor);
     this.vocabSize = this.library.get_vocab(true).size;
+    this.byteLevel = flattenStages(json.decoder, 'decoders').some((stage) => stage.type === 'ByteLevel');
   }
 
   encode(text: string, options: EncodeOptions = {}): Encoding {
@@ -72,6 +75,13 @@ export class TextTokenizer {
   decode(ids: number[], options: DecodeOptions = {}): string {
     if (ids.length === 0) return '';
     return this.library.decode(ids, { skip_special_tokens: options.skipSpecialTokens ?? false });
+  }
+
+  /** Every vocabulary entry (added tokens included), indexed by id. */
+  vocabulary(): string[] {
+    const tokens: string[] = [];
+    for (const [token, id] of this.library.get_vocab(true)) tokens[id] = token;
+    return tokens;
   }
 
   idToToken(id: number): string | undefined {

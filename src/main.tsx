@@ -1,0 +1,14 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './ui/App/App';
+import { startUrlSync } from './state/urlSync';
+import { createPlaygroundApi } from './api/playground';
+import './ui/styles.css';
+
+window.playground = createPlaygroundApi();
+startUrlSync();
+createRoot(document.getElementById('root')!).render(
+  <StrictMode>
+    <App />
+  </StrictMode>,
+);

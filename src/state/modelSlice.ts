@@ -1,0 +1,37 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from './store';
+import { engine, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
+
+export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+export type ModelStatus = 'none' | 'loading' | 'ready' | 'error';
+
+export interface ModelSlice {
+  modelStatus: ModelStatus;
+  model?: ModelInfo;
+  loadProgress?: LoadProgress;
+  modelError?: string;
+  hubEndpoint: string;
+  setHubEndpoint: (endpoint: string) => void;
+  loadModel: (source: ModelSource) => Promise<ModelInfo | undefined>;
+}
+
+export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
+  modelStatus: 'none',
+  hubEndpoint: DEFAULT_HUB_ENDPOINT,
+  setHubEndpoint: (hubEndpoint) => set({ hubEndpoint: hubEndpoint.replace(/\/+$/, '') || DEFAULT_HUB_ENDPOINT }),
+  loadModel: async (source) => {
+    set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined });
+    try {
+      const model = await engine.loadModel(source, {
+        hubEndpoint: get().hubEndpoint,
+        onProgress: (loadProgress) => set({ loadProgress }),
+      });
+      set({ modelStatus: 'ready', model, loadProgress: undefined });
+      return model;
+    } catch (error) {
+      set({ modelStatus: 'error', modelError: error instanceof Error ? error.message : String(error), loadProgress: undefined });
+      return undefined;
+    }
+  },
+});

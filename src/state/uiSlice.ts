@@ -1,0 +1,15 @@
+import type { StateCreator } from 'zustand';
+import type { AppState } from './store';
+
+export const TABS = ['tokenize', 'generate', 'fill-mask'] as const;
+export type TabId = (typeof TABS)[number];
+
+export interface UiSlice {
+  tab: TabId;
+  setTab: (tab: TabId) => void;
+}
+
+export const createUiSlice: StateCreator<AppState, [], [], UiSlice> = (set) => ({
+  tab: 'tokenize',
+  setTab: (tab) => set({ tab }),
+});

@@ -1,0 +1,53 @@
+import { useAppStore, type AppState } from './store';
+import { TABS, type TabId } from './uiSlice';
+
+// The URL carries what reproduces the view (tab, tokenizers, text); localStorage keeps the text across reloads
+// when the URL does not name one. Long texts stay out of the URL.
+const MAX_URL_TEXT = 4000;
+const STORAGE_KEY = 'playground.text';
+
+function readInitialState(): Partial<AppState> {
+  const params = new URLSearchParams(location.search);
+  const state: Partial<AppState> = {};
+  const tab = params.get('tab');
+  if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as TabId;
+  const tokenizers = params.get('tok');
+  if (tokenizers) state.tokenizerNames = tokenizers.split(',').map((name) => name.trim()).filter(Boolean);
+  const text = params.get('text') ?? safeStorageGet(STORAGE_KEY);
+  if (text !== null) state.text = text;
+  return state;
+}
+
+function safeStorageGet(key: string): string | null {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+}
+
+function writeUrl(state: AppState) {
+  const params = new URLSearchParams(location.search);
+  params.set('tab', state.tab);
+  params.set('tok', state.tokenizerNames.join(','));
+  if (state.text.length <= MAX_URL_TEXT) params.set('text', state.text);
+  else params.delete('text');
+  const url = `${location.pathname}?${params.toString()}${location.hash}`;
+  if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
+  try {
+    localStorage.setItem(STORAGE_KEY, state.text);
+  } catch {
+    // Storage full or disabled: the URL still carries short texts.
+  }
+}
+
+/** Applies the URL to the store once, then mirrors the store back into the URL (debounced). */
+export function startUrlSync() {
+  useAppStore.setState(readInitialState());
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  useAppStore.subscribe((state, previous) => {
+    if (state.tab === previous.tab && state.text === previous.text && state.tokenizerNames === previous.tokenizerNames) return;
+    clearTimeout(timer);
+    timer = setTimeout(() => writeUrl(useAppStore.getState()), 250);
+  });
+}

@@ -1,0 +1,51 @@
+import { useAppStore } from '../../state/store';
+import { DeviceInfo } from '../DeviceInfo/DeviceInfo';
+import { TokenizerView } from '../TokenizerView/TokenizerView';
+import { GeneratePanel } from '../Generate/GeneratePanel';
+import { FillMaskPanel } from '../FillMask/FillMaskPanel';
+import { ModelPicker } from '../ModelPicker/ModelPicker';
+import { TABS, type TabId } from '../../state/uiSlice';
+
+const TAB_LABELS: Record<TabId, string> = {
+  tokenize: 'Tokenize',
+  generate: 'Generate',
+  'fill-mask': 'Fill mask',
+};
+
+export function App() {
+  const tab = useAppStore((s) => s.tab);
+  const setTab = useAppStore((s) => s.setTab);
+  return (
+    <div className="app">
+      <header className="app-header">
+        <h1>Transformer Playground</h1>
+        <p className="tagline">BERT and GPT-2, tokenized, run and inspected in your browser with hand-written WebGPU kernels.</p>
+        <nav role="tablist" aria-label="Sections">
+          {TABS.map((id) => (
+            <button
+              key={id}
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={tab === id}
+              aria-controls={`panel-${id}`}
+              onClick={() => setTab(id)}
+            >
+              {TAB_LABELS[id]}
+            </button>
+          ))}
+        </nav>
+      </header>
+      <main className="app-main">
+        <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="app-panel">
+          {tab === 'tokenize' && <TokenizerView />}
+          {tab === 'generate' && <GeneratePanel />}
+          {tab === 'fill-mask' && <FillMaskPanel />}
+        </div>
+        <aside className="app-side">
+          <ModelPicker />
+          <DeviceInfo />
+        </aside>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The exported graphs, run by onnxruntime-web's wasm backend in Node, against the same checkpoints on the
+// project's CPU backend (the kernels' references) and the torch reference's goldens. The embedded default models
+// (public/models/*) join the check once they exist.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { describe, expect, it } from 'vitest';
+import { buildModel, type LoadedModel } from '../models/checkpoint';
+import { createCpuBackend, type CpuBuffer } from '../models/cpuBackend';
+import { FIXTURES, maxAbsDiff, readCheckpoint, readGolden } from '../models/testing/golden';
+import { exportOnnx } from './exportOnnx';
+import { createOrtSession, runOrt, type OrtForward } from './ortSession';
+
+const TOLERANCE = 1e-3;
+const PUBLIC_MODELS = join(__dirname, '../../public/models');
+const embedded = existsSync(PUBLIC_MODELS)
+  ? readdirSync(PUBLIC_MODELS).filter((name) => existsSync(join(PUBLIC_MODELS, name, 'model.safetensors')))
+  : [];
+
+ort.env.wasm.numThreads = 1;
+
+interface Input {
+  ids: number[];
+  tokenTypeIds?: number[];
+  attentionMask?: number[];
+}
+
+async function ours(loaded: LoadedModel<CpuBuffer>, input: Input) {
+  if (loaded.modelType === 'gpt2') {
+    loaded.model.resetCache();
+    const result = await loaded.model.forward(input.ids, { logits: 'all', saveAttention: true });
+    return { logits: result.logits!, attentions: result.attentions! };
+  }
+  const result = await loaded.model.forward(input, { saveAttention: true, mlmLogits: loaded.model.hasMlmHead });
+  return { logits: result.mlmLogits ?? result.hidden, attentions: result.attentions! };
+}
+
+function check(label: string, theirs: OrtForward, mine: { logits: Float32Array; attentions: Float32Array[] }) {
+  const logits = maxAbsDiff(theirs.logits, mine.logits);
+  const attention = Math.max(...mine.attentions.map((probs, l) => maxAbsDiff(theirs.attentions[l], probs)));
+  console.log(`[onnx wasm] ${label}: logits max abs diff ${logits.toExponential(2)}, attention ${attention.toExponential(2)}`);
+  expect(logits).toBeLessThan(TOLERANCE);
+  expect(attention).toBeLessThan(TOLERANCE);
+}
+
+async function exportAndRun(dir: string, inputs: Input[], label: string) {
+  const loaded = buildModel(createCpuBackend(), readCheckpoint(dir));
+  const session = await createOrtSession(ort, exportOnnx(loaded), 'wasm');
+  const layers = loaded.modelType === 'gpt2' ? loaded.config.nLayer : loaded.config.numHiddenLayers;
+  expect(session.outputNames).toEqual([
+    loaded.modelType === 'bert' && !loaded.model.hasMlmHead ? 'last_hidden_state' : 'logits',
+    ...Array.from({ length: layers }, (_, l) => `attentions.${l}`),
+  ]);
+  for (const [index, input] of inputs.entries()) {
+    const theirs = await runOrt(ort, session, input.ids, { ...input, attentions: true });
+    check(`${label} #${index} (T=${input.ids.length})`, theirs, await ours(loaded, input));
+  }
+  await session.release();
+}
+
+function goldenInputs(dir: string): Input[] {
+  return readGolden(join(dir, 'golden.json')).cases.map((c) => ({
+    ids: c.input_ids,
+    tokenTypeIds: c.token_type_ids,
+    attentionMask: c.attention_mask,
+  }));
+}
+
+describe('ONNX export run by onnxruntime-web (wasm)', () => {
+  for (const name of ['tiny-gpt2', 'tiny-bert', 'tiny-bert-cls']) {
+    it(`${name}: same logits and attention as our engine`, async () => {
+      const dir = join(FIXTURES, 'models', name);
+      await exportAndRun(dir, goldenInputs(dir), name);
+    });
+  }
+
+  for (const name of embedded) {
+    it(`embedded ${name}: same logits and attention as our engine`, async () => {
+      const ids = Array.from({ length: 24 }, (_, i) => (i * 37 + 11) % 1000);
+      await exportAndRun(join(PUBLIC_MODELS, name), [{ ids }], name);
+    });
+  }
+});

@@ -1,0 +1,119 @@
+// A small writer for ONNX graphs: named inputs and outputs, float and int64 initializers, and nodes of the default
+// opset domain. `encode()` gives the bytes of a ModelProto (the schema comes from npm `onnx-proto`).
+
+import { onnx } from 'onnx-proto';
+
+export const OPSET_VERSION = 17; // LayerNormalization is opset 17
+const IR_VERSION = 8; // the first IR version that allows opset 17
+
+export type ElementType = 'float32' | 'int64' | 'bool';
+/** A dimension: a fixed size, or a symbolic name shared by every value with the same dimension. */
+export type Dim = number | string;
+/** Integers and integer lists are written as ints; wrap a float in `float()`. */
+export type AttributeValue = number | number[] | { float: number };
+export type Attributes = Record<string, AttributeValue>;
+
+const ELEMENT_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
+  float32: onnx.TensorProto.DataType.FLOAT,
+  int64: onnx.TensorProto.DataType.INT64,
+  bool: onnx.TensorProto.DataType.BOOL,
+};
+
+export const float = (value: number) => ({ float: value });
+
+export class GraphBuilder {
+  private readonly nodes: onnx.INodeProto[] = [];
+  private readonly initializers: onnx.ITensorProto[] = [];
+  private readonly inputs: onnx.IValueInfoProto[] = [];
+  private readonly outputs: onnx.IValueInfoProto[] = [];
+  private readonly names = new Set<string>();
+
+  constructor(private readonly graphName: string) {}
+
+  input(name: string, type: ElementType, dims: Dim[]): string {
+    this.inputs.push(valueInfo(this.claim(name), type, dims));
+    return name;
+  }
+
+  /** Declares an already computed value as a graph output. */
+  output(name: string, type: ElementType, dims: Dim[]): void {
+    if (!this.names.has(name)) throw new Error(`ONNX export: output ${name} is never computed`);
+    this.outputs.push(valueInfo(name, type, dims));
+  }
+
+  /** A float32 initializer (weights), stored as raw little-endian bytes without a copy. */
+  weight(name: string, dims: number[], data: Float32Array): string {
+    const expected = dims.reduce((product, dim) => product * dim, 1);
+    if (data.length !== expected) throw new Error(`ONNX export: ${name} has ${data.length} values for shape [${dims.join(', ')}]`);
+    this.initializers.push({ name: this.claim(name), dims, dataType: ELEMENT_TYPES.float32, rawData: bytesOf(data) });
+    return name;
+  }
+
+  /** An int64 initializer: a shape, axes or indices. `dims` [] makes a scalar. */
+  int64s(name: string, values: number[], dims: number[] = [values.length]): string {
+    const data = BigInt64Array.from(values, (value) => BigInt(value));
+    this.initializers.push({ name: this.claim(name), dims, dataType: ELEMENT_TYPES.int64, rawData: bytesOf(data) });
+    return name;
+  }
+
+  /** A float32 scalar initializer. */
+  scalar(name: string, value: number): string {
+    this.initializers.push({ name: this.claim(name), dims: [], dataType: ELEMENT_TYPES.float32, rawData: bytesOf(Float32Array.of(value)) });
+    return name;
+  }
+
+  has(name: string): boolean {
+    return this.names.has(name);
+  }
+
+  /** Appends a node with one output, named `out`; returns that name. */
+  op(opType: string, inputs: string[], out: string, attributes: Attributes = {}): string {
+    return this.opWithOutputs(opType, inputs, [out], attributes)[0];
+  }
+
+  opWithOutputs(opType: string, inputs: string[], outs: string[], attributes: Attributes = {}): string[] {
+    for (const input of inputs) if (!this.names.has(input)) throw new Error(`ONNX export: ${opType} ${outs[0]} reads ${input} before it exists`);
+    outs.forEach((name) => this.claim(name));
+    this.nodes.push({
+      opType,
+      name: outs[0],
+      input: inputs,
+      output: outs,
+      attribute: Object.entries(attributes).map(([name, value]) => attribute(name, value)),
+    });
+    return outs;
+  }
+
+  encode(docString: string): Uint8Array {
+    const model = onnx.ModelProto.create({
+      irVersion: IR_VERSION,
+      producerName: 'transformer-playground',
+      docString,
+      opsetImport: [{ domain: '', version: OPSET_VERSION }],
+      graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
+    });
+    return onnx.ModelProto.encode(model).finish();
+  }
+
+  private claim(name: string): string {
+    if (this.names.has(name)) throw new Error(`ONNX export: the name ${name} is used twice`);
+    this.names.add(name);
+    return name;
+  }
+}
+
+function valueInfo(name: string, type: ElementType, dims: Dim[]): onnx.IValueInfoProto {
+  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
+  return { name, type: { tensorType: { elemType: ELEMENT_TYPES[type], shape: { dim } } } };
+}
+
+function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
+  const { AttributeType } = onnx.AttributeProto;
+  if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
+  if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
+  return { name, type: AttributeType.FLOAT, f: value.float };
+}
+
+function bytesOf(data: Float32Array | BigInt64Array): Uint8Array {
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

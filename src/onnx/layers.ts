@@ -1,0 +1,113 @@
+// Transformer pieces written as standard ONNX operators (opset 17), shared by the GPT-2 and BERT exports.
+// Values are (B, T, ...) with symbolic batch and sequence sizes. GELU is composed from Erf or Tanh (the Gelu
+// operator is opset 20), so both onnxruntime-web's wasm and WebGPU providers run every node.
+
+import type { HostTensor } from '../weights/host-tensor';
+import { float, type GraphBuilder } from './graphBuilder';
+
+/** Added to the scores of keys a query must not see; exp() of it is exactly 0 in float32. */
+const MASKED_SCORE = -1e9;
+
+/** The sequence length T of an int64 (B, T) input, as an int64 scalar. */
+export function sequenceLength(g: GraphBuilder, ids: string): string {
+  const shape = g.op('Shape', [ids], 'input_shape');
+  return g.op('Gather', [shape, g.int64s('axis_1', [1], [])], 'sequence_length');
+}
+
+/** Positions 0..T-1, int64 (T). */
+export function positions(g: GraphBuilder, seqLength: string): string {
+  const zero = g.int64s('zero', [0], []);
+  const one = g.int64s('one', [1], []);
+  return g.op('Range', [zero, seqLength, one], 'positions');
+}
+
+/**
+ * The additive attention bias, (B, 1, T or 1, T): MASKED_SCORE for padding keys (attention_mask 0) and, when
+ * causal, for keys after the query.
+ */
+export function attentionBias(g: GraphBuilder, mask: string, position: string | null): string {
+  const keep = g.op('Cast', [mask], 'mask_float', { to: 1 }); // (B, T)
+  const dropped = g.op('Sub', [constant(g, 'one_float', 1), keep], 'mask_dropped'); // (B, T)
+  const padding = g.op('Mul', [dropped, constant(g, 'masked_score', MASKED_SCORE)], 'padding_bias');
+  const keyBias = g.op('Unsqueeze', [padding, g.int64s('axes_1_2', [1, 2])], 'key_bias'); // (B, 1, 1, T)
+  if (!position) return keyBias;
+  const rows = g.op('Unsqueeze', [position, g.int64s('axes_1', [1])], 'query_positions'); // (T, 1)
+  const future = g.op('Greater', [position, rows], 'future_keys'); // (T, T) bool
+  const causal = g.op('Where', [future, 'masked_score', constant(g, 'zero_float', 0)], 'causal_bias'); // (T, T)
+  return g.op('Add', [keyBias, causal], 'attention_bias'); // (B, 1, T, T)
+}
+
+export function layerNorm(g: GraphBuilder, x: string, gamma: HostTensor, beta: HostTensor, eps: number, out: string): string {
+  const scale = g.weight(gamma.name, gamma.shape, gamma.data);
+  const bias = g.weight(beta.name, beta.shape, beta.data);
+  return g.op('LayerNormalization', [x, scale, bias], out, { axis: -1, epsilon: float(eps) });
+}
+
+/** x @ w + b with w (in, out), the Conv1D layout; `out` names the result. */
+export function linear(g: GraphBuilder, x: string, w: HostTensor, b: HostTensor, out: string): string {
+  const product = g.op('MatMul', [x, g.weight(w.name, w.shape, w.data)], `${out}.matmul`);
+  return g.op('Add', [product, g.weight(b.name, b.shape, b.data)], out);
+}
+
+/** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (BERT). */
+export function geluErf(g: GraphBuilder, x: string, out: string): string {
+  const scaled = g.op('Mul', [x, constant(g, 'inv_sqrt2', Math.SQRT1_2)], `${out}.scaled`);
+  const erf = g.op('Erf', [scaled], `${out}.erf`);
+  const onePlus = g.op('Add', [erf, constant(g, 'one_float', 1)], `${out}.one_plus`);
+  const half = g.op('Mul', [x, constant(g, 'half', 0.5)], `${out}.half`);
+  return g.op('Mul', [half, onePlus], out);
+}
+
+/** GPT-2's gelu_new: 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))). */
+export function geluTanh(g: GraphBuilder, x: string, out: string): string {
+  const cube = g.op('Mul', [g.op('Mul', [x, x], `${out}.square`), x], `${out}.cube`);
+  const inner = g.op('Add', [x, g.op('Mul', [cube, constant(g, 'gelu_coefficient', 0.044715)], `${out}.cubic`)], `${out}.inner`);
+  const scaled = g.op('Mul', [inner, constant(g, 'sqrt_2_over_pi', Math.sqrt(2 / Math.PI))], `${out}.scaled`);
+  const onePlus = g.op('Add', [g.op('Tanh', [scaled], `${out}.tanh`), constant(g, 'one_float', 1)], `${out}.one_plus`);
+  const half = g.op('Mul', [x, constant(g, 'half', 0.5)], `${out}.half`);
+  return g.op('Mul', [half, onePlus], out);
+}
+
+/**
+ * Multi-head self-attention on packed q | k | v rows, (B, T, 3C). Returns the context (B, T, C) and the
+ * probabilities (B, H, T, T).
+ */
+export function selfAttention(g: GraphBuilder, qkv: string, bias: string, H: number, D: number, prefix: string) {
+  const C = H * D;
+  const split = g.int64s(`${prefix}.split_sizes`, [C, C, C]);
+  const [q, k, v] = g.opWithOutputs('Split', [qkv, split], [`${prefix}.q`, `${prefix}.k`, `${prefix}.v`], { axis: 2 });
+  const headsShape = sharedInt64s(g, 'heads_shape', [0, 0, H, D]);
+  const heads = (x: string, perm: number[], name: string) =>
+    g.op('Transpose', [g.op('Reshape', [x, headsShape], `${name}.heads`)], name, { perm });
+  const qh = heads(q, [0, 2, 1, 3], `${prefix}.q_heads`); // (B, H, T, D)
+  const kt = heads(k, [0, 2, 3, 1], `${prefix}.k_transposed`); // (B, H, D, T)
+  const vh = heads(v, [0, 2, 1, 3], `${prefix}.v_heads`); // (B, H, T, D)
+  const dots = g.op('MatMul', [qh, kt], `${prefix}.dots`); // (B, H, T, T)
+  const scores = g.op('Mul', [dots, constant(g, 'inv_sqrt_head_size', 1 / Math.sqrt(D))], `${prefix}.scores`);
+  const masked = g.op('Add', [scores, bias], `${prefix}.masked_scores`);
+  const probs = g.op('Softmax', [masked], `${prefix}.probs`, { axis: -1 }); // (B, H, T, T)
+  const context = g.op('MatMul', [probs, vh], `${prefix}.context_heads`); // (B, H, T, D)
+  const merged = g.op('Transpose', [context], `${prefix}.context_rows`, { perm: [0, 2, 1, 3] }); // (B, T, H, D)
+  const out = g.op('Reshape', [merged, sharedInt64s(g, 'rows_shape', [0, 0, C])], `${prefix}.context`); // (B, T, C)
+  return { context: out, probs };
+}
+
+/**
+ * x (B, T, C) @ tableᵀ (+ bias), table (V, C): a tied (or untied) output projection that shares the embedding
+ * initializer, as Gemm with transB on (B·T, C) rows. Returns (B, T, V).
+ */
+export function projectOnTable(g: GraphBuilder, x: string, ids: string, table: string, C: number, V: number, bias: string | null, out: string): string {
+  const rows = g.op('Reshape', [x, g.int64s('flat_rows_shape', [-1, C])], `${out}.rows`); // (B·T, C)
+  const product = g.op('Gemm', bias ? [rows, table, bias] : [rows, table], `${out}.flat`, { transB: 1 }); // (B·T, V)
+  const shape = g.op('Concat', [g.op('Shape', [ids], `${out}.batch_and_length`), g.int64s('vocab_size', [V])], `${out}.shape`, { axis: 0 });
+  return g.op('Reshape', [product, shape], out); // (B, T, V)
+}
+
+/** A float scalar initializer created on first use and shared after. */
+function constant(g: GraphBuilder, name: string, value: number): string {
+  return g.has(name) ? name : g.scalar(name, value);
+}
+
+function sharedInt64s(g: GraphBuilder, name: string, values: number[]): string {
+  return g.has(name) ? name : g.int64s(name, values);
+}

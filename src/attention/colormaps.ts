@@ -1,0 +1,52 @@
+// Colour-blind-safe, perceptually uniform colour maps (matplotlib's viridis, cividis, magma), sampled at even steps
+// and interpolated linearly into 256-entry lookup tables; and a palette for telling heads apart (Okabe & Ito).
+
+export const COLORMAPS = ['viridis', 'cividis', 'magma'] as const;
+export type ColormapName = (typeof COLORMAPS)[number];
+
+const STOPS: Record<ColormapName, string[]> = {
+  viridis: ['#440154', '#482475', '#414487', '#355f8d', '#2a788e', '#21918c', '#22a884', '#44bf70', '#7ad151', '#bddf26', '#fde725'],
+  cividis: ['#00224e', '#123570', '#3b496c', '#575d6d', '#707173', '#8a8779', '#a69d75', '#c4b56c', '#e4cf5b', '#fee838'],
+  magma: ['#000004', '#1c1044', '#4f127b', '#812581', '#b5367a', '#e55064', '#fb8761', '#fec287', '#fcfdbf'],
+};
+
+/** Okabe & Ito's eight colours, distinguishable with every common colour-vision deficiency. */
+export const HEAD_PALETTE = ['#e69f00', '#56b4e9', '#009e73', '#f0e442', '#0072b2', '#d55e00', '#cc79a7', '#999999'];
+
+export function headColor(head: number): string {
+  return HEAD_PALETTE[head % HEAD_PALETTE.length];
+}
+
+function parseHex(hex: string): [number, number, number] {
+  return [1, 3, 5].map((at) => parseInt(hex.slice(at, at + 2), 16)) as [number, number, number];
+}
+
+const tables = new Map<ColormapName, Uint8Array>();
+
+/** 256 RGB triples, (256, 3): entry k is the colour of value k / 255. */
+export function colormapTable(name: ColormapName): Uint8Array {
+  const cached = tables.get(name);
+  if (cached) return cached;
+  const stops = STOPS[name].map(parseHex);
+  const table = new Uint8Array(256 * 3);
+  for (let k = 0; k < 256; k++) {
+    const position = (k / 255) * (stops.length - 1);
+    const low = Math.min(Math.floor(position), stops.length - 2);
+    const t = position - low;
+    for (let c = 0; c < 3; c++) table[k * 3 + c] = Math.round(stops[low][c] * (1 - t) + stops[low + 1][c] * t);
+  }
+  tables.set(name, table);
+  return table;
+}
+
+/** The table index of a value on a [0, max] scale, clamped. */
+export function colorIndex(value: number, max: number): number {
+  if (!(max > 0)) return 0;
+  return Math.max(0, Math.min(255, Math.round((value / max) * 255)));
+}
+
+export function colorOf(name: ColormapName, value: number, max: number): [number, number, number] {
+  const table = colormapTable(name);
+  const k = colorIndex(value, max) * 3;
+  return [table[k], table[k + 1], table[k + 2]];
+}

@@ -1,0 +1,56 @@
+// What a user can set before a run, with defaults from Hugging Face's fine-tuning tutorials, and the learning-rate
+// schedule (linear warm-up then linear decay to zero, as get_linear_schedule_with_warmup).
+
+export type Task = 'classification' | 'causal-lm';
+
+/** 'full': every parameter learns (the GPU trainer); 'head': the encoder is frozen and only the classifier learns. */
+export type TrainingMode = 'full' | 'head';
+
+export interface Hyperparameters {
+  learningRate: number;
+  batchSize: number;
+  epochs: number;
+  maxLength: number; // tokens per example (classification) or per block (causal LM)
+  warmupRatio: number; // fraction of all steps spent warming up
+  weightDecay: number; // AdamW's decoupled decay
+  validationFraction: number;
+  seed: number;
+  checkpointEvery: number; // steps between checkpoints (a closed tab loses at most this many)
+  sampleEvery: number; // causal LM: steps between sample generations
+}
+
+export function defaultHyperparameters(task: Task, mode: TrainingMode): Hyperparameters {
+  return {
+    learningRate: mode === 'head' ? 1e-3 : task === 'classification' ? 2e-5 : 5e-5,
+    batchSize: task === 'classification' ? 16 : 8,
+    epochs: 3,
+    maxLength: task === 'classification' ? 128 : 64,
+    warmupRatio: 0.1,
+    weightDecay: 0.01,
+    validationFraction: 0.1,
+    seed: 42,
+    checkpointEvery: 20,
+    sampleEvery: 50,
+  };
+}
+
+export function checkHyperparameters(h: Hyperparameters, contextLimit: number): void {
+  const problems: string[] = [];
+  const positiveInteger = (name: keyof Hyperparameters) => {
+    if (!Number.isInteger(h[name]) || h[name] < 1) problems.push(`${name} must be a whole number of at least 1 (got ${h[name]})`);
+  };
+  (['batchSize', 'epochs', 'maxLength', 'checkpointEvery', 'sampleEvery'] as const).forEach(positiveInteger);
+  if (!(h.learningRate > 0 && h.learningRate < 1)) problems.push(`learningRate must be between 0 and 1 (got ${h.learningRate})`);
+  if (!(h.warmupRatio >= 0 && h.warmupRatio < 1)) problems.push(`warmupRatio must be in [0, 1) (got ${h.warmupRatio})`);
+  if (!(h.weightDecay >= 0)) problems.push(`weightDecay must not be negative (got ${h.weightDecay})`);
+  if (!(h.validationFraction > 0 && h.validationFraction < 1)) problems.push(`validationFraction must be between 0 and 1 (got ${h.validationFraction})`);
+  if (h.maxLength > contextLimit) problems.push(`maxLength ${h.maxLength} is past this model's limit of ${contextLimit} tokens`);
+  if (problems.length > 0) throw new Error(`Check the settings: ${problems.join('; ')}.`);
+}
+
+/** The learning rate for optimizer step `step` (0-based) of `totalSteps`. */
+export function learningRateAt(step: number, totalSteps: number, h: Pick<Hyperparameters, 'learningRate' | 'warmupRatio'>): number {
+  const warmup = Math.ceil(totalSteps * h.warmupRatio);
+  if (step < warmup) return (h.learningRate * (step + 1)) / warmup;
+  return h.learningRate * Math.max(0, (totalSteps - step) / Math.max(1, totalSteps - warmup));
+}

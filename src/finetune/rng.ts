@@ -1,0 +1,38 @@
+// A seeded random number generator whose whole state is one u32, so a checkpoint can save it and a resumed run
+// draws exactly the numbers the uninterrupted run would have drawn (mulberry32, as in engine/generate.ts).
+
+export class Rng {
+  constructor(public state: number) {
+    this.state = state >>> 0;
+  }
+
+  /** Uniform in [0, 1). */
+  next(): number {
+    this.state = (this.state + 0x6d2b79f5) >>> 0;
+    let t = this.state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  /** A uniform u32, e.g. a seed handed on to the trainer for its dropout. */
+  nextU32(): number {
+    return Math.floor(this.next() * 4294967296) >>> 0;
+  }
+
+  /** Standard normal (Box-Muller). */
+  normal(): number {
+    const u = 1 - this.next();
+    return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * this.next());
+  }
+
+  /** A random order of 0..n-1 (Fisher-Yates). */
+  permutation(n: number): Int32Array {
+    const order = Int32Array.from({ length: n }, (_, i) => i);
+    for (let i = n - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    return order;
+  }
+}

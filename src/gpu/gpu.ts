@@ -1,0 +1,265 @@
+import { GpuError, formatBytes } from './errors';
+import { toFloat16Bits } from './half';
+import { BufferPool } from './pool';
+import { Recorder } from './recorder';
+import { BYTES_PER_ELEMENT, Tensor, type DType, type HostArray } from './tensor';
+
+export interface GpuOptions {
+  /**
+   * `navigator.gpu` in a browser, or the object from npm `webgpu`'s `create([])` in Node, where the caller must keep
+   * a reference to it for as long as the device lives (Dawn aborts the process if it is garbage-collected).
+   */
+  gpu: GPU;
+  powerPreference?: GPUPowerPreference;
+  /** Called once when the device is lost (driver reset, another tab, ...); the caller re-creates a Gpu. */
+  onLost?: (reason: string) => void;
+}
+
+export interface GpuInfo {
+  vendor: string;
+  architecture: string;
+  description: string;
+  isFallbackAdapter: boolean;
+  features: string[];
+  limits: Record<(typeof RAISED_LIMITS)[number] | 'maxComputeWorkgroupsPerDimension' | 'minUniformBufferOffsetAlignment' | 'minStorageBufferOffsetAlignment', number>;
+}
+
+/** Limits requested at the adapter's maximum: large weights, big workgroups, big shared-memory tiles. */
+const RAISED_LIMITS = [
+  'maxStorageBufferBindingSize',
+  'maxBufferSize',
+  'maxComputeWorkgroupStorageSize',
+  'maxComputeInvocationsPerWorkgroup',
+  'maxComputeWorkgroupSizeX',
+  'maxComputeWorkgroupSizeY',
+  'maxStorageBuffersPerShaderStage',
+] as const;
+
+/** The device, its limits, pooled tensors and cached pipelines. Knows nothing of models. */
+export class Gpu {
+  readonly info: GpuInfo;
+  readonly hasF16: boolean;
+  readonly canProfile: boolean;
+  readonly uniformAlignment: number;
+  readonly stagingPool: BufferPool;
+  readonly uniformPool: BufferPool;
+  private readonly storagePool: BufferPool;
+  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly shaderModules = new Map<string, GPUShaderModule>();
+  private readonly listeners = new Set<(bytesInUse: number) => void>();
+  private readonly deferredErrors: GpuError[] = [];
+  private liveBytes = 0;
+  private destroyed = false;
+  private placeholderTensor: Tensor<'f32'> | null = null;
+
+  private constructor(
+    readonly device: GPUDevice,
+    adapterInfo: GPUAdapterInfo,
+    isFallbackAdapter: boolean,
+    onLost: ((reason: string) => void) | undefined,
+  ) {
+    const { limits } = device;
+    this.hasF16 = device.features.has('shader-f16');
+    this.canProfile = device.features.has('timestamp-query');
+    this.uniformAlignment = limits.minUniformBufferOffsetAlignment;
+    this.info = {
+      vendor: adapterInfo.vendor,
+      architecture: adapterInfo.architecture,
+      description: adapterInfo.description,
+      isFallbackAdapter,
+      features: [...device.features].map(String).sort(),
+      limits: {
+        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
+        maxBufferSize: limits.maxBufferSize,
+        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
+        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+        maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
+        maxComputeWorkgroupSizeY: limits.maxComputeWorkgroupSizeY,
+        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
+        maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
+        minUniformBufferOffsetAlignment: limits.minUniformBufferOffsetAlignment,
+        minStorageBufferOffsetAlignment: limits.minStorageBufferOffsetAlignment,
+      },
+    };
+    this.storagePool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
+    this.stagingPool = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
+    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
+    device.addEventListener('uncapturederror', (event) => {
+      this.deferredErrors.push(new GpuError(`GPU error: ${(event as GPUUncapturedErrorEvent).error.message}`));
+    });
+    void device.lost.then((lost) => {
+      if (this.destroyed) return;
+      this.destroyed = true;
+      onLost?.(lost.message || `device lost (${lost.reason})`);
+    });
+  }
+
+  static async create({ gpu, powerPreference, onLost }: GpuOptions): Promise<Gpu> {
+    const adapter = await gpu.requestAdapter(powerPreference ? { powerPreference } : undefined);
+    if (!adapter) throw new GpuError('WebGPU is present but no GPU adapter is available (it may be blocklisted or disabled).');
+    const requiredLimits: Record<string, number> = {};
+    for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
+    const requiredFeatures = (['shader-f16', 'timestamp-query'] as GPUFeatureName[]).filter((name) => adapter.features.has(name));
+    const device = await adapter.requestDevice({ label: 'playground', requiredLimits, requiredFeatures });
+    const isFallbackAdapter = adapter.info.isFallbackAdapter ?? false;
+    return new Gpu(device, adapter.info, isFallbackAdapter, onLost);
+  }
+
+  /** Bytes held by live tensors (size-class rounded), not counting the pool's free buffers. */
+  get bytesInUse(): number {
+    return this.liveBytes;
+  }
+
+  get bytesPooled(): number {
+    return this.storagePool.bytesPooled;
+  }
+
+  /** Calls `listener` whenever bytesInUse changes; returns the unsubscribe function. */
+  onBytesChanged(listener: (bytesInUse: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  tensor<D extends DType>(shape: readonly number[], dtype: D, label: string): Tensor<D> {
+    if (dtype === 'f16' && !this.hasF16) throw new GpuError(`tensor '${label}': this GPU has no shader-f16 support`);
+    const numel = shape.reduce((product, size) => product * size, 1);
+    if (numel <= 0 || !Number.isInteger(numel)) throw new GpuError(`tensor '${label}' has an invalid shape [${shape.join(', ')}]`);
+    const byteLength = numel * BYTES_PER_ELEMENT[dtype];
+    const { maxBufferSize } = this.info.limits;
+    if (byteLength > maxBufferSize) {
+      throw new GpuError(`tensor '${label}' needs ${formatBytes(byteLength)} but this GPU allows at most ${formatBytes(maxBufferSize)} per buffer`);
+    }
+    const buffer = this.scopedSync(`allocating '${label}' (${formatBytes(byteLength)})`, () => this.storagePool.acquire(byteLength, label));
+    this.changeBytes(buffer.size);
+    return new Tensor(label, shape, dtype, buffer);
+  }
+
+  /** Uploads host data. f16 tensors take f32 values (converted here) or raw binary16 bits as a Uint16Array. */
+  write(tensor: Tensor, data: Float32Array | Uint32Array | Uint16Array, elementOffset = 0): void {
+    const bytes = tensor.dtype === 'f16' && data instanceof Float32Array ? toFloat16Bits(data) : data;
+    if (bytes.BYTES_PER_ELEMENT !== BYTES_PER_ELEMENT[tensor.dtype] || elementOffset + data.length > tensor.numel) {
+      throw new GpuError(`write to ${tensor.dtype} tensor '${tensor.label}': ${data.length} ${data.constructor.name} elements at ${elementOffset} do not fit its ${tensor.numel}`);
+    }
+    const byteOffset = elementOffset * BYTES_PER_ELEMENT[tensor.dtype];
+    if (byteOffset % 4 !== 0) throw new GpuError(`write to '${tensor.label}': f16 writes must start at an even element`);
+    const padded = bytes.byteLength % 4 === 0 ? bytes : padToFourBytes(bytes);
+    this.device.queue.writeBuffer(tensor.buffer, byteOffset, padded.buffer, padded.byteOffset, padded.byteLength);
+  }
+
+  /** Returns the tensor's buffer to the pool. The tensor must not be used afterwards. */
+  release(tensor: Tensor): void {
+    if (tensor.released) throw new GpuError(`tensor '${tensor.label}' was released twice`);
+    tensor.released = true;
+    this.storagePool.release(tensor.buffer);
+    this.changeBytes(-tensor.buffer.size);
+  }
+
+  /** A small tensor bound in place of an absent optional input (kernel variants never read it). */
+  get placeholder(): Tensor<'f32'> {
+    this.placeholderTensor ??= this.tensor([4], 'f32', 'placeholder');
+    return this.placeholderTensor;
+  }
+
+  /** A compute pipeline from WGSL, cached by `key` (kernel name + variant), entry point and override constants. */
+  pipeline(key: string, wgsl: string, entryPoint = 'main', constants: Record<string, number> = {}): GPUComputePipeline {
+    const cacheKey = `${key}|${entryPoint}|${JSON.stringify(constants)}`;
+    const cached = this.pipelines.get(cacheKey);
+    if (cached) return cached;
+    const pipeline = this.scopedSync(`compiling '${key}'`, () => {
+      let module = this.shaderModules.get(wgsl);
+      if (!module) {
+        module = this.device.createShaderModule({ label: key, code: wgsl });
+        this.shaderModules.set(wgsl, module);
+      }
+      return this.device.createComputePipeline({ label: `${key}.${entryPoint}`, layout: 'auto', compute: { module, entryPoint, constants } });
+    });
+    this.pipelines.set(cacheKey, pipeline);
+    return pipeline;
+  }
+
+  recorder(label: string, options: { profile?: boolean } = {}): Recorder {
+    this.throwDeferredErrors();
+    return new Recorder(this, label, options.profile ?? false);
+  }
+
+  /** Convenience: one recorder that only reads a tensor back. */
+  async read<D extends DType>(tensor: Tensor<D>): Promise<HostArray<D>> {
+    const recorder = this.recorder(`read(${tensor.label})`);
+    const data = recorder.read(tensor);
+    await recorder.submit();
+    return data;
+  }
+
+  /** Resolves when the GPU has finished all submitted work. */
+  async idle(): Promise<void> {
+    await this.device.queue.onSubmittedWorkDone();
+    this.throwDeferredErrors();
+  }
+
+  /** Destroys the pool's unused buffers. */
+  trim(): void {
+    this.storagePool.trim();
+    this.stagingPool.trim();
+    this.uniformPool.trim();
+  }
+
+  destroy(): void {
+    this.destroyed = true;
+    this.device.destroy();
+  }
+
+  /** Runs `work` inside validation and out-of-memory error scopes; rethrows what they caught as GpuError. */
+  async scoped<T>(what: string, work: () => T): Promise<T> {
+    this.throwDeferredErrors();
+    const { result, error } = this.withErrorScopes(what, work);
+    const caught = await error;
+    if (caught) throw caught;
+    return result;
+  }
+
+  /** Like `scoped` for synchronous calls: a caught error is raised by the next recorder(), submit() or idle(). */
+  private scopedSync<T>(what: string, work: () => T): T {
+    const { result, error } = this.withErrorScopes(what, work);
+    void error.then((caught) => caught && this.deferredErrors.push(caught));
+    return result;
+  }
+
+  private withErrorScopes<T>(what: string, work: () => T): { result: T; error: Promise<GpuError | null> } {
+    this.device.pushErrorScope('validation');
+    this.device.pushErrorScope('out-of-memory');
+    let outcome: { value: T } | { thrown: unknown };
+    try {
+      outcome = { value: work() };
+    } catch (thrown) {
+      outcome = { thrown };
+    }
+    const outOfMemory = this.device.popErrorScope();
+    const validation = this.device.popErrorScope();
+    if ('thrown' in outcome) throw outcome.thrown;
+    const error = Promise.all([outOfMemory, validation]).then(([memoryError, validationError]) => {
+      if (memoryError) return new GpuError(`${what}: out of GPU memory (${formatBytes(this.liveBytes)} in use). ${memoryError.message}`);
+      if (validationError) return new GpuError(`${what}: ${validationError.message}`);
+      return null;
+    });
+    return { result: outcome.value, error };
+  }
+
+  private changeBytes(delta: number): void {
+    this.liveBytes += delta;
+    for (const listener of this.listeners) listener(this.liveBytes);
+  }
+
+  private throwDeferredErrors(): void {
+    const error = this.deferredErrors.shift();
+    if (error) {
+      this.deferredErrors.length = 0;
+      throw error;
+    }
+  }
+}
+
+function padToFourBytes(bytes: Uint16Array | Uint32Array | Float32Array): Uint8Array {
+  const padded = new Uint8Array(Math.ceil(bytes.byteLength / 4) * 4);
+  padded.set(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+  return padded;
+}

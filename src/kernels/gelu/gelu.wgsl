@@ -1,0 +1,23 @@
+// out = gelu(x) elementwise. FORM 0: erf, 1: tanh.
+override FORM: u32 = 0u;
+
+struct Params {
+  n: u32,
+}
+
+@group(0) @binding(0) var<storage, read> x: array<f32>;
+@group(0) @binding(1) var<storage, read_write> out: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+@compute @workgroup_size(256)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let i = (group.x + group.y * groups.x) * 256u + lane;
+  if (i >= params.n) {
+    return;
+  }
+  if (FORM == 0u) {
+    out[i] = gelu_erf(x[i]);
+  } else {
+    out[i] = gelu_tanh(x[i]);
+  }
+}

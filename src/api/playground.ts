@@ -4,12 +4,13 @@ import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
 import type { Encoding } from '../tokenizers/tokenizer';
+import { createAttentionApi, currentView, type AttentionApi } from './attention';
 
 /**
  * `window.playground`: the page's automation API, a public contract documented in the README. Tests and users
  * script the page through it; it drives the same store and engine as the UI, so the page shows what it does.
  */
-export interface PlaygroundApi {
+export interface PlaygroundApi extends AttentionApi {
   /** Tokenizes with 'bert-base-uncased', 'gpt2', a Hub id or a tokenizer.json URL (in the tokenizer worker). */
   tokenize(text: string, tokenizer: string): Promise<Encoding>;
   decode(ids: number[], tokenizer: string): Promise<string>;
@@ -43,6 +44,10 @@ export function createPlaygroundApi(): PlaygroundApi {
       return { text, ids };
     },
     fillMask: (text) => engine.fillMask(text),
+    ...createAttentionApi(),
+    get view() {
+      return currentView();
+    },
   };
 }
 

@@ -50,3 +50,13 @@ export function colorOf(name: ColormapName, value: number, max: number): [number
   const k = colorIndex(value, max) * 3;
   return [table[k], table[k + 1], table[k + 2]];
 }
+
+const NEGATIVE = parseHex('#5e3c99'); // PuOr, a colour-blind-safe diverging map: purple below 0, orange above
+const POSITIVE = parseHex('#e66101');
+
+/** Signed values (vector components): white at 0, purple towards −max, orange towards +max. */
+export function divergingColor(value: number, max: number): [number, number, number] {
+  const t = max > 0 ? Math.min(1, Math.abs(value) / max) : 0;
+  const end = value < 0 ? NEGATIVE : POSITIVE;
+  return [0, 1, 2].map((c) => Math.round(255 * (1 - t) + end[c] * t)) as [number, number, number];
+}

@@ -45,14 +45,16 @@ export function attentionJsonParts(set: AttentionSet, model?: string): string[] 
 export function attentionFromJson(value: unknown): AttentionSet {
   const json = value as Partial<AttentionJson>;
   if (json?.format !== ATTENTION_JSON_FORMAT) throw new Error(`Not an attention export: "format" should be ${ATTENTION_JSON_FORMAT}.`);
-  const [layers, heads, T] = json.shape ?? [];
-  const nested = json.attentions;
-  if (!nested || nested.length !== layers || json.tokens?.length !== T) throw new Error('The attention export is incomplete: its shape, tokens and attentions disagree.');
+  const { shape, attentions: nested, tokens } = json;
+  if (!shape || !nested || !tokens || nested.length !== shape[0] || tokens.length !== shape[2]) {
+    throw new Error('The attention export is incomplete: its shape, tokens and attentions disagree.');
+  }
+  const [layers, heads, T] = shape;
   const attentions = nested.map((layer) => {
     const block = new Float32Array(heads * T * T);
     layer.forEach((head, h) => head.forEach((row, i) => block.set(row, (h * T + i) * T)));
     return block;
   });
-  const { tokens, ids, typeIds, causal = false } = json;
+  const { ids, typeIds, causal = false } = json;
   return { tokens, ids, typeIds, causal, special: json.special ?? tokens.map(() => false), layers, heads, T, attentions };
 }

@@ -1,5 +1,6 @@
 import { useAppStore, type AppState } from './store';
 import { TABS, type TabId } from './uiSlice';
+import { attentionUrlChanged, readAttentionParams, urlModel, writeAttentionParams } from './attentionUrl';
 
 // The URL carries what reproduces the view (tab, tokenizers, text); localStorage keeps the text across reloads
 // when the URL does not name one. Long texts stay out of the URL.
@@ -8,7 +9,7 @@ const STORAGE_KEY = 'playground.text';
 
 function readInitialState(): Partial<AppState> {
   const params = new URLSearchParams(location.search);
-  const state: Partial<AppState> = {};
+  const state: Partial<AppState> = readAttentionParams(params);
   const tab = params.get('tab');
   if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as TabId;
   const tokenizers = params.get('tok');
@@ -32,6 +33,7 @@ function writeUrl(state: AppState) {
   params.set('tok', state.tokenizerNames.join(','));
   if (state.text.length <= MAX_URL_TEXT) params.set('text', state.text);
   else params.delete('text');
+  writeAttentionParams(params, state);
   const url = `${location.pathname}?${params.toString()}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
   try {
@@ -44,9 +46,11 @@ function writeUrl(state: AppState) {
 /** Applies the URL to the store once, then mirrors the store back into the URL (debounced). */
 export function startUrlSync() {
   useAppStore.setState(readInitialState());
+  const model = urlModel(new URLSearchParams(location.search));
+  if (model) void useAppStore.getState().loadModel(model);
   let timer: ReturnType<typeof setTimeout> | undefined;
   useAppStore.subscribe((state, previous) => {
-    if (state.tab === previous.tab && state.text === previous.text && state.tokenizerNames === previous.tokenizerNames) return;
+    if (state.tab === previous.tab && state.text === previous.text && state.tokenizerNames === previous.tokenizerNames && !attentionUrlChanged(state, previous)) return;
     clearTimeout(timer);
     timer = setTimeout(() => writeUrl(useAppStore.getState()), 250);
   });

@@ -4,12 +4,14 @@ import { TokenizerView } from '../TokenizerView/TokenizerView';
 import { GeneratePanel } from '../Generate/GeneratePanel';
 import { FillMaskPanel } from '../FillMask/FillMaskPanel';
 import { ModelPicker } from '../ModelPicker/ModelPicker';
+import { AttentionPanel } from '../Attention/AttentionPanel';
 import { TABS, type TabId } from '../../state/uiSlice';
 
 const TAB_LABELS: Record<TabId, string> = {
   tokenize: 'Tokenize',
   generate: 'Generate',
   'fill-mask': 'Fill mask',
+  attention: 'Attention',
 };
 
 export function App() {
@@ -40,6 +42,7 @@ export function App() {
           {tab === 'tokenize' && <TokenizerView />}
           {tab === 'generate' && <GeneratePanel />}
           {tab === 'fill-mask' && <FillMaskPanel />}
+          {tab === 'attention' && <AttentionPanel />}
         </div>
         <aside className="app-side">
           <ModelPicker />

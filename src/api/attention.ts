@@ -1,0 +1,114 @@
+// The attention explorer's part of `window.playground` (documented in the README): what is drawn, the matrix behind
+// it, and ways to show a tensor or change the view that resolve once the page has drawn.
+
+import { useAppStore } from '../state/store';
+import type { AttentionIdsInput, AttentionViewState } from '../state/attentionSlice';
+import { shownMatrix } from '../attention/shown';
+import type { TokenFilter } from '../attention/filter';
+import type { AttentionSet, Reduction, ShownMatrix } from '../attention/types';
+import { currentDrawn, currentMatrix, drawnFrom, type DrawnView } from '../ui/Attention/drawnView';
+
+export interface AttentionMatrix {
+  layer: number;
+  head: number;
+  reduction: Reduction;
+  rows: number[]; // token indices of the query rows
+  cols: number[]; // token indices of the key columns
+  rowTokens: string[];
+  colTokens: string[];
+  values: number[][]; // (rows, cols)
+  masked: boolean[][]; // (rows, cols): hidden by the causal mask
+}
+
+/** A tensor to show without running a model: (L) x (H, T, T) per layer, as typed arrays or plain numbers. */
+export interface SyntheticAttention {
+  tokens: string[];
+  attentions: (Float32Array | number[])[];
+  causal?: boolean;
+  special?: boolean[];
+  typeIds?: number[];
+}
+
+export type AttentionView = DrawnView & { tab: string; model?: string; tokens: string[]; filter: TokenFilter; status: string };
+
+export interface AttentionApi {
+  /** The matrix of a layer and head as the heatmap shows it (current filters); no argument: the one drawn now. */
+  attention(at?: { layer?: number; head?: number; reduction?: Reduction }): AttentionMatrix | undefined;
+  /** What the attention tab displays right now (undefined before its first draw). */
+  readonly view: AttentionView | undefined;
+  /** Runs the loaded model on these ids, or shows a given tensor; opens the attention tab; resolves once drawn. */
+  showAttention(input: AttentionIdsInput | SyntheticAttention): Promise<AttentionView | undefined>;
+  /** Changes view, layer, head, filters…; resolves once the page has drawn the change. */
+  setAttentionView(patch: Partial<AttentionViewState>): Promise<AttentionView | undefined>;
+}
+
+const DRAW_TIMEOUT_MS = 30_000;
+
+function plain(shown: ShownMatrix, set: AttentionSet, at: { layer: number; head: number; reduction: Reduction }): AttentionMatrix {
+  const K = shown.cols.length;
+  return {
+    ...at,
+    rows: shown.rows,
+    cols: shown.cols,
+    rowTokens: shown.rows.map((i) => set.tokens[i]),
+    colTokens: shown.cols.map((i) => set.tokens[i]),
+    values: shown.rows.map((_, r) => Array.from(shown.values.subarray(r * K, (r + 1) * K))),
+    masked: shown.rows.map((_, r) => Array.from(shown.masked.subarray(r * K, (r + 1) * K), (m) => m === 1)),
+  };
+}
+
+/** `playground.view`: a getter on the API object, so it is read when asked. */
+export function currentView(): AttentionView | undefined {
+  const drawn = currentDrawn();
+  const state = useAppStore.getState();
+  if (!drawn || !state.attention) return undefined;
+  return { ...drawn, tab: state.tab, model: state.model?.name, tokens: state.attention.tokens, filter: state.attentionView.filter, status: state.attentionStatus };
+}
+
+/** Runs `change`, then waits until the page has drawn the store's attention and view state. */
+async function afterDraw(change: () => void | Promise<void>): Promise<AttentionView | undefined> {
+  await change();
+  const { attention, attentionView } = useAppStore.getState();
+  if (!attention) return undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('The attention view did not draw: is the attention tab open?')), DRAW_TIMEOUT_MS);
+  });
+  await Promise.race([drawnFrom(attention, attentionView), timeout]).finally(() => clearTimeout(timer));
+  return currentView();
+}
+
+function toSet(input: SyntheticAttention): AttentionSet {
+  const T = input.tokens.length;
+  const attentions = input.attentions.map((layer) => (layer instanceof Float32Array ? layer : Float32Array.from(layer)));
+  const heads = attentions[0].length / (T * T);
+  if (!Number.isInteger(heads) || attentions.some((layer) => layer.length !== heads * T * T)) {
+    throw new Error(`Each layer must hold H × ${T} × ${T} weights for ${T} tokens.`);
+  }
+  return { tokens: input.tokens, special: input.special ?? input.tokens.map(() => false), typeIds: input.typeIds, causal: input.causal ?? false, layers: attentions.length, heads, T, attentions };
+}
+
+/** The methods of AttentionApi (`view` is the getter `currentView`). */
+export function createAttentionApi(): Omit<AttentionApi, 'view'> {
+  const store = useAppStore.getState;
+  return {
+    attention: (at = {}) => {
+      const { attention: set, attentionView } = store();
+      if (!set) return undefined;
+      const choice = { layer: at.layer ?? attentionView.layer, head: at.head ?? attentionView.head, reduction: at.reduction ?? attentionView.reduction };
+      const drawn = currentDrawn();
+      const onScreen = currentMatrix();
+      const same = drawn?.view === 'heatmap' && drawn.layer === choice.layer && drawn.head === choice.head && drawn.reduction === choice.reduction;
+      return plain(same && onScreen ? onScreen : shownMatrix(set, choice, attentionView.filter), set, choice);
+    },
+    showAttention: (input) =>
+      afterDraw(async () => {
+        store().setTab('attention');
+        if ('ids' in input) await store().runAttention(input);
+        else store().showAttentionSet(toSet(input));
+        const error = store().attentionError;
+        if (error) throw new Error(error);
+      }),
+    setAttentionView: (patch) => afterDraw(() => store().setAttentionView(patch)),
+  };
+}

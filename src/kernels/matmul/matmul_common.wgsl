@@ -1,0 +1,54 @@
+// Shared by the tiled and GEMV matmuls: parameters, bounds-checked loads and the bias + GELU epilogue.
+// Composed after one io_*.wgsl (declares x, w, load_x4, load_x1, load_w4) and gelu_functions.wgsl.
+
+// 0: none, 1: GELU (erf), 2: GELU (tanh).
+override ACTIVATION: u32 = 0u;
+override HAS_BIAS: bool = false;
+
+struct Params {
+  M: u32,
+  N: u32,
+  K: u32,
+  out_stride: u32, // elements between output rows
+  out_offset: u32, // first output column
+  w_base: u32, // element offset of w's first used row within its bound window
+  bias_offset: u32,
+  x_base: u32, // element offset of x's first used row
+}
+
+@group(0) @binding(2) var<storage, read> bias: array<f32>;
+@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+@group(0) @binding(4) var<uniform> params: Params;
+
+// x[m, k..k+3] (zero outside x).
+fn x_quad(m: u32, k: u32) -> vec4<f32> {
+  if (m >= params.M || k >= params.K) {
+    return vec4<f32>(0.0);
+  }
+  return load_x4(params.x_base + m * params.K + k, min(4u, params.K - k));
+}
+
+fn x_at(m: u32, k: u32) -> f32 {
+  return load_x1(params.x_base + m * params.K + k);
+}
+
+// Four consecutive elements of row `row` of w seen as (rows, cols) row-major, zero outside.
+fn w_quad(row: u32, col: u32, rows: u32, cols: u32) -> vec4<f32> {
+  if (row >= rows || col >= cols) {
+    return vec4<f32>(0.0);
+  }
+  return load_w4(params.w_base + row * cols + col, min(4u, cols - col));
+}
+
+fn store(m: u32, n: u32, sum: f32) {
+  var value = sum;
+  if (HAS_BIAS) {
+    value += bias[params.bias_offset + n];
+  }
+  if (ACTIVATION == 1u) {
+    value = gelu_erf(value);
+  } else if (ACTIVATION == 2u) {
+    value = gelu_tanh(value);
+  }
+  out[m * params.out_stride + params.out_offset + n] = value;
+}

@@ -4,6 +4,9 @@ import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
 import type { Encoding } from '../tokenizers/tokenizer';
+import { compareWithOrt, type CompareResult } from '../onnx/engineComparison';
+import { exportOnnx } from '../onnx/exportOnnx';
+import type { OrtProvider } from '../onnx/ortSession';
 import { createAttentionApi, currentView, type AttentionApi } from './attention';
 
 /**
@@ -22,6 +25,10 @@ export interface PlaygroundApi extends AttentionApi {
   forward(ids: number[], options?: ForwardOptions): Promise<ForwardResult>;
   generate(prompt: string, options?: Omit<GenerateOptions, 'onToken' | 'onProbabilities' | 'signal'>): Promise<{ text: string; ids: number[] }>;
   fillMask(text: string): Promise<FillMaskResult>;
+  /** The loaded model's forward on `ids` in onnxruntime-web (its exported graph) against ours: max abs differences, ms. */
+  compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
+  /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
+  exportOnnx(options?: { attentions?: boolean }): Uint8Array;
 }
 
 export function createPlaygroundApi(): PlaygroundApi {
@@ -44,6 +51,8 @@ export function createPlaygroundApi(): PlaygroundApi {
       return { text, ids };
     },
     fillMask: (text) => engine.fillMask(text),
+    compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
+    exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true }),
     ...createAttentionApi(),
     get view() {
       return currentView();

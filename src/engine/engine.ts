@@ -152,6 +152,11 @@ class Engine {
     return this.requireSession().tokenizer;
   }
 
+  /** The loaded model with its config and typed weights: the live values (the ONNX export reads them). */
+  weights(): LoadedModel<unknown> {
+    return this.requireSession().loaded;
+  }
+
   private requireSession(): Session {
     if (!this.session) throw new Error('No model is loaded: pick one in the model panel or call playground.loadModel().');
     return this.session;

@@ -4,6 +4,7 @@ import { TokenizerView } from '../TokenizerView/TokenizerView';
 import { GeneratePanel } from '../Generate/GeneratePanel';
 import { FillMaskPanel } from '../FillMask/FillMaskPanel';
 import { ModelPicker } from '../ModelPicker/ModelPicker';
+import { ComparePanel } from '../Compare/ComparePanel';
 import { AttentionPanel } from '../Attention/AttentionPanel';
 import { TABS, type TabId } from '../../state/uiSlice';
 
@@ -12,6 +13,7 @@ const TAB_LABELS: Record<TabId, string> = {
   generate: 'Generate',
   'fill-mask': 'Fill mask',
   attention: 'Attention',
+  compare: 'Compare with ORT',
 };
 
 export function App() {
@@ -43,6 +45,7 @@ export function App() {
           {tab === 'generate' && <GeneratePanel />}
           {tab === 'fill-mask' && <FillMaskPanel />}
           {tab === 'attention' && <AttentionPanel />}
+          {tab === 'compare' && <ComparePanel />}
         </div>
         <aside className="app-side">
           <ModelPicker />

@@ -1,0 +1,49 @@
+import { expect, test, type Page } from '@playwright/test';
+
+// The tiny fixture checkpoints (test/fixtures/models) come from the local Hub stand-in started in playwright.config.ts;
+// the embedded default models join in once the page lists them.
+const HUB = 'http://127.0.0.1:4180';
+const TOLERANCE = 1e-3;
+const ids = (count: number, vocab: number) => Array.from({ length: count }, (_, i) => (i * 37 + 5) % vocab);
+
+async function compareBoth(page: Page, model: string, vocab: number) {
+  await page.evaluate((name) => window.playground.loadModel(name), model);
+  for (const provider of ['webgpu', 'wasm'] as const) {
+    const result = await page.evaluate(({ input, provider }) => window.playground.compareWithOrt(input, { provider }), { input: ids(12, vocab), provider });
+    console.log(`${model} vs ORT ${provider}: logits ${result.maxAbsDiffLogits.toExponential(2)}, attention ${result.maxAbsDiffAttention?.toExponential(2)}, ours ${result.oursMs.toFixed(1)} ms, ORT ${result.ortMs.toFixed(1)} ms`);
+    expect(result.provider).toBe(provider);
+    expect(result.maxAbsDiffLogits).toBeLessThan(TOLERANCE);
+    expect(result.maxAbsDiffAttention).toBeLessThan(TOLERANCE);
+  }
+}
+
+test('the exported tiny GPT-2 and BERT give our logits and attention in ORT WebGPU and wasm', async ({ page }) => {
+  await page.goto(`./?hub=${encodeURIComponent(HUB)}`);
+  await compareBoth(page, 'tiny-gpt2', 1000);
+  await compareBoth(page, 'tiny-bert', 1000);
+  const bytes = await page.evaluate(() => window.playground.exportOnnx().length);
+  expect(bytes).toBeGreaterThan(100_000); // tiny-bert's weights, about 0.2 MB
+});
+
+test('the embedded default models give our logits in ORT WebGPU and wasm', async ({ page }) => {
+  await page.goto('./');
+  const models = await page.evaluate(() => window.playground.models());
+  test.skip(models.length === 0, 'no embedded models in this build');
+  for (const { name, modelType } of models) await compareBoth(page, name, modelType === 'gpt2' ? 50257 : 30522);
+});
+
+test('the Compare tab compares, runs the fast CPU mode with attention, and downloads the graph', async ({ page }) => {
+  await page.goto(`./?hub=${encodeURIComponent(HUB)}`);
+  await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));
+  await page.getByRole('tab', { name: 'Compare with ORT' }).click();
+  await page.getByRole('button', { name: 'Compare with onnxruntime-web (wasm)' }).click();
+  await expect(page.getByTestId('compare-result').locator('tr[data-provider="wasm"]')).toBeVisible({ timeout: 120_000 });
+
+  await page.getByRole('button', { name: 'Run in onnxruntime-web (wasm)' }).click();
+  await expect(page.getByTestId('fast-cpu-engine')).toContainText('onnxruntime-web (wasm, CPU)');
+  await expect(page.locator('.attention-heatmap canvas')).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download .onnx' }).click();
+  expect((await download).suggestedFilename()).toBe('gpt2.onnx');
+});

@@ -1,0 +1,72 @@
+// One benchmark row: the same computation by our kernels and by onnxruntime-web, each returning its output so the
+// runner can check they agree before timing them.
+
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
+import type { Gpu } from '../gpu';
+import type { OrtModule, OrtProvider } from '../onnx/ortSession';
+import { createOrtSession } from '../onnx/ortSession';
+
+export type Run = () => Promise<Float32Array>;
+
+export interface BenchCase {
+  group: 'matmul' | 'attention' | 'model';
+  name: string;
+  /** Floating-point operations of one run (multiply-add = 2), for GFLOP/s. */
+  flops: number;
+  /** How each timing divides: 1 per run, or e.g. decode steps for ms per token. */
+  perRun: number;
+  ours: Run;
+  ort: Partial<Record<OrtProvider, Run>>;
+  /** Said beside the row (e.g. ORT has no KV cache for decode). */
+  note?: string;
+  dispose(): Promise<void>;
+}
+
+export interface BenchContext {
+  gpu: Gpu;
+  ort: OrtModule;
+  providers: OrtProvider[];
+}
+
+/** One ORT session per provider on `graph`; each run feeds `feeds()` and returns output `output`. */
+export async function ortRuns(context: BenchContext, graph: Uint8Array, feeds: () => Record<string, OrtTensor>, output: string) {
+  const sessions: Partial<Record<OrtProvider, InferenceSession>> = {};
+  const runs: Partial<Record<OrtProvider, Run>> = {};
+  for (const provider of context.providers) {
+    const session = await createOrtSession(context.ort, graph, provider);
+    sessions[provider] = session;
+    runs[provider] = async () => (await session.run(feeds(), [output]))[output].data as Float32Array;
+  }
+  const release = async () => {
+    await Promise.all(Object.values(sessions).map((session) => session.release()));
+  };
+  return { runs, sessions, release };
+}
+
+/** Dispatches our engine records while `work` runs, counted on every recorder it creates. */
+export async function countDispatches(gpu: Gpu, work: () => Promise<unknown>): Promise<number> {
+  const recorders: ReturnType<Gpu['recorder']>[] = [];
+  const create = gpu.recorder;
+  gpu.recorder = (label, options) => {
+    const recorder = create.call(gpu, label, options);
+    recorders.push(recorder);
+    return recorder;
+  };
+  try {
+    await work();
+  } finally {
+    gpu.recorder = create;
+  }
+  return recorders.reduce((sum, recorder) => sum + recorder.dispatchCount, 0);
+}
+
+/** Deterministic values in [-1, 1) (an LCG), scaled. */
+export function randomFloats(length: number, seed: number, scale = 1): Float32Array {
+  const values = new Float32Array(length);
+  let state = seed >>> 0;
+  for (let i = 0; i < length; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = (state / 2 ** 31 - 1) * scale;
+  }
+  return values;
+}

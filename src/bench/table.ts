@@ -1,0 +1,36 @@
+// The report as a fixed-width text table (console and page alike).
+
+import type { BenchReport, BenchRow } from './runBench';
+
+const fixed = (value: number | undefined, digits: number) => (value === undefined ? '—' : value.toFixed(digits));
+
+const COLUMNS: [string, (row: BenchRow) => string][] = [
+  ['case', (row) => row.name],
+  ['ours ms', (row) => fixed(row.ms.ours, 2)],
+  ['ORT webgpu ms', (row) => fixed(row.ms.webgpu, 2)],
+  ['ORT wasm ms', (row) => fixed(row.ms.wasm, 2)],
+  ['ours GFLOP/s', (row) => fixed(row.gflops.ours, 2)],
+  ['webgpu GFLOP/s', (row) => fixed(row.gflops.webgpu, 2)],
+  ['wasm GFLOP/s', (row) => fixed(row.gflops.wasm, 2)],
+  ['ours/ORT webgpu', (row) => fixed(row.speedup.webgpu, 2)],
+  ['ours/ORT wasm', (row) => fixed(row.speedup.wasm, 2)],
+  ['dispatches', (row) => String(row.dispatches)],
+  ['GPU MB', (row) => (row.gpuBytes / 2 ** 20).toFixed(1)],
+];
+
+export function formatReport(report: BenchReport): string {
+  const { adapter, scale, ortVersion, timing } = report;
+  const header = [
+    `adapter: ${adapter.vendor} / ${adapter.architecture}${adapter.isFallbackAdapter ? ' (software fallback adapter)' : ''}; shapes: ${scale}`,
+    `onnxruntime-web ${ortVersion}; ${timing.warmup} warm-up + ${timing.runs} timed runs each, interleaved, medians`,
+    'ours/ORT = ORT ms / our ms (above 1: ours faster). Times include upload and read-back on both sides.',
+  ];
+  const cells = report.rows.map((row) => COLUMNS.map(([, cell]) => cell(row)));
+  const widths = COLUMNS.map(([title], c) => Math.max(title.length, ...cells.map((line) => line[c].length)));
+  const line = (values: string[]) => values.map((value, c) => (c === 0 ? value.padEnd(widths[c]) : value.padStart(widths[c]))).join('  ');
+  const notes = report.rows.flatMap((row) => [
+    ...(row.note && row.group !== 'matmul' ? [`${row.name}: ${row.note}`] : []),
+    ...(row.error ? [`${row.name}: ${row.error}`] : []),
+  ]);
+  return [...header, '', line(COLUMNS.map(([title]) => title)), ...cells.map(line), '', ...notes].join('\n');
+}

@@ -1,0 +1,84 @@
+import { useState } from 'react';
+import { engine } from '../../engine/engine';
+import { compareWithOrt, ortWasmForward, type CompareResult } from '../../onnx/engineComparison';
+import { exportOnnx } from '../../onnx/exportOnnx';
+import type { OrtProvider } from '../../onnx/ortSession';
+
+export interface Prediction {
+  position: number;
+  top: { token: string; probability: number }[];
+}
+
+export interface FastCpuRun {
+  tokens: string[];
+  attentions: Float32Array[]; // (L) x (H, T, T)
+  /** GPT-2: the next token after the last position; BERT: each [MASK] position. */
+  predictions: Prediction[];
+  ms: number;
+}
+
+const TOP_K = 5;
+
+/** The Compare tab's actions: our engine against onnxruntime-web, the .onnx download, and the ORT wasm fast path. */
+export function useOrtComparison() {
+  const [results, setResults] = useState<CompareResult[]>([]);
+  const [fastRun, setFastRun] = useState<FastCpuRun>();
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  const act = async (label: string, work: () => Promise<void>) => {
+    setBusy(label);
+    setError(undefined);
+    try {
+      await work();
+    } catch (caught) {
+      setError(caught instanceof Error ? caught.message : String(caught));
+    } finally {
+      setBusy(undefined);
+    }
+  };
+
+  const compare = (text: string, provider: OrtProvider) =>
+    act(`comparing with ORT ${provider}`, async () => {
+      const result = await compareWithOrt(engine.tokenizer().encode(text).ids, { provider });
+      setResults((previous) => [result, ...previous.filter((r) => r.provider !== provider)]);
+    });
+
+  const runFastCpu = (text: string) =>
+    act('running in ORT wasm', async () => {
+      const tokenizer = engine.tokenizer();
+      const { ids, tokens } = tokenizer.encode(text);
+      const { logits, attentions, ms } = await ortWasmForward(ids);
+      const gpt2 = engine.weights().modelType === 'gpt2';
+      const positions = gpt2 ? [ids.length - 1] : tokens.flatMap((token, t) => (token === '[MASK]' ? [t] : []));
+      const V = logits.length / ids.length;
+      const name = (id: number) => (gpt2 ? JSON.stringify(tokenizer.decode([id])) : tokenizer.idToToken(id) ?? String(id));
+      const predictions = positions.map((position) => ({
+        position,
+        top: topProbabilities(logits.subarray(position * V, (position + 1) * V)).map(({ id, probability }) => ({ token: name(id), probability })),
+      }));
+      setFastRun({ tokens, attentions, predictions, ms });
+    });
+
+  const download = () =>
+    act('exporting', async () => {
+      const model = engine.weights();
+      const bytes = exportOnnx(model);
+      const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
+      const link = Object.assign(document.createElement('a'), { href: url, download: `${model.modelType}.onnx` });
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    });
+
+  return { results, fastRun, busy, error, compare, runFastCpu, download };
+}
+
+/** softmax over one row of logits, the TOP_K most probable ids. */
+function topProbabilities(row: Float32Array): { id: number; probability: number }[] {
+  let max = -Infinity;
+  for (const value of row) max = Math.max(max, value);
+  let sum = 0;
+  for (const value of row) sum += Math.exp(value - max);
+  const ids = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, TOP_K);
+  return ids.map((id) => ({ id, probability: Math.exp(row[id] - max) / sum }));
+}

@@ -4,13 +4,11 @@
 import type { GpuInfo } from '../gpu';
 import type { OrtProvider } from '../onnx/ortSession';
 import { type BenchCase, type BenchContext, countDispatches } from './benchCase';
-import { attentionCase, matmulCase } from './kernelCases';
+import { attentionCase } from './attentionCase';
+import { matmulCase } from './matmulCase';
 import { bertForwardCase, gpt2Cases } from './modelCases';
 import { benchShapes } from './shapes';
-import { DEFAULT_TIMING, relativeMaxDiff, timeInterleaved, type TimingOptions } from './timing';
-
-/** Largest |ours - ORT| / max |ORT| accepted as the same output. */
-export const AGREEMENT = 1e-3;
+import { AGREEMENT, DEFAULT_TIMING, relativeMaxDiff, timeInterleaved, type TimingOptions } from './timing';
 
 export interface BenchRow {
   group: BenchCase['group'];

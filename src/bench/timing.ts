@@ -24,6 +24,9 @@ export async function timeInterleaved<K extends string>(contenders: Record<K, ()
   return Object.fromEntries(names.map((name) => [name, median(samples[name])])) as Record<K, number>;
 }
 
+/** Largest |ours - ORT| / max |ORT| accepted as the same output. */
+export const AGREEMENT = 1e-3;
+
 /** max |a - b| relative to max |b|, so large-magnitude outputs (random weights) compare fairly. */
 export function relativeMaxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) throw new Error(`Outputs differ in length: ${a.length} and ${b.length}.`);

@@ -5,10 +5,10 @@ import * as ort from 'onnxruntime-web';
 import { bench, describe } from 'vitest';
 import { testGpu } from '../../kernels/testing';
 import type { BenchCase } from '../benchCase';
-import { attentionCase, matmulCase } from '../kernelCases';
-import { AGREEMENT } from '../runBench';
+import { attentionCase } from '../attentionCase';
+import { matmulCase } from '../matmulCase';
 import { benchShapes } from '../shapes';
-import { DEFAULT_TIMING, relativeMaxDiff } from '../timing';
+import { AGREEMENT, DEFAULT_TIMING, relativeMaxDiff } from '../timing';
 
 ort.env.wasm.numThreads = 1;
 const gpu = await testGpu();

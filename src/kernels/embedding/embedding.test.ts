@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
+import { embedding } from './embedding';
+import { embeddingRef } from './embedding.ref';
+
+describe('embedding', () => {
+  const cases = [
+    { B: 1, T: 1, C: 1, V: 1, positions: 1, positionOffset: 0, types: 0 },
+    { B: 1, T: 3, C: 17, V: 65, positions: 20, positionOffset: 0, types: 2 },
+    { B: 2, T: 17, C: 65, V: 129, positions: 40, positionOffset: 0, types: 0 },
+    { B: 3, T: 1, C: 129, V: 17, positions: 70, positionOffset: 65, types: 0 }, // decode steps with a KV cache
+    { B: 2, T: 65, C: 3, V: 1000, positions: 65, positionOffset: 0, types: 2 },
+  ];
+  for (const { B, T, C, V, positions, positionOffset, types } of cases) {
+    const name = `B=${B} T=${T} C=${C} V=${V} offset=${positionOffset}${types ? ' +types' : ''}`;
+    it(`matches the reference for ${name}`, async () => {
+      const gpu = await testGpu();
+      const idsData = Uint32Array.from(randomArray(B * T, T + C, 0, V), Math.floor);
+      const typeIdsData = types ? Uint32Array.from(randomArray(B * T, 5, 0, types), Math.floor) : undefined;
+      const wteData = randomArray(V * C, 1);
+      const wpeData = randomArray(positions * C, 2);
+      const wttData = types ? randomArray(types * C, 3) : undefined;
+      const expected = new Float32Array(B * T * C);
+      embeddingRef({ ids: idsData, wte: wteData, wpe: wpeData, typeIds: typeIdsData, wtt: wttData, out: expected, B, T, C, positionOffset });
+
+      const ids = upload(gpu, [B, T], 'u32', idsData, 'ids');
+      const wte = upload(gpu, [V, C], 'f32', wteData, 'wte');
+      const wpe = upload(gpu, [positions, C], 'f32', wpeData, 'wpe');
+      const typeIds = typeIdsData && upload(gpu, [B, T], 'u32', typeIdsData, 'type_ids');
+      const wtt = wttData && upload(gpu, [types, C], 'f32', wttData, 'wtt');
+      const out = gpu.tensor([B, T, C], 'f32', 'out');
+      const rec = gpu.recorder('embedding.test');
+      embedding(rec, { ids, wte, wpe, typeIds, wtt, out, B, T, C, positionOffset });
+      const actual = rec.read(out);
+      await rec.submit();
+      expect(report('embedding', name, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
+      for (const tensor of [ids, wte, wpe, typeIds, wtt, out]) if (tensor) gpu.release(tensor);
+    });
+  }
+});

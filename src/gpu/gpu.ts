@@ -51,6 +51,7 @@ export class Gpu {
   private liveBytes = 0;
   private destroyed = false;
   private placeholderTensor: Tensor<'f32'> | null = null;
+  private placeholderOutputTensor: Tensor<'f32'> | null = null;
 
   private constructor(
     readonly device: GPUDevice,
@@ -158,6 +159,12 @@ export class Gpu {
   get placeholder(): Tensor<'f32'> {
     this.placeholderTensor ??= this.tensor([4], 'f32', 'placeholder');
     return this.placeholderTensor;
+  }
+
+  /** Another one for an absent optional output: a buffer may not be bound both read-only and writable. */
+  get placeholderOutput(): Tensor<'f32'> {
+    this.placeholderOutputTensor ??= this.tensor([4], 'f32', 'placeholder_output');
+    return this.placeholderOutputTensor;
   }
 
   /** A compute pipeline from WGSL, cached by `key` (kernel name + variant), entry point and override constants. */

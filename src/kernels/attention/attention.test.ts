@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
+import { attention } from './attention';
+import { attentionRef, type AttentionArgs } from './attention.ref';
+
+type Layout = 'packed' | 'separate' | 'cache';
+interface Case {
+  name: string;
+  B: number;
+  Tq: number;
+  Tk: number;
+  H: number;
+  D: number;
+  causal: boolean;
+  qOffset?: number;
+  layout: Layout;
+  withProbs: boolean;
+  padding?: 'some' | 'all-of-batch-0';
+}
+
+const cases: Case[] = [
+  { name: 'single token', B: 1, Tq: 1, Tk: 1, H: 1, D: 1, causal: true, layout: 'packed', withProbs: true },
+  { name: 'GPT-2 prefill, packed qkv', B: 1, Tq: 17, Tk: 17, H: 3, D: 5, causal: true, layout: 'packed', withProbs: true },
+  { name: 'GPT-2 packed, no probs', B: 2, Tq: 65, Tk: 65, H: 2, D: 3, causal: true, layout: 'packed', withProbs: false },
+  { name: 'BERT with padding', B: 2, Tq: 13, Tk: 13, H: 2, D: 8, causal: false, layout: 'separate', withProbs: true, padding: 'some' },
+  { name: 'all keys padded', B: 2, Tq: 3, Tk: 3, H: 1, D: 4, causal: false, layout: 'separate', withProbs: true, padding: 'all-of-batch-0' },
+  { name: 'KV-cache decode', B: 1, Tq: 1, Tk: 65, H: 4, D: 16, causal: true, qOffset: 64, layout: 'cache', withProbs: true },
+  { name: 'KV-cache chunk', B: 2, Tq: 3, Tk: 17, H: 2, D: 7, causal: true, qOffset: 14, layout: 'cache', withProbs: false },
+  { name: 'long context', B: 1, Tq: 2, Tk: 1024, H: 1, D: 64, causal: true, qOffset: 1022, layout: 'cache', withProbs: true },
+  { name: 'long square', B: 1, Tq: 129, Tk: 129, H: 2, D: 3, causal: true, layout: 'packed', withProbs: true },
+];
+
+const CACHE_CAPACITY_EXTRA = 5;
+
+describe('attention', () => {
+  for (const testCase of cases) {
+    const { name, B, Tq, Tk, H, D, causal, qOffset = 0, layout, withProbs, padding } = testCase;
+    it(`matches the reference: ${name} (B=${B} Tq=${Tq} Tk=${Tk} H=${H} D=${D})`, async () => {
+      const gpu = await testGpu();
+      const C = H * D;
+      const seed = B * 1000 + Tq * 10 + Tk;
+      let geometry: Omit<AttentionArgs<Float32Array, Uint32Array>, 'q' | 'k' | 'v' | 'out' | 'probs' | 'keyMask'>;
+      let qData: Float32Array;
+      let kData: Float32Array;
+      let vData: Float32Array;
+      if (layout === 'packed') {
+        qData = kData = vData = randomArray(B * Tq * 3 * C, seed, -2, 2);
+        geometry = { B, Tq, Tk, H, D, causal, qOffset, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C };
+      } else {
+        const kvRowsPerBatch = layout === 'cache' ? Tk + CACHE_CAPACITY_EXTRA : Tk;
+        qData = randomArray(B * Tq * C, seed, -2, 2);
+        kData = randomArray(B * kvRowsPerBatch * C, seed + 1, -2, 2);
+        vData = randomArray(B * kvRowsPerBatch * C, seed + 2, -2, 2);
+        geometry = { B, Tq, Tk, H, D, causal, qOffset, kvRowsPerBatch };
+      }
+      // Keys at or beyond a batch entry's length are padding.
+      const lengths = padding === 'some' ? [Tk - 1, Tk - 5] : [0, Tk];
+      const maskData = padding ? Uint32Array.from({ length: B * Tk }, (_, i) => Number(i % Tk < lengths[Math.floor(i / Tk)])) : undefined;
+      const expectedOut = new Float32Array(B * Tq * C);
+      const expectedProbs = withProbs ? new Float32Array(B * H * Tq * Tk) : undefined;
+      attentionRef({ q: qData, k: kData, v: vData, out: expectedOut, probs: expectedProbs, keyMask: maskData, ...geometry });
+
+      const q = upload(gpu, [qData.length], 'f32', qData, 'q');
+      const k = layout === 'packed' ? q : upload(gpu, [kData.length], 'f32', kData, 'k');
+      const v = layout === 'packed' ? q : upload(gpu, [vData.length], 'f32', vData, 'v');
+      const keyMask = maskData && upload(gpu, [B, Tk], 'u32', maskData, 'key_mask');
+      const out = gpu.tensor([B, Tq, C], 'f32', 'out');
+      const probs = withProbs ? gpu.tensor([B, H, Tq, Tk], 'f32', 'probs') : undefined;
+      const rec = gpu.recorder('attention.test');
+      attention(rec, { q, k, v, out, probs, keyMask, ...geometry });
+      const actualOut = rec.read(out);
+      const actualProbs = probs && rec.read(probs);
+      await rec.submit();
+      expect(report('attention out', name, maxAbsDiff(await actualOut, expectedOut))).toBeLessThan(1e-5);
+      if (actualProbs && expectedProbs) {
+        expect(report('attention probs', name, maxAbsDiff(await actualProbs, expectedProbs))).toBeLessThan(1e-6);
+      }
+      for (const tensor of new Set([q, k, v, keyMask, out, probs])) if (tensor) gpu.release(tensor);
+    });
+  }
+});

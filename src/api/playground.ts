@@ -4,6 +4,10 @@ import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
 import type { Encoding } from '../tokenizers/tokenizer';
+import { runDataFrom, type DataOptions, type DataSource } from '../finetune/dataInput';
+import type { FineTuneHandle } from '../finetune/handle';
+import type { Classification } from '../finetune/run';
+import type { FineTuneSettings } from '../state/fineTuneSlice';
 import { compareWithOrt, type CompareResult } from '../onnx/engineComparison';
 import { exportOnnx } from '../onnx/exportOnnx';
 import type { OrtProvider } from '../onnx/ortSession';
@@ -29,6 +33,15 @@ export interface PlaygroundApi extends AttentionApi {
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
   /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
   exportOnnx(options?: { attentions?: boolean }): Uint8Array;
+  /**
+   * Fine-tunes the loaded model (or `options.model`): BERT sequence classification on a CSV / TSV / JSONL table
+   * (text or File), or GPT-2 causal language modelling on plain text. The run also shows in the Fine-tune tab.
+   */
+  fineTune(request: { task: FineTuneSettings['task']; data: DataSource; options?: Partial<FineTuneSettings> & DataOptions }): Promise<FineTuneHandle>;
+  /** The run shown in the Fine-tune tab (started here, from the UI, or resumed after a reload), if any. */
+  currentFineTune(): FineTuneHandle | undefined;
+  /** The current fine-tuning run's classifier on one sentence (or a pair): the label and every label's probability. */
+  classify(text: string, pair?: string): Promise<Classification>;
 }
 
 export function createPlaygroundApi(): PlaygroundApi {
@@ -53,6 +66,17 @@ export function createPlaygroundApi(): PlaygroundApi {
     fillMask: (text) => engine.fillMask(text),
     compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
     exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true }),
+    fineTune: async ({ task, data, options = {} }) => {
+      const { format, hasHeader, mapping, ...settings } = options;
+      const runData = await runDataFrom(task, data, { format, hasHeader, mapping });
+      return useAppStore.getState().startFineTune(runData, { mode: task === 'classification' ? 'head' : 'full', ...settings, task });
+    },
+    currentFineTune: () => useAppStore.getState().fineTune?.handle,
+    classify: (text, pair) => {
+      const active = useAppStore.getState().fineTune;
+      if (!active) return Promise.reject(new Error('No fine-tuned classifier yet: start or resume a classification run first.'));
+      return active.handle.classify(text, pair);
+    },
     ...createAttentionApi(),
     get view() {
       return currentView();

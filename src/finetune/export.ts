@@ -38,11 +38,11 @@ export function exportFolder(request: ExportRequest): File[] {
   ];
 }
 
-/** Writes the files into a folder the user picks (File System Access API), else downloads them one by one. */
-export async function saveFolder(files: readonly File[]): Promise<'folder' | 'downloads'> {
+/** Writes the files into a folder the user picks (File System Access API), else (or when asked) downloads each. */
+export async function saveFolder(files: readonly File[], options: { downloads?: boolean } = {}): Promise<'folder' | 'downloads'> {
   const picker = (window as unknown as { showDirectoryPicker?: (options?: { mode: 'readwrite' }) => Promise<FileSystemDirectoryHandle> }).showDirectoryPicker;
-  if (picker) {
-    const folder = await picker({ mode: 'readwrite' });
+  if (picker && !options.downloads) {
+    const folder = await picker.call(window, { mode: 'readwrite' });
     for (const file of files) {
       const writable = await (await folder.getFileHandle(file.name, { create: true })).createWritable();
       await writable.write(file);

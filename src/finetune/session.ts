@@ -68,6 +68,8 @@ const SPEED_WINDOW = 20;
 
 export class FineTuneLoop {
   status: RunStatus = 'running';
+  /** Why the run failed, in plain words. */
+  failure?: string;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
   private state: LoopState;
@@ -259,6 +261,7 @@ export class FineTuneLoop {
 
   private setStatus(status: RunStatus, message?: string) {
     this.status = status;
+    if (status === 'failed') this.failure = message;
     void this.options.store.updateRun(this.options.runId, { status, message });
     this.emit('status', status, message);
   }

@@ -3,15 +3,17 @@ import { createTokenizeSlice, type TokenizeSlice } from './tokenizeSlice';
 import { createGpuSlice, type GpuSlice } from './gpuSlice';
 import { createUiSlice, type UiSlice } from './uiSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
+import { createFineTuneSlice, type FineTuneSlice } from './fineTuneSlice';
 import { createAttentionSlice, type AttentionSlice } from './attentionSlice';
 
 /** The whole app state: one store combining small typed slices (zustand's slices pattern). */
-export type AppState = TokenizeSlice & GpuSlice & UiSlice & ModelSlice & AttentionSlice;
+export type AppState = TokenizeSlice & GpuSlice & UiSlice & ModelSlice & FineTuneSlice & AttentionSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createTokenizeSlice(...a),
   ...createGpuSlice(...a),
   ...createUiSlice(...a),
   ...createModelSlice(...a),
+  ...createFineTuneSlice(...a),
   ...createAttentionSlice(...a),
 }));

@@ -6,6 +6,7 @@ import { FillMaskPanel } from '../FillMask/FillMaskPanel';
 import { ModelPicker } from '../ModelPicker/ModelPicker';
 import { ComparePanel } from '../Compare/ComparePanel';
 import { AttentionPanel } from '../Attention/AttentionPanel';
+import { FineTunePanel } from '../FineTune/FineTunePanel';
 import { TABS, type TabId } from '../../state/uiSlice';
 
 const TAB_LABELS: Record<TabId, string> = {
@@ -14,6 +15,7 @@ const TAB_LABELS: Record<TabId, string> = {
   'fill-mask': 'Fill mask',
   attention: 'Attention',
   compare: 'Compare with ORT',
+  'fine-tune': 'Fine-tune',
 };
 
 export function App() {
@@ -46,6 +48,7 @@ export function App() {
           {tab === 'fill-mask' && <FillMaskPanel />}
           {tab === 'attention' && <AttentionPanel />}
           {tab === 'compare' && <ComparePanel />}
+          {tab === 'fine-tune' && <FineTunePanel />}
         </div>
         <aside className="app-side">
           <ModelPicker />

@@ -1,7 +1,7 @@
 // Single-operation ONNX graphs for the kernel rows: the same work our kernels do, for onnxruntime-web to run.
 
 import { GraphBuilder } from '../onnx/graphBuilder';
-import { attentionBias, positions, selfAttention, sequenceLength } from '../onnx/layers';
+import { attentionBias, dimension, positions, selfAttention, zeroInt64 } from '../onnx/layers';
 import type { AttentionShape, MatmulShape } from './shapes';
 
 /** y (M, N) = x (M, K) @ w (K, N), w an initializer. */
@@ -18,7 +18,8 @@ export function attentionGraph({ T, H, D, causal }: AttentionShape): Uint8Array 
   const g = new GraphBuilder('attention');
   const qkv = g.input('qkv', 'float32', [1, T, 3 * H * D]);
   const mask = g.input('attention_mask', 'int64', [1, T]);
-  const bias = attentionBias(g, mask, causal ? positions(g, sequenceLength(g, mask)) : null);
+  const position = positions(g, zeroInt64(g), dimension(g, mask, 1, 'sequence_length'), 'positions');
+  const bias = attentionBias(g, mask, causal ? { queries: position, keys: position } : null);
   const { context } = selfAttention(g, qkv, bias, H, D, 'attn');
   g.output(g.op('Identity', [context], 'context'), 'float32', [1, T, H * D]);
   return g.encode(`attention T=${T} H=${H} D=${D}${causal ? ' causal' : ''}`);

@@ -8,7 +8,7 @@ import type { BertWeights } from '../weights/bert-weights';
 import type { HostTensor } from '../weights/host-tensor';
 import { GraphBuilder } from './graphBuilder';
 import type { GraphOptions } from './gpt2Graph';
-import { attentionBias, geluErf, layerNorm, linear, positions, projectOnTable, selfAttention, sequenceLength } from './layers';
+import { attentionBias, dimension, geluErf, layerNorm, linear, positions, projectOnTable, selfAttention, zeroInt64 } from './layers';
 
 export function bertGraph(config: BertConfig, weights: BertWeights, options: GraphOptions): GraphBuilder {
   const { hiddenSize: C, numAttentionHeads: H, vocabSize: V, layerNormEps: eps } = config;
@@ -19,7 +19,7 @@ export function bertGraph(config: BertConfig, weights: BertWeights, options: Gra
 
   const table = (tensor: HostTensor, name: string) => g.weight(name, tensor.shape, tensor.data);
   const words = table(weights.wordEmbeddings, 'bert.embeddings.word_embeddings.weight');
-  const position = positions(g, sequenceLength(g, ids)); // (T)
+  const position = positions(g, zeroInt64(g), dimension(g, ids, 1, 'sequence_length'), 'positions'); // (T)
   const summed = g.op('Add', [
     g.op('Add', [
       g.op('Gather', [words, ids], 'word_embeddings'), // (B, T, C)

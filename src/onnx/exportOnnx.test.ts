@@ -9,6 +9,7 @@ import { buildModel, type LoadedModel } from '../models/checkpoint';
 import { createCpuBackend, type CpuBuffer } from '../models/cpuBackend';
 import { FIXTURES, maxAbsDiff, readCheckpoint, readGolden } from '../models/testing/golden';
 import { exportOnnx } from './exportOnnx';
+import { OrtGpt2Decoder } from './ortDecoder';
 import { createOrtSession, runOrt, type OrtForward } from './ortSession';
 
 const TOLERANCE = 1e-3;
@@ -73,6 +74,26 @@ describe('ONNX export run by onnxruntime-web (wasm)', () => {
       await exportAndRun(dir, goldenInputs(dir), name);
     });
   }
+
+  it('tiny-gpt2 with past_key_values: prefill then one token at a time gives our KV-cache logits', async () => {
+    const loaded = buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models/tiny-gpt2')));
+    if (loaded.modelType !== 'gpt2') throw new Error('expected GPT-2');
+    const { nLayer, nHead, nEmbd } = loaded.config;
+    const graph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
+    const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: nLayer, heads: nHead, headSize: nEmbd / nHead });
+    const ids = goldenInputs(join(FIXTURES, 'models/tiny-gpt2'))[0].ids;
+    loaded.model.resetCache();
+    const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
+    let worst = 0;
+    for (const step of steps) {
+      const theirs = await decoder.step(step);
+      const mine = (await loaded.model.forward(step, { logits: 'all' })).logits!;
+      worst = Math.max(worst, maxAbsDiff(theirs, mine));
+    }
+    console.log(`[onnx wasm] tiny-gpt2 KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);
+    expect(worst).toBeLessThan(TOLERANCE);
+    await decoder.release();
+  });
 
   for (const name of embedded) {
     it(`embedded ${name}: same logits and attention as our engine`, async () => {

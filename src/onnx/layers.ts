@@ -8,33 +8,33 @@ import { float, type GraphBuilder } from './graphBuilder';
 /** Added to the scores of keys a query must not see; exp() of it is exactly 0 in float32. */
 const MASKED_SCORE = -1e9;
 
-/** The sequence length T of an int64 (B, T) input, as an int64 scalar. */
-export function sequenceLength(g: GraphBuilder, ids: string): string {
-  const shape = g.op('Shape', [ids], 'input_shape');
-  return g.op('Gather', [shape, g.int64s('axis_1', [1], [])], 'sequence_length');
+/** Dimension `axis` of `x`'s shape, as an int64 scalar. */
+export function dimension(g: GraphBuilder, x: string, axis: number, out: string): string {
+  const shape = g.op('Shape', [x], `${out}.shape`);
+  return g.op('Gather', [shape, sharedInt64s(g, `axis_${axis}`, [axis], [])], out);
 }
 
-/** Positions 0..T-1, int64 (T). */
-export function positions(g: GraphBuilder, seqLength: string): string {
-  const zero = g.int64s('zero', [0], []);
-  const one = g.int64s('one', [1], []);
-  return g.op('Range', [zero, seqLength, one], 'positions');
+/** Positions start..end-1, int64 (end - start). */
+export function positions(g: GraphBuilder, start: string, end: string, out: string): string {
+  return g.op('Range', [start, end, sharedInt64s(g, 'one', [1], [])], out);
 }
+
+export const zeroInt64 = (g: GraphBuilder) => sharedInt64s(g, 'zero', [0], []);
 
 /**
- * The additive attention bias, (B, 1, T or 1, T): MASKED_SCORE for padding keys (attention_mask 0) and, when
- * causal, for keys after the query.
+ * The additive attention bias, (B, 1, Tq or 1, Tk): MASKED_SCORE for padding keys (attention_mask (B, Tk) is 0) and,
+ * when `causal` gives the absolute positions of queries (Tq) and keys (Tk), for keys after their query.
  */
-export function attentionBias(g: GraphBuilder, mask: string, position: string | null): string {
-  const keep = g.op('Cast', [mask], 'mask_float', { to: 1 }); // (B, T)
-  const dropped = g.op('Sub', [constant(g, 'one_float', 1), keep], 'mask_dropped'); // (B, T)
+export function attentionBias(g: GraphBuilder, mask: string, causal: { queries: string; keys: string } | null): string {
+  const keep = g.op('Cast', [mask], 'mask_float', { to: 1 }); // (B, Tk)
+  const dropped = g.op('Sub', [constant(g, 'one_float', 1), keep], 'mask_dropped'); // (B, Tk)
   const padding = g.op('Mul', [dropped, constant(g, 'masked_score', MASKED_SCORE)], 'padding_bias');
-  const keyBias = g.op('Unsqueeze', [padding, g.int64s('axes_1_2', [1, 2])], 'key_bias'); // (B, 1, 1, T)
-  if (!position) return keyBias;
-  const rows = g.op('Unsqueeze', [position, g.int64s('axes_1', [1])], 'query_positions'); // (T, 1)
-  const future = g.op('Greater', [position, rows], 'future_keys'); // (T, T) bool
-  const causal = g.op('Where', [future, 'masked_score', constant(g, 'zero_float', 0)], 'causal_bias'); // (T, T)
-  return g.op('Add', [keyBias, causal], 'attention_bias'); // (B, 1, T, T)
+  const keyBias = g.op('Unsqueeze', [padding, g.int64s('axes_1_2', [1, 2])], 'key_bias'); // (B, 1, 1, Tk)
+  if (!causal) return keyBias;
+  const rows = g.op('Unsqueeze', [causal.queries, g.int64s('axes_1', [1])], 'query_column'); // (Tq, 1)
+  const future = g.op('Greater', [causal.keys, rows], 'future_keys'); // (Tq, Tk) bool
+  const causalBias = g.op('Where', [future, 'masked_score', constant(g, 'zero_float', 0)], 'causal_bias'); // (Tq, Tk)
+  return g.op('Add', [keyBias, causalBias], 'attention_bias'); // (B, 1, Tq, Tk)
 }
 
 export function layerNorm(g: GraphBuilder, x: string, gamma: HostTensor, beta: HostTensor, eps: number, out: string): string {
@@ -69,27 +69,33 @@ export function geluTanh(g: GraphBuilder, x: string, out: string): string {
 }
 
 /**
- * Multi-head self-attention on packed q | k | v rows, (B, T, 3C). Returns the context (B, T, C) and the
- * probabilities (B, H, T, T).
+ * Multi-head self-attention on packed q | k | v rows, (B, T, 3C). With `past` keys and values (B, H, P, D) the new
+ * ones are appended. Returns the context (B, T, C), the probabilities (B, H, T, P + T) and the keys and values
+ * (B, H, P + T, D).
  */
-export function selfAttention(g: GraphBuilder, qkv: string, bias: string, H: number, D: number, prefix: string) {
+export function selfAttention(g: GraphBuilder, qkv: string, bias: string, H: number, D: number, prefix: string, past?: { key: string; value: string }) {
   const C = H * D;
   const split = g.int64s(`${prefix}.split_sizes`, [C, C, C]);
   const [q, k, v] = g.opWithOutputs('Split', [qkv, split], [`${prefix}.q`, `${prefix}.k`, `${prefix}.v`], { axis: 2 });
   const headsShape = sharedInt64s(g, 'heads_shape', [0, 0, H, D]);
-  const heads = (x: string, perm: number[], name: string) =>
-    g.op('Transpose', [g.op('Reshape', [x, headsShape], `${name}.heads`)], name, { perm });
-  const qh = heads(q, [0, 2, 1, 3], `${prefix}.q_heads`); // (B, H, T, D)
-  const kt = heads(k, [0, 2, 3, 1], `${prefix}.k_transposed`); // (B, H, D, T)
-  const vh = heads(v, [0, 2, 1, 3], `${prefix}.v_heads`); // (B, H, T, D)
-  const dots = g.op('MatMul', [qh, kt], `${prefix}.dots`); // (B, H, T, T)
+  const heads = (x: string, name: string) =>
+    g.op('Transpose', [g.op('Reshape', [x, headsShape], `${name}.rows`)], name, { perm: [0, 2, 1, 3] }); // (B, H, T, D)
+  const qh = heads(q, `${prefix}.q_heads`);
+  let key = heads(k, `${prefix}.k_heads`);
+  let value = heads(v, `${prefix}.v_heads`);
+  if (past) {
+    key = g.op('Concat', [past.key, key], `${prefix}.keys`, { axis: 2 }); // (B, H, P + T, D)
+    value = g.op('Concat', [past.value, value], `${prefix}.values`, { axis: 2 });
+  }
+  const kt = g.op('Transpose', [key], `${prefix}.k_transposed`, { perm: [0, 1, 3, 2] }); // (B, H, D, Tk)
+  const dots = g.op('MatMul', [qh, kt], `${prefix}.dots`); // (B, H, T, Tk)
   const scores = g.op('Mul', [dots, constant(g, 'inv_sqrt_head_size', 1 / Math.sqrt(D))], `${prefix}.scores`);
   const masked = g.op('Add', [scores, bias], `${prefix}.masked_scores`);
-  const probs = g.op('Softmax', [masked], `${prefix}.probs`, { axis: -1 }); // (B, H, T, T)
-  const context = g.op('MatMul', [probs, vh], `${prefix}.context_heads`); // (B, H, T, D)
+  const probs = g.op('Softmax', [masked], `${prefix}.probs`, { axis: -1 }); // (B, H, T, Tk)
+  const context = g.op('MatMul', [probs, value], `${prefix}.context_heads`); // (B, H, T, D)
   const merged = g.op('Transpose', [context], `${prefix}.context_rows`, { perm: [0, 2, 1, 3] }); // (B, T, H, D)
   const out = g.op('Reshape', [merged, sharedInt64s(g, 'rows_shape', [0, 0, C])], `${prefix}.context`); // (B, T, C)
-  return { context: out, probs };
+  return { context: out, probs, key, value };
 }
 
 /**
@@ -108,6 +114,6 @@ function constant(g: GraphBuilder, name: string, value: number): string {
   return g.has(name) ? name : g.scalar(name, value);
 }
 
-function sharedInt64s(g: GraphBuilder, name: string, values: number[]): string {
-  return g.has(name) ? name : g.int64s(name, values);
+function sharedInt64s(g: GraphBuilder, name: string, values: number[], dims?: number[]): string {
+  return g.has(name) ? name : g.int64s(name, values, dims);
 }

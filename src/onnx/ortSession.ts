@@ -13,8 +13,12 @@ export interface OrtForward {
   ms: number; // wall time of session.run, outputs on the CPU
 }
 
-export function createOrtSession(ort: OrtModule, bytes: Uint8Array, provider: OrtProvider): Promise<Ort.InferenceSession> {
-  return ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all' });
+/** `keepOnGpu`: outputs that stay in GPU buffers with the WebGPU provider (a KV cache fed back as the next input). */
+export function createOrtSession(ort: OrtModule, bytes: Uint8Array, provider: OrtProvider, keepOnGpu: string[] = []): Promise<Ort.InferenceSession> {
+  const preferredOutputLocation = provider === 'webgpu' && keepOnGpu.length > 0
+    ? Object.fromEntries(keepOnGpu.map((name) => [name, 'gpu-buffer' as const]))
+    : undefined;
+  return ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all', preferredOutputLocation });
 }
 
 /** One sequence (B = 1) through the session; `attentions` fetches every attentions.{layer} output too. */

@@ -130,7 +130,8 @@ export class Gpu {
     if (byteLength > maxBufferSize) {
       throw new GpuError(`tensor '${label}' needs ${formatBytes(byteLength)} but this GPU allows at most ${formatBytes(maxBufferSize)} per buffer`);
     }
-    const buffer = this.scopedSync(`allocating '${label}' (${formatBytes(byteLength)})`, () => this.storagePool.acquire(byteLength, label));
+    const what = `allocating '${label}' (${formatBytes(byteLength)})`;
+    const buffer = this.scopedSync(what, () => undefined, () => this.storagePool.acquire(byteLength, label));
     this.changeBytes(buffer.size);
     return new Tensor(label, shape, dtype, buffer);
   }
@@ -172,7 +173,8 @@ export class Gpu {
     const cacheKey = `${key}|${entryPoint}|${JSON.stringify(constants)}`;
     const cached = this.pipelines.get(cacheKey);
     if (cached) return cached;
-    const pipeline = this.scopedSync(`compiling '${key}'`, () => {
+    const forget = () => this.pipelines.delete(cacheKey); // a pipeline that failed to compile is not kept
+    const pipeline = this.scopedSync(`compiling '${key}'`, forget, () => {
       let module = this.shaderModules.get(wgsl);
       if (!module) {
         module = this.device.createShaderModule({ label: key, code: wgsl });
@@ -225,9 +227,13 @@ export class Gpu {
   }
 
   /** Like `scoped` for synchronous calls: a caught error is raised by the next recorder(), submit() or idle(). */
-  private scopedSync<T>(what: string, work: () => T): T {
+  private scopedSync<T>(what: string, onError: () => void, work: () => T): T {
     const { result, error } = this.withErrorScopes(what, work);
-    void error.then((caught) => caught && this.deferredErrors.push(caught));
+    void error.then((caught) => {
+      if (!caught) return;
+      onError();
+      this.deferredErrors.push(caught);
+    });
     return result;
   }
 

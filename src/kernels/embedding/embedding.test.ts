@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { embedding } from './embedding';
 import { embeddingRef } from './embedding.ref';
@@ -37,4 +38,28 @@ describe('embedding', () => {
       for (const tensor of [ids, wte, wpe, typeIds, wtt, out]) if (tensor) gpu.release(tensor);
     });
   }
+});
+
+describe('embedding with an f16 token table (only where the adapter has shader-f16)', () => {
+  it('matches the reference on f16-rounded embeddings', async (context) => {
+    const gpu = await testGpu();
+    if (!gpu.hasF16) context.skip();
+    const [T, C, V] = [5, 6, 9];
+    const idsData = Uint32Array.of(0, 8, 3, 3, 5);
+    const wteData = fromFloat16Bits(toFloat16Bits(randomArray(V * C, 1)));
+    const wpeData = randomArray(T * C, 2);
+    const expected = new Float32Array(T * C);
+    embeddingRef({ ids: idsData, wte: wteData, wpe: wpeData, out: expected, T, C });
+
+    const ids = upload(gpu, [T], 'u32', idsData, 'ids');
+    const wte = upload(gpu, [V * C], 'f16', wteData, 'wte');
+    const wpe = upload(gpu, [T, C], 'f32', wpeData, 'wpe');
+    const out = gpu.tensor([T, C], 'f32', 'out');
+    const rec = gpu.recorder('embedding.f16.test');
+    embedding(rec, { ids, wte, wpe, out, T, C });
+    const actual = rec.read(out);
+    await rec.submit();
+    expect(report('embedding f16', `T=${T} C=${C}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
+    for (const tensor of [ids, wte, wpe, out]) gpu.release(tensor);
+  });
 });

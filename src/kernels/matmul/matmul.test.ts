@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { matmul } from './matmul';
 import { matmulRef, type Activation, type MatmulArgs, type WeightLayout } from './matmul.ref';
@@ -46,6 +47,31 @@ describe('matmul', () => {
       await rec.submit();
       expect(report('matmul', name, maxAbsDiff(await actual, expected))).toBeLessThan(1e-5 * Math.sqrt(K) + 1e-6);
       for (const tensor of [x, w, bias, out]) if (tensor) gpu.release(tensor);
+    });
+  }
+});
+
+describe('matmul with f16 weights (only where the adapter has shader-f16)', () => {
+  for (const [M, wLayout] of [[1, 'nk'], [3, 'kn'], [70, 'nk'], [65, 'kn']] as [number, WeightLayout][]) {
+    it(`matches the reference on f16-rounded weights: ${wLayout} M=${M}`, async (context) => {
+      const gpu = await testGpu();
+      if (!gpu.hasF16) context.skip();
+      const N = 68;
+      const K = 36;
+      const xData = randomArray(M * K, 3);
+      const wData = fromFloat16Bits(toFloat16Bits(randomArray(N * K, 4)));
+      const expected = new Float32Array(M * N);
+      matmulRef({ x: xData, w: wData, out: expected, M, N, K, wLayout, activation: 'gelu_tanh' });
+
+      const x = upload(gpu, [M, K], 'f32', xData, 'x');
+      const w = upload(gpu, [N * K], 'f16', wData, 'w');
+      const out = gpu.tensor([M, N], 'f32', 'out');
+      const rec = gpu.recorder('matmul.f16.test');
+      matmul(rec, { x, w, out, M, N, K, wLayout, activation: 'gelu_tanh' });
+      const actual = rec.read(out);
+      await rec.submit();
+      expect(report('matmul f16', `${wLayout} M=${M}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-4);
+      for (const tensor of [x, w, out]) gpu.release(tensor);
     });
   }
 });

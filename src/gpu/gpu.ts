@@ -21,7 +21,7 @@ export interface GpuInfo {
   description: string;
   isFallbackAdapter: boolean;
   features: string[];
-  limits: Record<(typeof RAISED_LIMITS)[number] | 'maxComputeWorkgroupsPerDimension' | 'minUniformBufferOffsetAlignment' | 'minStorageBufferOffsetAlignment', number>;
+  limits: Record<GpuLimitName, number>;
 }
 
 /** Limits requested at the adapter's maximum: large weights, big workgroups, big shared-memory tiles. */
@@ -34,6 +34,15 @@ const RAISED_LIMITS = [
   'maxComputeWorkgroupSizeY',
   'maxStorageBuffersPerShaderStage',
 ] as const;
+
+const REPORTED_LIMITS = [
+  ...RAISED_LIMITS,
+  'maxComputeWorkgroupsPerDimension',
+  'minUniformBufferOffsetAlignment',
+  'minStorageBufferOffsetAlignment',
+] as const;
+
+export type GpuLimitName = (typeof REPORTED_LIMITS)[number];
 
 /** The device, its limits, pooled tensors and cached pipelines. Knows nothing of models. */
 export class Gpu {
@@ -69,18 +78,7 @@ export class Gpu {
       description: adapterInfo.description,
       isFallbackAdapter,
       features: [...device.features].map(String).sort(),
-      limits: {
-        maxStorageBufferBindingSize: limits.maxStorageBufferBindingSize,
-        maxBufferSize: limits.maxBufferSize,
-        maxComputeWorkgroupStorageSize: limits.maxComputeWorkgroupStorageSize,
-        maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
-        maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
-        maxComputeWorkgroupSizeY: limits.maxComputeWorkgroupSizeY,
-        maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
-        maxComputeWorkgroupsPerDimension: limits.maxComputeWorkgroupsPerDimension,
-        minUniformBufferOffsetAlignment: limits.minUniformBufferOffsetAlignment,
-        minStorageBufferOffsetAlignment: limits.minStorageBufferOffsetAlignment,
-      },
+      limits: Object.fromEntries(REPORTED_LIMITS.map((name) => [name, limits[name]])) as Record<GpuLimitName, number>,
     };
     this.storagePool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
     this.stagingPool = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
@@ -101,7 +99,9 @@ export class Gpu {
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
     const requiredFeatures = (['shader-f16', 'timestamp-query'] as GPUFeatureName[]).filter((name) => adapter.features.has(name));
-    const device = await adapter.requestDevice({ label: 'playground', requiredLimits, requiredFeatures });
+    const device = await adapter.requestDevice({ label: 'playground', requiredLimits, requiredFeatures }).catch((error: unknown) => {
+      throw new GpuError(`The GPU adapter refused a device: ${error instanceof Error ? error.message : String(error)}`);
+    });
     const isFallbackAdapter = adapter.info.isFallbackAdapter ?? false;
     return new Gpu(device, adapter.info, isFallbackAdapter, onLost);
   }

@@ -1,4 +1,4 @@
-export { Gpu, type GpuInfo, type GpuOptions } from './gpu';
+export { Gpu, type GpuInfo, type GpuLimitName, type GpuOptions } from './gpu';
 export { GpuError, formatBytes } from './errors';
 export { Recorder, type Dispatch, type KernelTiming } from './recorder';
 export { Tensor, BYTES_PER_ELEMENT, type Binding, type DType, type HostArray, type TensorWindow } from './tensor';

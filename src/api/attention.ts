@@ -29,7 +29,7 @@ export interface SyntheticAttention {
   typeIds?: number[];
 }
 
-export type AttentionView = DrawnView & { tab: string; model?: string; tokens: string[]; filter: TokenFilter; status: string };
+export type AttentionView = DrawnView & { tab: string; model?: string; tokens: string[]; ids?: number[]; filter: TokenFilter; status: string };
 
 export interface AttentionApi {
   /** The matrix of a layer and head as the heatmap shows it (current filters); no argument: the one drawn now. */
@@ -62,7 +62,7 @@ export function currentView(): AttentionView | undefined {
   const drawn = currentDrawn();
   const state = useAppStore.getState();
   if (!drawn || !state.attention) return undefined;
-  return { ...drawn, tab: state.tab, model: state.model?.name, tokens: state.attention.tokens, filter: state.attentionView.filter, status: state.attentionStatus };
+  return { ...drawn, tab: state.tab, model: state.model?.name, tokens: state.attention.tokens, ids: state.attention.ids, filter: state.attentionView.filter, status: state.attentionStatus };
 }
 
 /** Runs `change`, then waits until the page has drawn the store's attention and view state. */

@@ -44,7 +44,7 @@ export function AttentionPanel() {
   }, [model, run]);
 
   return (
-    <section className="attention" aria-label="Attention explorer" data-testid="attention-panel" data-status={status}>
+    <section className="attention" aria-label="Attention explorer" data-testid="attention-panel" data-status={status} data-tokens={set?.T}>
       {!model && <p className="muted">Load a model (the picker on the right) to see its attention, or open an exported JSON.</p>}
       {model && <AttentionInput />}
       {error && <p className="error" role="alert">{error}</p>}

@@ -49,6 +49,12 @@ export function heatmapGrid(shown: ShownMatrix, width: number): HeatmapGrid {
   return { left: MARGIN, top: MARGIN, cellWidth: cell, cellHeight: cell };
 }
 
+/** Sets a canvas's size only when it changes: assigning width or height reallocates and clears it. */
+function resize(canvas: HTMLCanvasElement, width: number, height: number) {
+  if (canvas.width !== width) canvas.width = width;
+  if (canvas.height !== height) canvas.height = height;
+}
+
 function stripes(ctx: CanvasRenderingContext2D, color: string): CanvasPattern | string {
   const tile = document.createElement('canvas');
   tile.width = tile.height = 6;
@@ -71,8 +77,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, scratch: HTMLCanvasElemen
   const cssWidth = grid.left + K * grid.cellWidth + 8;
   const cssHeight = grid.top + R * grid.cellHeight + 8;
   const ratio = window.devicePixelRatio || 1;
-  canvas.width = Math.ceil(cssWidth * ratio);
-  canvas.height = Math.ceil(cssHeight * ratio);
+  resize(canvas, Math.ceil(cssWidth * ratio), Math.ceil(cssHeight * ratio));
   canvas.style.width = `${cssWidth}px`;
   canvas.style.height = `${cssHeight}px`;
   const ctx = canvas.getContext('2d');
@@ -86,8 +91,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, scratch: HTMLCanvasElemen
     ctx.fillStyle = stripes(ctx, style.colors.mask);
     ctx.fillRect(grid.left, grid.top, matrixWidth, matrixHeight);
   }
-  scratch.width = Math.max(K, 1);
-  scratch.height = Math.max(R, 1);
+  resize(scratch, Math.max(K, 1), Math.max(R, 1));
   const scratchCtx = scratch.getContext('2d');
   if (scratchCtx && R > 0 && K > 0) {
     scratchCtx.putImageData(cellImage(shown, style.colormap, style.scaleMax), 0, 0);

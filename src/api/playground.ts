@@ -1,5 +1,5 @@
 import { useAppStore } from '../state/store';
-import { engine, type FillMaskResult, type ForwardOptions, type ForwardResult, type ModelInfo } from '../engine/engine';
+import { engine, type FillMaskResult, type ForwardOptions, type ForwardResult, type ModelInfo, type SentenceEmbedding } from '../engine/engine';
 import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
@@ -8,10 +8,10 @@ import { runDataFrom, type DataOptions, type DataSource } from '../finetune/data
 import type { FineTuneHandle } from '../finetune/handle';
 import type { Classification } from '../finetune/run';
 import type { FineTuneSettings } from '../state/fineTuneSlice';
+import { createAttentionApi, currentView, type AttentionApi } from './attention';
 import { compareWithOrt, type CompareResult } from '../onnx/engineComparison';
 import { exportOnnx } from '../onnx/exportOnnx';
 import type { OrtProvider } from '../onnx/ortSession';
-import { createAttentionApi, currentView, type AttentionApi } from './attention';
 
 /**
  * `window.playground`: the page's automation API, a public contract documented in the README. Tests and users
@@ -33,6 +33,8 @@ export interface PlaygroundApi extends AttentionApi {
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
   /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
   exportOnnx(options?: { attentions?: boolean }): Uint8Array;
+  /** BERT: [CLS], mean-pooled and pooler embeddings of a sentence or a sentence pair (token types 0 then 1). */
+  embed(text: string, pair?: string): Promise<SentenceEmbedding>;
   /**
    * Fine-tunes the loaded model (or `options.model`): BERT sequence classification on a CSV / TSV / JSONL table
    * (text or File), or GPT-2 causal language modelling on plain text. The run also shows in the Fine-tune tab.
@@ -66,6 +68,7 @@ export function createPlaygroundApi(): PlaygroundApi {
     fillMask: (text) => engine.fillMask(text),
     compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
     exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true }),
+    embed: (text, pair) => engine.embed(text, pair),
     fineTune: async ({ task, data, options = {} }) => {
       const { format, hasHeader, mapping, ...settings } = options;
       const runData = await runDataFrom(task, data, { format, hasHeader, mapping });

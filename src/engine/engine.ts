@@ -12,6 +12,7 @@ import { estimateMemory, memoryProblem, type MemoryEstimate } from './memory';
 import { NO_ADAPTER_REASON, webgpuMissingReason } from './webgpuSupport';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
 import { fillMask, type MaskPredictions } from './fillMask';
+import { meanPooled, pooledOutput } from '../models/bert/pooling';
 
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
@@ -50,6 +51,14 @@ export interface ForwardOptions {
 
 export interface FillMaskResult {
   masks: { position: MaskPredictions['position']; predictions: { id: number; token: string; probability: number }[] }[];
+}
+
+export interface SentenceEmbedding {
+  tokens: string[];
+  typeIds: number[]; // 0 for sentence A, 1 for sentence B
+  cls: Float32Array; // (C) last hidden state of [CLS]
+  mean: Float32Array; // (C) mean of the last hidden states
+  pooled?: Float32Array; // (C) tanh(dense(h[CLS])), when the checkpoint has a pooler
 }
 
 export interface NextTokenRow {
@@ -145,6 +154,22 @@ class Engine {
         ...mask,
         predictions: mask.predictions.map((p) => ({ ...p, token: tokenizer.idToToken(p.id) ?? String(p.id) })),
       })),
+    };
+  }
+
+  /** BERT sentence (or sentence-pair) embeddings: the [CLS] hidden state, the mean over tokens, the pooler output. */
+  async embed(text: string, pair?: string): Promise<SentenceEmbedding> {
+    const { loaded, tokenizer } = this.requireSession();
+    if (loaded.modelType !== 'bert') throw new Error('Sentence embeddings need a BERT model; the loaded model is GPT-2.');
+    const encoding = pair === undefined ? { ...tokenizer.encode(text), typeIds: undefined } : tokenizer.encodePair(text, pair);
+    const { hidden } = await loaded.model.forward({ ids: encoding.ids, tokenTypeIds: encoding.typeIds });
+    const C = loaded.config.hiddenSize;
+    return {
+      tokens: encoding.tokens,
+      typeIds: encoding.typeIds ?? encoding.ids.map(() => 0),
+      cls: hidden.slice(0, C),
+      mean: meanPooled(hidden, C),
+      pooled: loaded.weights.pooler ? pooledOutput(loaded.weights, hidden) : undefined,
     };
   }
 

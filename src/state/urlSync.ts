@@ -2,7 +2,7 @@ import { useAppStore, type AppState } from './store';
 import { TABS, type TabId } from './uiSlice';
 import { attentionUrlChanged, readAttentionParams, urlModel, writeAttentionParams } from './attentionUrl';
 
-// The URL carries what reproduces the view (tab, tokenizers, text); localStorage keeps the text across reloads
+// The URL carries what reproduces the view (tab, tokenizers, text, a non-default Hub endpoint); localStorage keeps the text across reloads
 // when the URL does not name one. Long texts stay out of the URL.
 const MAX_URL_TEXT = 4000;
 const STORAGE_KEY = 'playground.text';
@@ -14,6 +14,8 @@ function readInitialState(): Partial<AppState> {
   if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as TabId;
   const tokenizers = params.get('tok');
   if (tokenizers) state.tokenizerNames = tokenizers.split(',').map((name) => name.trim()).filter(Boolean);
+  const hub = params.get('hub');
+  if (hub) state.hubEndpoint = hub.replace(/\/+$/, '');
   const text = params.get('text') ?? safeStorageGet(STORAGE_KEY);
   if (text !== null) state.text = text;
   return state;

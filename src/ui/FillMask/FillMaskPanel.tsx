@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../state/store';
 import { engine, type FillMaskResult } from '../../engine/engine';
+import { EmbeddingsPanel } from '../Embeddings/EmbeddingsPanel';
 
 /** BERT fill-mask: the top predictions with probabilities for each [MASK]. */
 export function FillMaskPanel() {
@@ -56,6 +57,7 @@ export function FillMaskPanel() {
           </tbody>
         </table>
       ))}
+      <EmbeddingsPanel />
     </div>
   );
 }

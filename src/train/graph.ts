@@ -1,0 +1,26 @@
+// What the trainer needs from a model's training graph (gpt2Train.ts, bertTrain.ts).
+
+import type { Recorder } from '../gpu';
+import type { HostTensor } from '../weights/host-tensor';
+import type { TrainableParameter } from './parameters';
+
+export interface MicroBatchRecording {
+  /** Each target row's share of the loss (already scaled): their sum is this micro-batch's part of the mean. */
+  losses: Promise<Float32Array>;
+  /** Frees the micro-batch's input tensors; call after the recorder was submitted. */
+  release(): void;
+}
+
+export interface TrainGraph<Batch> {
+  readonly parameters: readonly TrainableParameter[];
+  /** How many targets of `batch` count towards the loss (ignored ones excluded). */
+  countTargets(batch: Batch): number;
+  /**
+   * Uploads the batch and records the forward pass, the loss and the backward pass; parameter gradients are added
+   * to (+=). lossScale is 1 / (targets counted over every micro-batch of the step).
+   */
+  record(rec: Recorder, batch: Batch, lossScale: number): MicroBatchRecording;
+  /** The parameters (or their gradients) as host tensors under Hugging Face's names and layouts. */
+  read(which: 'param' | 'grad'): Promise<HostTensor[]>;
+  dispose(): void;
+}

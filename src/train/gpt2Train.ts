@@ -167,7 +167,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
       add(rec, { a: residual, b: a.branch, out: a.residual2[l], n: BT * C });
       layernormForward(rec, { x: a.residual2[l], gamma: block.ln2Weight.param, beta: block.ln2Bias.param, out: a.ln2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], rows: BT, C, eps });
       matmul(rec, { x: a.ln2[l], w: block.fcWeight.param, bias: block.fcBias.param, out: a.fch[l], M: BT, N: F, K: C, wLayout: 'kn' });
-      gelu(rec, { x: a.fch[l], out: a.fchGelu[l], n: BT * F, form: 'tanh' });
+      gelu(rec, { x: a.fch[l], out: a.fchGelu[l], n: BT * F, form: this.config.gelu });
       matmul(rec, { x: a.fchGelu[l], w: block.mlpProjWeight.param, bias: block.mlpProjBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'kn' });
       add(rec, { a: a.residual2[l], b: a.branch, out: a.residual3[l], n: BT * C });
     });
@@ -195,7 +195,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
         dout: d.residual, x: a.fchGelu[l], w: block.mlpProjWeight.param, dx: d.fch, dw: block.mlpProjWeight.grad, dbias: block.mlpProjBias.grad,
         M: BT, N: C, K: F, wLayout: 'kn', accumulate: false,
       });
-      geluBackward(rec, { x: a.fch[l], grad: d.fch, n: BT * F, form: 'tanh' });
+      geluBackward(rec, { x: a.fch[l], grad: d.fch, n: BT * F, form: this.config.gelu });
       matmulBackward(rec, {
         dout: d.fch, x: a.ln2[l], w: block.fcWeight.param, dx: d.ln, dw: block.fcWeight.grad, dbias: block.fcBias.grad,
         M: BT, N: F, K: C, wLayout: 'kn', accumulate: false,

@@ -1,0 +1,59 @@
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { testGpu } from '../kernels/testing';
+import { FIXTURES, readCheckpoint } from '../models/testing/golden';
+import { bertWeightsFromSafetensors } from '../weights/bert-weights';
+import { parseModelConfig, type BertConfig } from '../weights/config';
+import { SafetensorsFile } from '../weights/safetensors';
+import { BertTrain, type BertBatch } from './bertTrain';
+import { compareGradients, readTrainingFixture, trainerOptions, type TrainingFixture } from './testing/torchReference';
+import { Trainer } from './trainer';
+
+const GRADIENT_TOLERANCE = 1e-4; // relative to each tensor's largest gradient
+const LOSS_TOLERANCE = 1e-4; // relative
+
+function loadTinyBertCls() {
+  const { config, safetensors } = readCheckpoint(join(FIXTURES, 'models', 'tiny-bert-cls'));
+  const bertConfig = parseModelConfig(config) as BertConfig;
+  return { config: bertConfig, weights: bertWeightsFromSafetensors(SafetensorsFile.parse(safetensors), bertConfig) };
+}
+
+/** Rows [first, first + B) of the fixture's batch. */
+function rows({ batch }: TrainingFixture, first: number, B: number): BertBatch {
+  const pick = (table: number[][]) => table.slice(first, first + B).flat();
+  return {
+    ids: pick(batch.input_ids), tokenTypeIds: pick(batch.token_type_ids!), attentionMask: pick(batch.attention_mask!),
+    labels: batch.labels!.slice(first, first + B), B, T: batch.T,
+  };
+}
+
+describe('BERT classification training step vs the torch reference', () => {
+  it('matches every step-1 gradient and 10 AdamW losses, accumulating micro-batches of 2 and 1 sequences', async () => {
+    const gpu = await testGpu();
+    const fixture = readTrainingFixture('tiny-bert-cls');
+    const { config, weights } = loadTinyBertCls();
+    const graph = new BertTrain(gpu, config, weights, 2, fixture.batch.T, { numLabels: config.numLabels });
+    const trainer = new Trainer(gpu, graph, trainerOptions(fixture));
+    const microBatches = [rows(fixture, 0, 2), rows(fixture, 2, 1)];
+
+    const losses: number[] = [];
+    for (let step = 0; step < fixture.losses.length; step++) {
+      const result = await trainer.train(microBatches);
+      losses.push(result.loss);
+      if (step === 0) {
+        const comparisons = compareGradients(fixture, await graph.read('grad'), GRADIENT_TOLERANCE);
+        expect(comparisons.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+        const normDiff = Math.abs(result.gradNorm - fixture.grad_norm) / fixture.grad_norm;
+        console.log(`grad norm ${result.gradNorm.toFixed(6)} vs torch ${fixture.grad_norm.toFixed(6)} (rel diff ${normDiff.toExponential(2)})`);
+        expect(normDiff).toBeLessThan(1e-5);
+      }
+    }
+    fixture.losses.forEach((expected, step) => {
+      const diff = Math.abs(losses[step] - expected);
+      console.log(`step ${step + 1}: loss ${losses[step].toFixed(6)} torch ${expected.toFixed(6)} diff ${diff.toExponential(2)}`);
+      expect(diff / expected).toBeLessThan(LOSS_TOLERANCE);
+    });
+    trainer.dispose();
+    graph.dispose();
+  });
+});

@@ -1,0 +1,348 @@
+// BERT sequence classification on the GPU (BertForSequenceClassification: encoder, pooler tanh(dense(h[CLS])),
+// classifier), written out layer by layer as llm.c's train_gpt2.c: a forward pass that keeps the activations the
+// backward pass needs, the cross-entropy over the labels, then the backward pass in reverse. Post-LayerNorm
+// encoder layers; padding keys masked out. q, k and v are trained fused as one (3C, C) matrix, split on export.
+
+import type { Gpu, Recorder, Tensor } from '../gpu';
+import { add } from '../kernels/add/add';
+import { attention } from '../kernels/attention/attention';
+import { embedding } from '../kernels/embedding/embedding';
+import { gelu } from '../kernels/gelu/gelu';
+import { matmul } from '../kernels/matmul/matmul';
+import { concatRows } from '../models/bert/concatRows';
+import { bertWeightsToTensors, type BertLayerWeights, type BertWeights } from '../weights/bert-weights';
+import type { BertConfig } from '../weights/config';
+import type { HostTensor } from '../weights/host-tensor';
+import type { MicroBatchRecording, TrainGraph } from './graph';
+import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
+import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
+import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
+import { embeddingBackward } from './kernels/embeddingBackward/embeddingBackward';
+import { firstToken, firstTokenBackward } from './kernels/firstToken/firstToken';
+import { geluBackward } from './kernels/geluBackward/geluBackward';
+import { layernormBackward, layernormForward } from './kernels/layernorm/layernorm';
+import { matmulBackward } from './kernels/matmulBackward/matmulBackward';
+import { tanhBackward, tanhForward } from './kernels/tanh/tanh';
+import {
+  mapStruct, readParameters, releaseParameters, seededNormal, trainableParameter, type TrainableParameter,
+} from './parameters';
+
+export interface BertBatch {
+  ids: ArrayLike<number>; // (B, T)
+  tokenTypeIds?: ArrayLike<number>; // (B, T), 0 when absent
+  attentionMask?: ArrayLike<number>; // (B, T) 1 token, 0 padding; all 1 when absent
+  labels: ArrayLike<number>; // (B) class ids, -100 to skip an example
+  B: number;
+  T: number;
+}
+
+export interface BertTrainOptions {
+  /** Classes of the classifier; a checkpoint's classifier of another size is replaced by a fresh one. */
+  numLabels: number;
+  /** Seed of the fresh heads' N(0, 0.02) weights (Hugging Face's initializer_range). */
+  seed?: number;
+}
+
+type FusedLayerKeys = Exclude<keyof BertLayerWeights, `${'query' | 'key' | 'value'}${'Weight' | 'Bias'}`>;
+interface LayerParameters extends Record<FusedLayerKeys, TrainableParameter> {
+  qkvWeight: TrainableParameter; // (3C, C) query, key and value rows stacked
+  qkvBias: TrainableParameter; // (3C)
+}
+
+interface Parameters {
+  wordEmbeddings: TrainableParameter; // (V, C)
+  positionEmbeddings: TrainableParameter; // (P, C)
+  tokenTypeEmbeddings: TrainableParameter; // (TV, C)
+  embeddingsLnWeight: TrainableParameter; embeddingsLnBias: TrainableParameter; // (C)
+  layers: LayerParameters[]; // (L)
+  poolerWeight: TrainableParameter; poolerBias: TrainableParameter; // (C, C), (C)
+  classifierWeight: TrainableParameter; classifierBias: TrainableParameter; // (numLabels, C), (numLabels)
+}
+
+/** What the backward pass reads; rows are B·T. */
+interface Activations {
+  embedded: Tensor; // (B·T, C) word + position + token type, before LayerNorm
+  embeddedMean: Tensor; embeddedRstd: Tensor; // (B·T)
+  encoded: Tensor; // (B·T, C) the embedding LayerNorm's output: the input of layer 0
+  qkv: Tensor[]; // (L) x (B·T, 3C)
+  probs: Tensor[]; // (L) x (B, H, T, T)
+  context: Tensor[]; // (L) x (B·T, C) attention output before the output dense layer
+  attnSum: Tensor[]; // (L) x (B·T, C) dense(context) + layer input, before LayerNorm
+  attnMean: Tensor[]; attnRstd: Tensor[]; // (L) x (B·T)
+  attnOut: Tensor[]; // (L) x (B·T, C)
+  intermediate: Tensor[]; // (L) x (B·T, F) before GELU
+  intermediateGelu: Tensor[]; // (L) x (B·T, F)
+  outputSum: Tensor[]; // (L) x (B·T, C) dense(intermediate) + attnOut, before LayerNorm
+  outputMean: Tensor[]; outputRstd: Tensor[]; // (L) x (B·T)
+  hidden: Tensor[]; // (L) x (B·T, C) layer outputs
+  cls: Tensor; // (B, C) the [CLS] rows of the last layer
+  pooledPre: Tensor; // (B, C) before tanh
+  pooled: Tensor; // (B, C)
+  logits: Tensor; // (B, numLabels), overwritten by its gradient
+  losses: Tensor<'f32'>; // (B)
+}
+
+/** Activation gradients, one set reused by every layer. */
+interface Gradients {
+  hidden: Tensor; // (B·T, C) ∂loss/∂(a layer's output), then of its input
+  sum: Tensor; // (B·T, C) ∂loss/∂(a pre-LayerNorm sum)
+  context: Tensor; // (B·T, C)
+  qkv: Tensor; // (B·T, 3C)
+  scores: Tensor; // (B, H, T, T)
+  intermediate: Tensor; // (B·T, F)
+  pooled: Tensor; // (B, C)
+  cls: Tensor; // (B, C)
+}
+
+export class BertTrain implements TrainGraph<BertBatch> {
+  readonly parameters: readonly TrainableParameter[];
+  readonly numLabels: number;
+  private readonly params: Parameters;
+  private readonly acts: Activations;
+  private readonly grads: Gradients;
+
+  /** Activations are allocated for up to maxB sequences of maxT tokens. */
+  constructor(
+    private readonly gpu: Gpu,
+    readonly config: BertConfig,
+    weights: BertWeights,
+    readonly maxB: number,
+    readonly maxT: number,
+    options: BertTrainOptions,
+  ) {
+    if (maxT > config.maxPositionEmbeddings) throw new Error(`maxT ${maxT} exceeds the model's ${config.maxPositionEmbeddings} positions`);
+    const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, numHiddenLayers: L } = config;
+    const { numLabels, seed = 42 } = options;
+    this.numLabels = numLabels;
+    const upload = (host: HostTensor) => trainableParameter(gpu, host);
+    const fresh = (name: string, shape: number[], salt: number): HostTensor => ({
+      name, shape, data: seededNormal(shape[0] * (shape[1] ?? 1), seed + salt, 0.02),
+    });
+    const zeros = (name: string, n: number): HostTensor => ({ name, shape: [n], data: new Float32Array(n) });
+    const classifier = weights.classifier?.weight.shape[0] === numLabels ? weights.classifier : undefined;
+    this.params = {
+      wordEmbeddings: upload(weights.wordEmbeddings),
+      positionEmbeddings: upload(weights.positionEmbeddings),
+      tokenTypeEmbeddings: upload(weights.tokenTypeEmbeddings),
+      embeddingsLnWeight: upload(weights.embeddingsLnWeight),
+      embeddingsLnBias: upload(weights.embeddingsLnBias),
+      layers: weights.layers.map((layer, l) => uploadLayer(layer, l, upload)),
+      poolerWeight: upload(weights.pooler?.weight ?? fresh('pooler.dense.weight', [C, C], 1)),
+      poolerBias: upload(weights.pooler?.bias ?? zeros('pooler.dense.bias', C)),
+      classifierWeight: upload(classifier?.weight ?? fresh('classifier.weight', [numLabels, C], 2)),
+      classifierBias: upload(classifier?.bias ?? zeros('classifier.bias', numLabels)),
+    };
+    const p = this.params;
+    this.parameters = [
+      p.wordEmbeddings, p.positionEmbeddings, p.tokenTypeEmbeddings, p.embeddingsLnWeight, p.embeddingsLnBias,
+      ...p.layers.flatMap((layer) => Object.values(layer)),
+      p.poolerWeight, p.poolerBias, p.classifierWeight, p.classifierBias,
+    ];
+
+    const BT = maxB * maxT;
+    const t = (shape: number[], label: string) => gpu.tensor(shape, 'f32', label);
+    const perLayer = (shape: number[], label: string) => Array.from({ length: L }, (_, l) => t(shape, `layer.${l}.${label}`));
+    this.acts = {
+      embedded: t([BT, C], 'embedded'), embeddedMean: t([BT], 'embedded_mean'), embeddedRstd: t([BT], 'embedded_rstd'),
+      encoded: t([BT, C], 'encoded'),
+      qkv: perLayer([BT, 3 * C], 'qkv'),
+      probs: perLayer([maxB, H, maxT, maxT], 'probs'),
+      context: perLayer([BT, C], 'context'),
+      attnSum: perLayer([BT, C], 'attn_sum'), attnMean: perLayer([BT], 'attn_mean'), attnRstd: perLayer([BT], 'attn_rstd'),
+      attnOut: perLayer([BT, C], 'attn_out'),
+      intermediate: perLayer([BT, F], 'intermediate'),
+      intermediateGelu: perLayer([BT, F], 'intermediate_gelu'),
+      outputSum: perLayer([BT, C], 'output_sum'), outputMean: perLayer([BT], 'output_mean'), outputRstd: perLayer([BT], 'output_rstd'),
+      hidden: perLayer([BT, C], 'hidden'),
+      cls: t([maxB, C], 'cls'), pooledPre: t([maxB, C], 'pooled_pre'), pooled: t([maxB, C], 'pooled'),
+      logits: t([maxB, numLabels], 'logits'),
+      losses: t([maxB], 'losses'),
+    };
+    this.grads = {
+      hidden: t([BT, C], 'd_hidden'), sum: t([BT, C], 'd_sum'), context: t([BT, C], 'd_context'),
+      qkv: t([BT, 3 * C], 'd_qkv'), scores: t([maxB, H, maxT, maxT], 'd_scores'), intermediate: t([BT, F], 'd_intermediate'),
+      pooled: t([maxB, C], 'd_pooled'), cls: t([maxB, C], 'd_cls'),
+    };
+  }
+
+  countTargets(batch: BertBatch): number {
+    let count = 0;
+    for (let b = 0; b < batch.B; b++) if (batch.labels[b] !== IGNORE_INDEX) count++;
+    return count;
+  }
+
+  record(rec: Recorder, batch: BertBatch, lossScale: number): MicroBatchRecording {
+    const { B, T } = batch;
+    if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
+    for (const [name, values, length] of [['ids', batch.ids, B * T], ['tokenTypeIds', batch.tokenTypeIds, B * T], ['attentionMask', batch.attentionMask, B * T], ['labels', batch.labels, B]] as const) {
+      if (values && values.length !== length) throw new Error(`${name} has ${values.length} entries, not ${length}`);
+    }
+    const ints = (values: Uint32Array, label: string) => {
+      const tensor = this.gpu.tensor([values.length], 'u32', label);
+      this.gpu.write(tensor, values);
+      return tensor;
+    };
+    const inputs = {
+      ids: ints(Uint32Array.from(batch.ids), 'input_ids'),
+      typeIds: ints(Uint32Array.from(batch.tokenTypeIds ?? new Uint32Array(B * T)), 'token_type_ids'),
+      keyMask: ints(Uint32Array.from(batch.attentionMask ?? new Uint32Array(B * T).fill(1)), 'attention_mask'),
+      labels: ints(targetsToU32(batch.labels, this.numLabels), 'labels'),
+    };
+    this.forward(rec, inputs, B, T);
+    crossEntropy(rec, { logits: this.acts.logits, targets: inputs.labels, losses: this.acts.losses, rows: B, V: this.numLabels, scale: lossScale });
+    const losses = rec.read(this.acts.losses, 0, B);
+    this.backward(rec, inputs, B, T);
+    return { losses, release: () => Object.values(inputs).forEach((tensor) => this.gpu.release(tensor)) };
+  }
+
+  private forward(rec: Recorder, inputs: { ids: Tensor; typeIds: Tensor; keyMask: Tensor }, B: number, T: number): void {
+    const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, layerNormEps: eps, gelu: form } = this.config;
+    const { params: p, acts: a } = this;
+    const BT = B * T;
+    embedding(rec, {
+      ids: inputs.ids, typeIds: inputs.typeIds, wte: p.wordEmbeddings.param, wpe: p.positionEmbeddings.param,
+      wtt: p.tokenTypeEmbeddings.param, out: a.embedded, B, T, C,
+    });
+    layernormForward(rec, {
+      x: a.embedded, gamma: p.embeddingsLnWeight.param, beta: p.embeddingsLnBias.param, out: a.encoded,
+      mean: a.embeddedMean, rstd: a.embeddedRstd, rows: BT, C, eps,
+    });
+    p.layers.forEach((layer, l) => {
+      const input = l === 0 ? a.encoded : a.hidden[l - 1];
+      matmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
+      attention(rec, {
+        q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.context[l], probs: a.probs[l], keyMask: inputs.keyMask,
+        B, Tq: T, Tk: T, H, D: C / H, causal: false, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
+      });
+      matmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.attnSum[l], M: BT, N: C, K: C, wLayout: 'nk' });
+      add(rec, { a: a.attnSum[l], b: input, out: a.attnSum[l], n: BT * C });
+      layernormForward(rec, {
+        x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
+        mean: a.attnMean[l], rstd: a.attnRstd[l], rows: BT, C, eps,
+      });
+      matmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: BT, N: F, K: C, wLayout: 'nk' });
+      gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: BT * F, form });
+      matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.outputSum[l], M: BT, N: C, K: F, wLayout: 'nk' });
+      add(rec, { a: a.outputSum[l], b: a.attnOut[l], out: a.outputSum[l], n: BT * C });
+      layernormForward(rec, {
+        x: a.outputSum[l], gamma: layer.outputLnWeight.param, beta: layer.outputLnBias.param, out: a.hidden[l],
+        mean: a.outputMean[l], rstd: a.outputRstd[l], rows: BT, C, eps,
+      });
+    });
+    firstToken(rec, { x: a.hidden[p.layers.length - 1], out: a.cls, B, T, C });
+    matmul(rec, { x: a.cls, w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
+    tanhForward(rec, { x: a.pooledPre, out: a.pooled, n: B * C });
+    matmul(rec, { x: a.pooled, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
+  }
+
+  /** Reverse order; a.logits holds ∂loss/∂logits. A residual's gradient is added in with accumulate: true. */
+  private backward(rec: Recorder, inputs: { ids: Tensor; typeIds: Tensor }, B: number, T: number): void {
+    const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, gelu: form } = this.config;
+    const { params: p, acts: a, grads: d } = this;
+    const BT = B * T;
+    matmulBackward(rec, {
+      dout: a.logits, x: a.pooled, w: p.classifierWeight.param, dx: d.pooled, dw: p.classifierWeight.grad, dbias: p.classifierBias.grad,
+      M: B, N: this.numLabels, K: C, wLayout: 'nk', accumulate: false,
+    });
+    tanhBackward(rec, { out: a.pooled, grad: d.pooled, n: B * C });
+    matmulBackward(rec, {
+      dout: d.pooled, x: a.cls, w: p.poolerWeight.param, dx: d.cls, dw: p.poolerWeight.grad, dbias: p.poolerBias.grad,
+      M: B, N: C, K: C, wLayout: 'nk', accumulate: false,
+    });
+    firstTokenBackward(rec, { dout: d.cls, dx: d.hidden, B, T, C });
+    for (let l = p.layers.length - 1; l >= 0; l--) {
+      const layer = p.layers[l];
+      const input = l === 0 ? a.encoded : a.hidden[l - 1];
+      // hidden = LayerNorm(dense(gelu(intermediate(attnOut))) + attnOut)
+      layernormBackward(rec, {
+        dout: d.hidden, x: a.outputSum[l], mean: a.outputMean[l], rstd: a.outputRstd[l], gamma: layer.outputLnWeight.param,
+        dx: d.sum, dgamma: layer.outputLnWeight.grad, dbeta: layer.outputLnBias.grad, rows: BT, C, accumulate: false,
+      });
+      matmulBackward(rec, {
+        dout: d.sum, x: a.intermediateGelu[l], w: layer.outputWeight.param, dx: d.intermediate, dw: layer.outputWeight.grad, dbias: layer.outputBias.grad,
+        M: BT, N: C, K: F, wLayout: 'nk', accumulate: false,
+      });
+      geluBackward(rec, { x: a.intermediate[l], grad: d.intermediate, n: BT * F, form });
+      matmulBackward(rec, { // d.sum becomes ∂loss/∂attnOut: the residual's share plus the MLP's
+        dout: d.intermediate, x: a.attnOut[l], w: layer.intermediateWeight.param, dx: d.sum, dw: layer.intermediateWeight.grad, dbias: layer.intermediateBias.grad,
+        M: BT, N: F, K: C, wLayout: 'nk', accumulate: true,
+      });
+      // attnOut = LayerNorm(dense(attention(qkv(input))) + input)
+      layernormBackward(rec, {
+        dout: d.sum, x: a.attnSum[l], mean: a.attnMean[l], rstd: a.attnRstd[l], gamma: layer.attnLnWeight.param,
+        dx: d.hidden, dgamma: layer.attnLnWeight.grad, dbeta: layer.attnLnBias.grad, rows: BT, C, accumulate: false,
+      });
+      matmulBackward(rec, {
+        dout: d.hidden, x: a.context[l], w: layer.attnOutputWeight.param, dx: d.context, dw: layer.attnOutputWeight.grad, dbias: layer.attnOutputBias.grad,
+        M: BT, N: C, K: C, wLayout: 'nk', accumulate: false,
+      });
+      attentionBackward(rec, { dout: d.context, qkv: a.qkv[l], probs: a.probs[l], dscores: d.scores, dqkv: d.qkv, B, T, H, D: C / H });
+      matmulBackward(rec, { // d.hidden becomes ∂loss/∂input: the residual's share plus the attention's
+        dout: d.qkv, x: input, w: layer.qkvWeight.param, dx: d.hidden, dw: layer.qkvWeight.grad, dbias: layer.qkvBias.grad,
+        M: BT, N: 3 * C, K: C, wLayout: 'nk', accumulate: true,
+      });
+    }
+    layernormBackward(rec, {
+      dout: d.hidden, x: a.embedded, mean: a.embeddedMean, rstd: a.embeddedRstd, gamma: p.embeddingsLnWeight.param,
+      dx: d.sum, dgamma: p.embeddingsLnWeight.grad, dbeta: p.embeddingsLnBias.grad, rows: BT, C, accumulate: false,
+    });
+    embeddingBackward(rec, {
+      dout: d.sum, ids: inputs.ids, dwte: p.wordEmbeddings.grad, dwpe: p.positionEmbeddings.grad,
+      typeIds: inputs.typeIds, dwtt: p.tokenTypeEmbeddings.grad, B, T, C,
+    });
+  }
+
+  /** The parameters or their gradients in Hugging Face's layout (q, k, v split again), for bertWeightsToTensors. */
+  async weights(which: 'param' | 'grad'): Promise<BertWeights> {
+    const host = await readParameters(this.gpu, this.parameters, which);
+    const get = (parameter: TrainableParameter) => host.get(parameter)!;
+    const p = this.params;
+    return {
+      wordEmbeddings: get(p.wordEmbeddings),
+      positionEmbeddings: get(p.positionEmbeddings),
+      tokenTypeEmbeddings: get(p.tokenTypeEmbeddings),
+      embeddingsLnWeight: get(p.embeddingsLnWeight),
+      embeddingsLnBias: get(p.embeddingsLnBias),
+      layers: p.layers.map((layer) => splitLayer(mapStruct<LayerParameters, TrainableParameter, HostTensor>(layer, get))),
+      pooler: { weight: get(p.poolerWeight), bias: get(p.poolerBias) },
+      classifier: { weight: get(p.classifierWeight), bias: get(p.classifierBias) },
+    };
+  }
+
+  async read(which: 'param' | 'grad'): Promise<HostTensor[]> {
+    return bertWeightsToTensors(await this.weights(which));
+  }
+
+  dispose(): void {
+    releaseParameters(this.gpu, this.parameters);
+    const tensors = [...Object.values(this.acts), ...Object.values(this.grads)].flat();
+    tensors.forEach((tensor) => this.gpu.release(tensor));
+  }
+}
+
+function uploadLayer(layer: BertLayerWeights, l: number, upload: (host: HostTensor) => TrainableParameter): LayerParameters {
+  const prefix = `bert.encoder.layer.${l}.attention.self.qkv`;
+  return {
+    qkvWeight: upload(concatRows(`${prefix}.weight`, [layer.queryWeight, layer.keyWeight, layer.valueWeight])),
+    qkvBias: upload(concatRows(`${prefix}.bias`, [layer.queryBias, layer.keyBias, layer.valueBias])),
+    attnOutputWeight: upload(layer.attnOutputWeight), attnOutputBias: upload(layer.attnOutputBias),
+    attnLnWeight: upload(layer.attnLnWeight), attnLnBias: upload(layer.attnLnBias),
+    intermediateWeight: upload(layer.intermediateWeight), intermediateBias: upload(layer.intermediateBias),
+    outputWeight: upload(layer.outputWeight), outputBias: upload(layer.outputBias),
+    outputLnWeight: upload(layer.outputLnWeight), outputLnBias: upload(layer.outputLnBias),
+  };
+}
+
+/** The fused (3C, C) / (3C) q | k | v tensors back into query, key and value. */
+function splitLayer({ qkvWeight, qkvBias, ...rest }: Record<keyof LayerParameters, HostTensor>): BertLayerWeights {
+  const third = (tensor: HostTensor, i: number): HostTensor => {
+    const rows = tensor.shape[0] / 3;
+    const size = tensor.data.length / 3;
+    return { name: tensor.name, shape: [rows, ...tensor.shape.slice(1)], data: tensor.data.slice(i * size, (i + 1) * size) };
+  };
+  return {
+    ...rest,
+    queryWeight: third(qkvWeight, 0), keyWeight: third(qkvWeight, 1), valueWeight: third(qkvWeight, 2),
+    queryBias: third(qkvBias, 0), keyBias: third(qkvBias, 1), valueBias: third(qkvBias, 2),
+  };
+}

@@ -1,10 +1,11 @@
-// `npm run bench`: serves the app with Vite, opens bench.html in Chromium (WebGPU on), runs the benchmark in that one
-// page session, prints the table and writes the report to bench-results/bench-<time>.json.
-// Options: --timeout-min N (default 60), --headed.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+// `npm run bench`: builds bench.html (a production build, into a temporary folder), serves it with `vite preview`,
+// opens it in Chromium (WebGPU on), runs the benchmark in that one page session, prints the table and writes the
+// report to bench-results/bench-<time>.json. Options: --timeout-min N (default 60), --headed.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { chromium } from '@playwright/test';
-import { createServer } from 'vite';
+import { build, preview } from 'vite';
 import { findChromium } from './find-browser.mjs';
 
 const args = process.argv.slice(2);
@@ -14,10 +15,10 @@ const option = (name, fallback) => {
 };
 const timeoutMs = Number(option('--timeout-min', '60')) * 60_000;
 
-const server = await createServer({ server: { port: 0, strictPort: false, open: false }, logLevel: 'warn' });
-await server.listen();
-const address = server.httpServer.address();
-const url = `http://127.0.0.1:${address.port}/bench.html?run`;
+const outDir = mkdtempSync(join(tmpdir(), 'playground-bench-'));
+await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: { bench: resolve('bench.html') } } } });
+const server = await preview({ preview: { port: 0, strictPort: false, open: false }, build: { outDir }, logLevel: 'warn' });
+const url = new URL('bench.html?run', server.resolvedUrls.local[0]).href;
 const browser = await chromium.launch({
   executablePath: await findChromium(),
   headless: !args.includes('--headed'),
@@ -49,5 +50,6 @@ try {
 } finally {
   await browser.close();
   await server.close();
+  rmSync(outDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -32,7 +32,7 @@ export interface PlaygroundApi extends AttentionApi {
   /** The loaded model's forward on `ids` in onnxruntime-web (its exported graph) against ours: max abs differences, ms. */
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
   /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
-  exportOnnx(options?: { attentions?: boolean }): Uint8Array;
+  exportOnnx(options?: { attentions?: boolean; pastKeyValues?: boolean }): Uint8Array;
   /** BERT: [CLS], mean-pooled and pooler embeddings of a sentence or a sentence pair (token types 0 then 1). */
   embed(text: string, pair?: string): Promise<SentenceEmbedding>;
   /**
@@ -67,7 +67,7 @@ export function createPlaygroundApi(): PlaygroundApi {
     },
     fillMask: (text) => engine.fillMask(text),
     compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
-    exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true }),
+    exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true, pastKeyValues: options.pastKeyValues }),
     embed: (text, pair) => engine.embed(text, pair),
     fineTune: async ({ task, data, options = {} }) => {
       const { format, hasHeader, mapping, ...settings } = options;

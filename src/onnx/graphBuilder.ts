@@ -1,7 +1,7 @@
 // A small writer for ONNX graphs: named inputs and outputs, float and int64 initializers, and nodes of the default
-// opset domain. `encode()` gives the bytes of a ModelProto (the schema comes from npm `onnx-proto`).
+// opset domain. `encode()` gives the bytes of a ModelProto.
 
-import { onnx } from 'onnx-proto';
+import { encodeModel, type AttributeProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnxProto';
 
 export const OPSET_VERSION = 17; // LayerNormalization is opset 17
 const IR_VERSION = 8; // the first IR version that allows opset 17
@@ -13,19 +13,15 @@ export type Dim = number | string;
 export type AttributeValue = number | number[] | { float: number };
 export type Attributes = Record<string, AttributeValue>;
 
-const ELEMENT_TYPES: Record<ElementType, onnx.TensorProto.DataType> = {
-  float32: onnx.TensorProto.DataType.FLOAT,
-  int64: onnx.TensorProto.DataType.INT64,
-  bool: onnx.TensorProto.DataType.BOOL,
-};
+const ELEMENT_TYPES: Record<ElementType, number> = { float32: 1, int64: 7, bool: 9 }; // TensorProto.DataType
 
 export const float = (value: number) => ({ float: value });
 
 export class GraphBuilder {
-  private readonly nodes: onnx.INodeProto[] = [];
-  private readonly initializers: onnx.ITensorProto[] = [];
-  private readonly inputs: onnx.IValueInfoProto[] = [];
-  private readonly outputs: onnx.IValueInfoProto[] = [];
+  private readonly nodes: NodeProto[] = [];
+  private readonly initializers: TensorProto[] = [];
+  private readonly inputs: ValueInfoProto[] = [];
+  private readonly outputs: ValueInfoProto[] = [];
   private readonly names = new Set<string>();
 
   constructor(private readonly graphName: string) {}
@@ -85,14 +81,13 @@ export class GraphBuilder {
   }
 
   encode(docString: string): Uint8Array {
-    const model = onnx.ModelProto.create({
+    return encodeModel({
       irVersion: IR_VERSION,
+      opsetVersion: OPSET_VERSION,
       producerName: 'transformer-playground',
       docString,
-      opsetImport: [{ domain: '', version: OPSET_VERSION }],
       graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },
     });
-    return onnx.ModelProto.encode(model).finish();
   }
 
   private claim(name: string): string {
@@ -102,16 +97,14 @@ export class GraphBuilder {
   }
 }
 
-function valueInfo(name: string, type: ElementType, dims: Dim[]): onnx.IValueInfoProto {
-  const dim = dims.map((d) => (typeof d === 'number' ? { dimValue: d } : { dimParam: d }));
-  return { name, type: { tensorType: { elemType: ELEMENT_TYPES[type], shape: { dim } } } };
+function valueInfo(name: string, type: ElementType, dims: Dim[]): ValueInfoProto {
+  return { name, elemType: ELEMENT_TYPES[type], dims };
 }
 
-function attribute(name: string, value: AttributeValue): onnx.IAttributeProto {
-  const { AttributeType } = onnx.AttributeProto;
-  if (Array.isArray(value)) return { name, type: AttributeType.INTS, ints: value };
-  if (typeof value === 'number') return { name, type: AttributeType.INT, i: value };
-  return { name, type: AttributeType.FLOAT, f: value.float };
+function attribute(name: string, value: AttributeValue): AttributeProto {
+  if (Array.isArray(value)) return { name, type: 'ints', ints: value };
+  if (typeof value === 'number') return { name, type: 'int', i: value };
+  return { name, type: 'float', f: value.float };
 }
 
 function bytesOf(data: Float32Array | BigInt64Array): Uint8Array {

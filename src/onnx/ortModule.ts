@@ -1,5 +1,9 @@
 // onnxruntime-web for the page, loaded on first use (its WebGPU build and its wasm, about 26 MB, stay out of the
-// initial bundle). Threads when the page is cross-origin isolated (vite serves it so), else one.
+// initial bundle).
+//
+// One wasm thread: ORT's worker threads load the module file ORT's code lives in, and in the app's production build
+// that chunk imports the bundler's runtime helpers from the page's entry chunk, which then runs in the worker, touches
+// `document` and fails, leaving ORT waiting forever. Threads need onnxruntime-web in a chunk that imports no page code.
 
 import type { OrtModule } from './ortSession';
 
@@ -7,7 +11,7 @@ let loading: Promise<OrtModule> | undefined;
 
 export function loadOrt(): Promise<OrtModule> {
   loading ??= import('onnxruntime-web/webgpu').then((ort) => {
-    ort.env.wasm.numThreads = globalThis.crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+    ort.env.wasm.numThreads = 1;
     return ort;
   });
   return loading;

@@ -34,19 +34,27 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>): void {
   const gemv = M < GEMV_MAX_ROWS;
   const entryPoint = gemv ? (wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w') : 'main';
   const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0 };
-  if (!gemv) constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
+  const lanes = gemvLanes(K, wLayout);
+  if (gemv) constants.LANES = lanes;
+  else constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
   const source = LOADS_WGSL[loads] + geluFunctionsWgsl + commonWgsl + (gemv ? gemvWgsl : tiledWgsl);
   const pipeline = rec.gpu.pipeline(`matmul.${loads}.${gemv ? 'gemv' : 'tiled'}`, source, entryPoint, constants);
 
   const weights = weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
-  const outputs = gemv ? (wLayout === 'nk' ? Math.ceil(N / 8) : Math.ceil(N / 32)) : Math.ceil(N / 64);
+  const outputsPerWorkgroup = gemv ? (wLayout === 'nk' ? 256 / lanes : (4 * 256) / lanes) : 64;
   rec.dispatch({
     label: `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`} (${M}x${K}x${N})`,
     pipeline,
     bindings: [x, weights.window, bias ?? rec.gpu.placeholder, out],
     uniforms: new Uniforms().u32(M).u32(N).u32(K).u32(outStride).u32(outOffset).u32(weights.base).u32(biasOffset).u32(xRowOffset * K).bytes(),
-    workgroups: [outputs, gemv ? M : Math.ceil(M / 64)],
+    workgroups: [Math.ceil(N / outputsPerWorkgroup), gemv ? M : Math.ceil(M / 64)],
   });
+}
+
+/** Invocations sharing one GEMV output: enough for about 4 quads ('nk') or 8 rows ('kn') each, 1 to 32. */
+function gemvLanes(K: number, wLayout: 'kn' | 'nk'): number {
+  const wanted = wLayout === 'nk' ? Math.ceil(K / 16) : Math.ceil(K / 8);
+  return Math.min(32, 2 ** Math.ceil(Math.log2(Math.max(1, wanted))));
 }
 
 /** Binds rows [firstRow, firstRow + rows) of w (row length `rowLength`) at an aligned offset; `base` is the remainder. */

@@ -3,8 +3,6 @@ import geluFunctionsWgsl from './gelu_functions.wgsl?raw';
 import geluWgsl from './gelu.wgsl?raw';
 import type { GeluArgs } from './gelu.ref';
 
-export { geluFunctionsWgsl };
-
 /** out = gelu(x) elementwise; out must not be x. */
 export function gelu(rec: Recorder, { x, out, n, form }: GeluArgs<Tensor>): void {
   const pipeline = rec.gpu.pipeline('gelu', geluFunctionsWgsl + geluWgsl, 'main', { FORM: form === 'erf' ? 0 : 1 });

@@ -1,22 +1,13 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { testGpu } from '../kernels/testing';
-import { FIXTURES, readCheckpoint } from '../models/testing/golden';
-import { bertWeightsFromSafetensors } from '../weights/bert-weights';
-import { parseModelConfig, type BertConfig } from '../weights/config';
-import { SafetensorsFile } from '../weights/safetensors';
+import { bertWeightsToTensors } from '../weights/bert-weights';
 import { BertTrain, type BertBatch } from './bertTrain';
+import { loadTinyBertCls } from './testing/tinyModels';
 import { compareGradients, readTrainingFixture, trainerOptions, type TrainingFixture } from './testing/torchReference';
 import { Trainer } from './trainer';
 
 const GRADIENT_TOLERANCE = 1e-4; // relative to each tensor's largest gradient
 const LOSS_TOLERANCE = 1e-4; // relative
-
-function loadTinyBertCls() {
-  const { config, safetensors } = readCheckpoint(join(FIXTURES, 'models', 'tiny-bert-cls'));
-  const bertConfig = parseModelConfig(config) as BertConfig;
-  return { config: bertConfig, weights: bertWeightsFromSafetensors(SafetensorsFile.parse(safetensors), bertConfig) };
-}
 
 /** Rows [first, first + B) of the fixture's batch. */
 function rows({ batch }: TrainingFixture, first: number, B: number): BertBatch {
@@ -54,6 +45,36 @@ describe('BERT classification training step vs the torch reference', () => {
       expect(diff / expected).toBeLessThan(LOSS_TOLERANCE);
     });
     trainer.dispose();
+    graph.dispose();
+  });
+});
+
+describe('BERT parameter export and fresh heads', () => {
+  it('gives back the checkpoint under Hugging Face names, q, k and v split again, before any update', async () => {
+    const gpu = await testGpu();
+    const { config, weights } = loadTinyBertCls();
+    const graph = new BertTrain(gpu, config, weights, 1, 4, { numLabels: config.numLabels });
+    const exported = await graph.read('param');
+    const original = bertWeightsToTensors(weights);
+    expect(exported.map((t) => t.name)).toEqual(original.map((t) => t.name));
+    exported.forEach((tensor, i) => {
+      expect(tensor.shape).toEqual(original[i].shape);
+      expect(tensor.data).toEqual(original[i].data);
+    });
+    graph.dispose();
+  });
+
+  it('replaces a classifier of another size by a seeded N(0, 0.02) one with zero bias', async () => {
+    const gpu = await testGpu();
+    const { config, weights } = loadTinyBertCls();
+    const graph = new BertTrain(gpu, config, weights, 1, 4, { numLabels: 5, seed: 7 });
+    const { classifier } = await graph.weights('param');
+    expect(classifier!.weight.shape).toEqual([5, config.hiddenSize]);
+    expect([...classifier!.bias.data]).toEqual([0, 0, 0, 0, 0]);
+    const values = [...classifier!.weight.data];
+    const std = Math.sqrt(values.reduce((sum, value) => sum + value * value, 0) / values.length);
+    expect(std).toBeGreaterThan(0.015);
+    expect(std).toBeLessThan(0.025);
     graph.dispose();
   });
 });

@@ -1,22 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { join } from 'node:path';
 import { testGpu } from '../kernels/testing';
-import { FIXTURES, readCheckpoint } from '../models/testing/golden';
-import { parseModelConfig, type Gpt2Config } from '../weights/config';
-import { gpt2WeightsFromSafetensors } from '../weights/gpt2-weights';
-import { SafetensorsFile } from '../weights/safetensors';
+import { gpt2WeightsToTensors } from '../weights/gpt2-weights';
 import { Gpt2Train, nextTokenTargets, type Gpt2Batch } from './gpt2Train';
+import { loadTinyGpt2 } from './testing/tinyModels';
 import { compareGradients, readTrainingFixture, trainerOptions } from './testing/torchReference';
 import { Trainer } from './trainer';
 
 const GRADIENT_TOLERANCE = 1e-4; // relative to each tensor's largest gradient
 const LOSS_TOLERANCE = 1e-4; // relative
-
-function loadTinyGpt2() {
-  const { config, safetensors } = readCheckpoint(join(FIXTURES, 'models', 'tiny-gpt2'));
-  const gpt2Config = parseModelConfig(config) as Gpt2Config;
-  return { config: gpt2Config, weights: gpt2WeightsFromSafetensors(SafetensorsFile.parse(safetensors), gpt2Config) };
-}
 
 describe('nextTokenTargets', () => {
   it('shifts each sequence by one and ignores its last position', () => {
@@ -54,6 +45,22 @@ describe('GPT-2 training step vs the torch reference', () => {
       expect(diff / expected).toBeLessThan(LOSS_TOLERANCE);
     });
     trainer.dispose();
+    graph.dispose();
+  });
+});
+
+describe('GPT-2 parameter export', () => {
+  it('gives back the checkpoint under Hugging Face names before any update', async () => {
+    const gpu = await testGpu();
+    const { config, weights } = loadTinyGpt2();
+    const graph = new Gpt2Train(gpu, config, weights, 1, 4);
+    const exported = await graph.read('param');
+    const original = gpt2WeightsToTensors(weights);
+    expect(exported.map((t) => t.name)).toEqual(original.map((t) => t.name));
+    exported.forEach((tensor, i) => {
+      expect(tensor.shape).toEqual(original[i].shape);
+      expect(tensor.data).toEqual(original[i].data);
+    });
     graph.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import { Uniforms, workgroupGrid, type Recorder, type Tensor } from '../../../gpu';
-import { geluFunctionsWgsl } from '../../../kernels/gelu/gelu';
+import geluFunctionsWgsl from '../../../kernels/gelu/gelu_functions.wgsl?raw';
 import type { GeluBackwardArgs } from './geluBackward.ref';
 import geluBackwardWgsl from './gelu_backward.wgsl?raw';
 

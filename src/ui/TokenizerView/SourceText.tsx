@@ -2,7 +2,7 @@ import { memo, useMemo } from 'react';
 import type { CharRange } from './ranges';
 import { overlaps, segmentBoundaries } from './ranges';
 
-export const MAX_SOURCE_CHARS = 20_000;
+export const MAX_SOURCE_CHARS = 5_000;
 
 interface Props {
   text: string;

@@ -4,7 +4,7 @@ import { displayToken } from './tokenText';
 import type { CharRange } from './ranges';
 import { overlaps } from './ranges';
 
-export const MAX_CHIPS = 2000;
+export const MAX_CHIPS = 600;
 
 interface Props {
   encoding: Encoding;

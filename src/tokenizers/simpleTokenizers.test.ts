@@ -33,10 +33,10 @@ describe('word and character tokenizers', () => {
     // [UNK] + ! a i love transform é
     expect(word.vocabularySize).toBe(7);
     expect(word.encode('I love transformers!').tokens).toEqual(['i', 'love', '[UNK]', '!']);
-    // [UNK] + ! a i é
-    expect(character.vocabularySize).toBe(5);
-    const characters = character.encode('Ià!');
-    expect(characters.tokens).toEqual(['[UNK]', '[UNK]', '!']);
+    // [UNK] + space, newline, tab + ! a i é
+    expect(character.vocabularySize).toBe(8);
+    const characters = character.encode('Ià !');
+    expect(characters.tokens).toEqual(['[UNK]', '[UNK]', ' ', '!']);
     expect(characters.unknownCount).toBe(2);
   });
 });

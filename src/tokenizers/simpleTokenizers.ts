@@ -59,7 +59,8 @@ export class SimpleTokenizer {
   static fromSubwordVocabulary(subwordVocabulary: readonly string[]): { word: SimpleTokenizer; character: SimpleTokenizer } {
     const entries = subwordVocabulary.filter((token) => token !== undefined && !token.startsWith('##') && !/^\[.*\]$/.test(token));
     const words = entries.filter((token) => /^[\p{L}\p{N}\p{M}]+$/u.test(token) || [...token].length === 1);
-    const characters = entries.filter((token) => [...token].length === 1);
+    // Subword vocabularies drop whitespace in pre-tokenization; a character tokenizer has to spell it out.
+    const characters = [' ', '\n', '\t', ...entries.filter((token) => [...token].length === 1)];
     return { word: new SimpleTokenizer(wordSplitter, words), character: new SimpleTokenizer(characterSplitter, characters) };
   }
 

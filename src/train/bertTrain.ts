@@ -13,7 +13,8 @@ import { concatRows } from '../models/bert/concatRows';
 import { bertWeightsToTensors, type BertLayerWeights, type BertWeights } from '../weights/bert-weights';
 import type { BertConfig } from '../weights/config';
 import type { HostTensor } from '../weights/host-tensor';
-import type { MicroBatchRecording, TrainGraph } from './graph';
+import { DropoutSites } from './dropoutSites';
+import type { MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
 import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
 import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
 import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
@@ -41,6 +42,8 @@ export interface BertTrainOptions {
   numLabels: number;
   /** Seed of the fresh heads' N(0, 0.02) weights (Hugging Face's initializer_range). */
   seed?: number;
+  /** Dropout probability on the embeddings, the residual branches and the pooled output (hidden_dropout_prob); default 0. */
+  dropout?: number;
 }
 
 type FusedLayerKeys = Exclude<keyof BertLayerWeights, `${'query' | 'key' | 'value'}${'Weight' | 'Bias'}`>;
@@ -63,21 +66,25 @@ interface Parameters {
 interface Activations {
   embedded: Tensor; // (B·T, C) word + position + token type, before LayerNorm
   embeddedMean: Tensor; embeddedRstd: Tensor; // (B·T)
-  encoded: Tensor; // (B·T, C) the embedding LayerNorm's output: the input of layer 0
+  encoded: Tensor; // (B·T, C) the embedding LayerNorm's output: the input of layer 0, before dropout
+  encodedDropped: Tensor; // (B·T, C) the same after dropout (when on)
+  branch: Tensor; // (B·T, C) scratch: a dense output before it joins its residual
+  branchDropped: Tensor; // (B·T, C) scratch: the same after dropout (when on)
   qkv: Tensor[]; // (L) x (B·T, 3C)
   probs: Tensor[]; // (L) x (B, H, T, T)
   context: Tensor[]; // (L) x (B·T, C) attention output before the output dense layer
-  attnSum: Tensor[]; // (L) x (B·T, C) dense(context) + layer input, before LayerNorm
+  attnSum: Tensor[]; // (L) x (B·T, C) dropout(dense(context)) + layer input, before LayerNorm
   attnMean: Tensor[]; attnRstd: Tensor[]; // (L) x (B·T)
   attnOut: Tensor[]; // (L) x (B·T, C)
   intermediate: Tensor[]; // (L) x (B·T, F) before GELU
   intermediateGelu: Tensor[]; // (L) x (B·T, F)
-  outputSum: Tensor[]; // (L) x (B·T, C) dense(intermediate) + attnOut, before LayerNorm
+  outputSum: Tensor[]; // (L) x (B·T, C) dropout(dense(intermediate)) + attnOut, before LayerNorm
   outputMean: Tensor[]; outputRstd: Tensor[]; // (L) x (B·T)
   hidden: Tensor[]; // (L) x (B·T, C) layer outputs
   cls: Tensor; // (B, C) the [CLS] rows of the last layer
   pooledPre: Tensor; // (B, C) before tanh
   pooled: Tensor; // (B, C)
+  pooledDropped: Tensor; // (B, C) the classifier's input after dropout (when on)
   logits: Tensor; // (B, numLabels), overwritten by its gradient
   losses: Tensor<'f32'>; // (B)
 }
@@ -91,7 +98,15 @@ interface Gradients {
   scores: Tensor; // (B, H, T, T)
   intermediate: Tensor; // (B·T, F)
   pooled: Tensor; // (B, C)
+  pooledMasked: Tensor; // (B, C) ∂loss/∂pooled after the dropout mask (when on)
   cls: Tensor; // (B, C)
+  branch: Tensor; // (B·T, C) a residual branch's gradient after dropout (when on)
+}
+
+/** Inputs of later layers that are dropout's output when it is on, and a saved activation when it is off. */
+interface Kept {
+  stream: Tensor; // (B·T, C) layer 0's input
+  classifierInput: Tensor; // (B, C)
 }
 
 export class BertTrain implements TrainGraph<BertBatch> {
@@ -100,6 +115,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
   private readonly params: Parameters;
   private readonly acts: Activations;
   private readonly grads: Gradients;
+  private readonly dropout: number;
 
   /** Activations are allocated for up to maxB sequences of maxT tokens. */
   constructor(
@@ -112,8 +128,9 @@ export class BertTrain implements TrainGraph<BertBatch> {
   ) {
     if (maxT > config.maxPositionEmbeddings) throw new Error(`maxT ${maxT} exceeds the model's ${config.maxPositionEmbeddings} positions`);
     const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, numHiddenLayers: L } = config;
-    const { numLabels, seed = 42 } = options;
+    const { numLabels, seed = 42, dropout = 0 } = options;
     this.numLabels = numLabels;
+    this.dropout = dropout;
     const upload = (host: HostTensor) => trainableParameter(gpu, host);
     const fresh = (name: string, shape: number[], salt: number): HostTensor => ({
       name, shape, data: seededNormal(shape[0] * (shape[1] ?? 1), seed + salt, 0.02),
@@ -144,7 +161,8 @@ export class BertTrain implements TrainGraph<BertBatch> {
     const perLayer = (shape: number[], label: string) => Array.from({ length: L }, (_, l) => t(shape, `layer.${l}.${label}`));
     this.acts = {
       embedded: t([BT, C], 'embedded'), embeddedMean: t([BT], 'embedded_mean'), embeddedRstd: t([BT], 'embedded_rstd'),
-      encoded: t([BT, C], 'encoded'),
+      encoded: t([BT, C], 'encoded'), encodedDropped: t([BT, C], 'encoded_dropped'),
+      branch: t([BT, C], 'branch'), branchDropped: t([BT, C], 'branch_dropped'),
       qkv: perLayer([BT, 3 * C], 'qkv'),
       probs: perLayer([maxB, H, maxT, maxT], 'probs'),
       context: perLayer([BT, C], 'context'),
@@ -155,13 +173,15 @@ export class BertTrain implements TrainGraph<BertBatch> {
       outputSum: perLayer([BT, C], 'output_sum'), outputMean: perLayer([BT], 'output_mean'), outputRstd: perLayer([BT], 'output_rstd'),
       hidden: perLayer([BT, C], 'hidden'),
       cls: t([maxB, C], 'cls'), pooledPre: t([maxB, C], 'pooled_pre'), pooled: t([maxB, C], 'pooled'),
+      pooledDropped: t([maxB, C], 'pooled_dropped'),
       logits: t([maxB, numLabels], 'logits'),
       losses: t([maxB], 'losses'),
     };
     this.grads = {
       hidden: t([BT, C], 'd_hidden'), sum: t([BT, C], 'd_sum'), context: t([BT, C], 'd_context'),
       qkv: t([BT, 3 * C], 'd_qkv'), scores: t([maxB, H, maxT, maxT], 'd_scores'), intermediate: t([BT, F], 'd_intermediate'),
-      pooled: t([maxB, C], 'd_pooled'), cls: t([maxB, C], 'd_cls'),
+      pooled: t([maxB, C], 'd_pooled'), pooledMasked: t([maxB, C], 'd_pooled_masked'), cls: t([maxB, C], 'd_cls'),
+      branch: t([BT, C], 'd_branch'),
     };
   }
 
@@ -171,7 +191,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
     return count;
   }
 
-  record(rec: Recorder, batch: BertBatch, lossScale: number): MicroBatchRecording {
+  record(rec: Recorder, batch: BertBatch, { lossScale, dropoutSeed }: MicroBatchContext): MicroBatchRecording {
     const { B, T } = batch;
     if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
     for (const [name, values, length] of [['ids', batch.ids, B * T], ['tokenTypeIds', batch.tokenTypeIds, B * T], ['attentionMask', batch.attentionMask, B * T], ['labels', batch.labels, B]] as const) {
@@ -188,14 +208,16 @@ export class BertTrain implements TrainGraph<BertBatch> {
       keyMask: ints(Uint32Array.from(batch.attentionMask ?? new Uint32Array(B * T).fill(1)), 'attention_mask'),
       labels: ints(targetsToU32(batch.labels, this.numLabels), 'labels'),
     };
-    this.forward(rec, inputs, B, T);
+    const drop = new DropoutSites(this.dropout, dropoutSeed);
+    const kept = this.forward(rec, drop, inputs, B, T);
     crossEntropy(rec, { logits: this.acts.logits, targets: inputs.labels, losses: this.acts.losses, rows: B, V: this.numLabels, scale: lossScale });
     const losses = rec.read(this.acts.losses, 0, B);
-    this.backward(rec, inputs, B, T);
+    this.backward(rec, drop, kept, inputs, B, T);
     return { losses, release: () => Object.values(inputs).forEach((tensor) => this.gpu.release(tensor)) };
   }
 
-  private forward(rec: Recorder, inputs: { ids: Tensor; typeIds: Tensor; keyMask: Tensor }, B: number, T: number): void {
+  /** Returns the tensors that dropout (when on) put between saved activations: layer 0's input, the classifier's. */
+  private forward(rec: Recorder, drop: DropoutSites, inputs: { ids: Tensor; typeIds: Tensor; keyMask: Tensor }, B: number, T: number): Kept {
     const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, layerNormEps: eps, gelu: form } = this.config;
     const { params: p, acts: a } = this;
     const BT = B * T;
@@ -207,23 +229,26 @@ export class BertTrain implements TrainGraph<BertBatch> {
       x: a.embedded, gamma: p.embeddingsLnWeight.param, beta: p.embeddingsLnBias.param, out: a.encoded,
       mean: a.embeddedMean, rstd: a.embeddedRstd, rows: BT, C, eps,
     });
+    const stream = drop.apply(rec, a.encoded, a.encodedDropped, BT * C, 0);
     p.layers.forEach((layer, l) => {
-      const input = l === 0 ? a.encoded : a.hidden[l - 1];
+      const input = l === 0 ? stream : a.hidden[l - 1];
       matmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.context[l], probs: a.probs[l], keyMask: inputs.keyMask,
         B, Tq: T, Tk: T, H, D: C / H, causal: false, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
       });
-      matmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.attnSum[l], M: BT, N: C, K: C, wLayout: 'nk' });
-      add(rec, { a: a.attnSum[l], b: input, out: a.attnSum[l], n: BT * C });
+      matmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'nk' });
+      const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
+      add(rec, { a: attnBranch, b: input, out: a.attnSum[l], n: BT * C });
       layernormForward(rec, {
         x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
         mean: a.attnMean[l], rstd: a.attnRstd[l], rows: BT, C, eps,
       });
       matmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: BT, N: F, K: C, wLayout: 'nk' });
       gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: BT * F, form });
-      matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.outputSum[l], M: BT, N: C, K: F, wLayout: 'nk' });
-      add(rec, { a: a.outputSum[l], b: a.attnOut[l], out: a.outputSum[l], n: BT * C });
+      matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'nk' });
+      const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 2 + 2 * l);
+      add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: BT * C });
       layernormForward(rec, {
         x: a.outputSum[l], gamma: layer.outputLnWeight.param, beta: layer.outputLnBias.param, out: a.hidden[l],
         mean: a.outputMean[l], rstd: a.outputRstd[l], rows: BT, C, eps,
@@ -232,34 +257,38 @@ export class BertTrain implements TrainGraph<BertBatch> {
     firstToken(rec, { x: a.hidden[p.layers.length - 1], out: a.cls, B, T, C });
     matmul(rec, { x: a.cls, w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
     tanhForward(rec, { x: a.pooledPre, out: a.pooled, n: B * C });
-    matmul(rec, { x: a.pooled, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
+    const classifierInput = drop.apply(rec, a.pooled, a.pooledDropped, B * C, 1 + 2 * p.layers.length);
+    matmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
+    return { stream, classifierInput };
   }
 
   /** Reverse order; a.logits holds ∂loss/∂logits. A residual's gradient is added in with accumulate: true. */
-  private backward(rec: Recorder, inputs: { ids: Tensor; typeIds: Tensor }, B: number, T: number): void {
+  private backward(rec: Recorder, drop: DropoutSites, { stream, classifierInput }: Kept, inputs: { ids: Tensor; typeIds: Tensor }, B: number, T: number): void {
     const { hiddenSize: C, numAttentionHeads: H, intermediateSize: F, gelu: form } = this.config;
     const { params: p, acts: a, grads: d } = this;
     const BT = B * T;
+    const L = p.layers.length;
     matmulBackward(rec, {
-      dout: a.logits, x: a.pooled, w: p.classifierWeight.param, dx: d.pooled, dw: p.classifierWeight.grad, dbias: p.classifierBias.grad,
-      M: B, N: this.numLabels, K: C, wLayout: 'nk', accumulate: false,
+      dout: a.logits, x: classifierInput, w: p.classifierWeight.param, dx: d.pooled,
+      dw: p.classifierWeight.grad, dbias: p.classifierBias.grad, M: B, N: this.numLabels, K: C, wLayout: 'nk', accumulate: false,
     });
-    tanhBackward(rec, { out: a.pooled, grad: d.pooled, n: B * C });
+    const dPooled = drop.apply(rec, d.pooled, d.pooledMasked, B * C, 1 + 2 * L);
+    tanhBackward(rec, { out: a.pooled, grad: dPooled, n: B * C });
     matmulBackward(rec, {
-      dout: d.pooled, x: a.cls, w: p.poolerWeight.param, dx: d.cls, dw: p.poolerWeight.grad, dbias: p.poolerBias.grad,
+      dout: dPooled, x: a.cls, w: p.poolerWeight.param, dx: d.cls, dw: p.poolerWeight.grad, dbias: p.poolerBias.grad,
       M: B, N: C, K: C, wLayout: 'nk', accumulate: false,
     });
     firstTokenBackward(rec, { dout: d.cls, dx: d.hidden, B, T, C });
-    for (let l = p.layers.length - 1; l >= 0; l--) {
+    for (let l = L - 1; l >= 0; l--) {
       const layer = p.layers[l];
-      const input = l === 0 ? a.encoded : a.hidden[l - 1];
-      // hidden = LayerNorm(dense(gelu(intermediate(attnOut))) + attnOut)
+      const input = l === 0 ? stream : a.hidden[l - 1];
+      // hidden = LayerNorm(dropout(dense(gelu(intermediate(attnOut)))) + attnOut)
       layernormBackward(rec, {
         dout: d.hidden, x: a.outputSum[l], mean: a.outputMean[l], rstd: a.outputRstd[l], gamma: layer.outputLnWeight.param,
         dx: d.sum, dgamma: layer.outputLnWeight.grad, dbeta: layer.outputLnBias.grad, rows: BT, C, accumulate: false,
       });
       matmulBackward(rec, {
-        dout: d.sum, x: a.intermediateGelu[l], w: layer.outputWeight.param, dx: d.intermediate, dw: layer.outputWeight.grad, dbias: layer.outputBias.grad,
+        dout: drop.apply(rec, d.sum, d.branch, BT * C, 2 + 2 * l), x: a.intermediateGelu[l], w: layer.outputWeight.param, dx: d.intermediate, dw: layer.outputWeight.grad, dbias: layer.outputBias.grad,
         M: BT, N: C, K: F, wLayout: 'nk', accumulate: false,
       });
       geluBackward(rec, { x: a.intermediate[l], grad: d.intermediate, n: BT * F, form });
@@ -267,13 +296,13 @@ export class BertTrain implements TrainGraph<BertBatch> {
         dout: d.intermediate, x: a.attnOut[l], w: layer.intermediateWeight.param, dx: d.sum, dw: layer.intermediateWeight.grad, dbias: layer.intermediateBias.grad,
         M: BT, N: F, K: C, wLayout: 'nk', accumulate: true,
       });
-      // attnOut = LayerNorm(dense(attention(qkv(input))) + input)
+      // attnOut = LayerNorm(dropout(dense(attention(qkv(input)))) + input)
       layernormBackward(rec, {
         dout: d.sum, x: a.attnSum[l], mean: a.attnMean[l], rstd: a.attnRstd[l], gamma: layer.attnLnWeight.param,
         dx: d.hidden, dgamma: layer.attnLnWeight.grad, dbeta: layer.attnLnBias.grad, rows: BT, C, accumulate: false,
       });
       matmulBackward(rec, {
-        dout: d.hidden, x: a.context[l], w: layer.attnOutputWeight.param, dx: d.context, dw: layer.attnOutputWeight.grad, dbias: layer.attnOutputBias.grad,
+        dout: drop.apply(rec, d.hidden, d.branch, BT * C, 1 + 2 * l), x: a.context[l], w: layer.attnOutputWeight.param, dx: d.context, dw: layer.attnOutputWeight.grad, dbias: layer.attnOutputBias.grad,
         M: BT, N: C, K: C, wLayout: 'nk', accumulate: false,
       });
       attentionBackward(rec, { dout: d.context, qkv: a.qkv[l], probs: a.probs[l], dscores: d.scores, dqkv: d.qkv, B, T, H, D: C / H });
@@ -283,7 +312,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       });
     }
     layernormBackward(rec, {
-      dout: d.hidden, x: a.embedded, mean: a.embeddedMean, rstd: a.embeddedRstd, gamma: p.embeddingsLnWeight.param,
+      dout: drop.apply(rec, d.hidden, d.branch, BT * C, 0), x: a.embedded, mean: a.embeddedMean, rstd: a.embeddedRstd, gamma: p.embeddingsLnWeight.param,
       dx: d.sum, dgamma: p.embeddingsLnWeight.grad, dbeta: p.embeddingsLnBias.grad, rows: BT, C, accumulate: false,
     });
     embeddingBackward(rec, {

@@ -11,7 +11,8 @@ import { matmul } from '../kernels/matmul/matmul';
 import type { Gpt2Config } from '../weights/config';
 import { gpt2WeightsToTensors, type Gpt2BlockWeights, type Gpt2Weights } from '../weights/gpt2-weights';
 import type { HostTensor } from '../weights/host-tensor';
-import type { MicroBatchRecording, TrainGraph } from './graph';
+import { DropoutSites } from './dropoutSites';
+import type { MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
 import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
 import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
 import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
@@ -42,7 +43,7 @@ interface Parameters {
 
 /** What the backward pass reads, per layer where it is per layer; rows are B·T. */
 interface Activations {
-  encoded: Tensor; // (B·T, C) embeddings: the residual stream entering block 0
+  encoded: Tensor; // (B·T, C) embeddings: the residual stream entering block 0, before dropout
   ln1: Tensor[]; ln1Mean: Tensor[]; ln1Rstd: Tensor[]; // (L) x (B·T, C), (B·T), (B·T)
   qkv: Tensor[]; // (L) x (B·T, 3C)
   atty: Tensor[]; // (L) x (B·T, C) attention output before c_proj
@@ -52,7 +53,9 @@ interface Activations {
   fch: Tensor[]; // (L) x (B·T, F) c_fc output before GELU
   fchGelu: Tensor[]; // (L) x (B·T, F)
   residual3: Tensor[]; // (L) x (B·T, C) block output
+  encodedDropped: Tensor; // (B·T, C) the embeddings after dropout (when on)
   branch: Tensor; // (B·T, C) scratch: a c_proj output before it joins the stream
+  branchDropped: Tensor; // (B·T, C) scratch: the same after dropout (when on)
   lnf: Tensor; lnfMean: Tensor; lnfRstd: Tensor;
   logits: Tensor; // (B·T, V), overwritten by its gradient
   losses: Tensor<'f32'>; // (B·T)
@@ -66,11 +69,17 @@ interface Gradients {
   qkv: Tensor; // (B·T, 3C)
   scores: Tensor; // (B, H, T, T)
   fch: Tensor; // (B·T, F)
+  branch: Tensor; // (B·T, C) a residual branch's gradient after dropout (when on)
 }
 
 /** Hugging Face's labels=input_ids: position t predicts token t + 1; the last position of each sequence predicts nothing. */
 export function nextTokenTargets(ids: ArrayLike<number>, B: number, T: number): Int32Array {
   return Int32Array.from({ length: B * T }, (_, i) => (i % T === T - 1 ? IGNORE_INDEX : ids[i + 1]));
+}
+
+export interface Gpt2TrainOptions {
+  /** Dropout probability on the embeddings and the residual branches (resid_pdrop); default 0. */
+  dropout?: number;
 }
 
 export class Gpt2Train implements TrainGraph<Gpt2Batch> {
@@ -86,6 +95,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     weights: Gpt2Weights,
     readonly maxB: number,
     readonly maxT: number,
+    private readonly options: Gpt2TrainOptions = {},
   ) {
     if (weights.lmHead) throw new Error('Training supports GPT-2 with the LM head tied to wte (as every GPT-2 checkpoint has).');
     if (maxT > config.nPositions) throw new Error(`maxT ${maxT} exceeds the model's ${config.nPositions} positions`);
@@ -114,7 +124,9 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
       fch: perLayer([BT, F], 'fch'),
       fchGelu: perLayer([BT, F], 'fch_gelu'),
       residual3: perLayer([BT, C], 'residual3'),
+      encodedDropped: t([BT, C], 'encoded_dropped'),
       branch: t([BT, C], 'branch'),
+      branchDropped: t([BT, C], 'branch_dropped'),
       lnf: t([BT, C], 'lnf'), lnfMean: t([BT], 'lnf_mean'), lnfRstd: t([BT], 'lnf_rstd'),
       logits: t([BT, V], 'logits'),
       losses: t([BT], 'losses'),
@@ -126,6 +138,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
       qkv: t([BT, 3 * C], 'd_qkv'),
       scores: t([maxB, H, maxT, maxT], 'd_scores'),
       fch: t([BT, F], 'd_fch'),
+      branch: t([BT, C], 'd_branch'),
     };
   }
 
@@ -135,7 +148,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     return count;
   }
 
-  record(rec: Recorder, batch: Gpt2Batch, lossScale: number): MicroBatchRecording {
+  record(rec: Recorder, batch: Gpt2Batch, { lossScale, dropoutSeed }: MicroBatchContext): MicroBatchRecording {
     const { B, T } = batch;
     if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
     if (batch.ids.length !== B * T || batch.targets.length !== B * T) throw new Error(`ids and targets must hold B·T = ${B * T} entries`);
@@ -143,20 +156,23 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     const targets = this.gpu.tensor([B * T], 'u32', 'targets');
     this.gpu.write(ids, Uint32Array.from(batch.ids));
     this.gpu.write(targets, targetsToU32(batch.targets, this.config.vocabSize));
-    this.forward(rec, ids, B, T);
+    const drop = new DropoutSites(this.options.dropout ?? 0, dropoutSeed);
+    const stream = this.forward(rec, drop, ids, B, T);
     crossEntropy(rec, { logits: this.acts.logits, targets, losses: this.acts.losses, rows: B * T, V: this.config.vocabSize, scale: lossScale });
     const losses = rec.read(this.acts.losses, 0, B * T);
-    this.backward(rec, ids, B, T);
+    this.backward(rec, drop, stream, ids, B, T);
     return { losses, release: () => [ids, targets].forEach((tensor) => this.gpu.release(tensor)) };
   }
 
-  private forward(rec: Recorder, ids: Tensor, B: number, T: number): void {
+  /** Returns the residual stream entering block 0 (the embeddings, after dropout when it is on). */
+  private forward(rec: Recorder, drop: DropoutSites, ids: Tensor, B: number, T: number): Tensor {
     const { nEmbd: C, nHead: H, nInner: F, vocabSize: V, layerNormEpsilon: eps } = this.config;
     const { params: p, acts: a } = this;
     const BT = B * T;
     embedding(rec, { ids, wte: p.wte.param, wpe: p.wpe.param, out: a.encoded, B, T, C });
+    const stream = drop.apply(rec, a.encoded, a.encodedDropped, BT * C, 0);
     p.blocks.forEach((block, l) => {
-      const residual = l === 0 ? a.encoded : a.residual3[l - 1];
+      const residual = l === 0 ? stream : a.residual3[l - 1];
       layernormForward(rec, { x: residual, gamma: block.ln1Weight.param, beta: block.ln1Bias.param, out: a.ln1[l], mean: a.ln1Mean[l], rstd: a.ln1Rstd[l], rows: BT, C, eps });
       matmul(rec, { x: a.ln1[l], w: block.attnWeight.param, bias: block.attnBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'kn' });
       attention(rec, {
@@ -164,20 +180,23 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
         qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
       });
       matmul(rec, { x: a.atty[l], w: block.attnProjWeight.param, bias: block.attnProjBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'kn' });
-      add(rec, { a: residual, b: a.branch, out: a.residual2[l], n: BT * C });
+      const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
+      add(rec, { a: residual, b: attnBranch, out: a.residual2[l], n: BT * C });
       layernormForward(rec, { x: a.residual2[l], gamma: block.ln2Weight.param, beta: block.ln2Bias.param, out: a.ln2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], rows: BT, C, eps });
       matmul(rec, { x: a.ln2[l], w: block.fcWeight.param, bias: block.fcBias.param, out: a.fch[l], M: BT, N: F, K: C, wLayout: 'kn' });
       gelu(rec, { x: a.fch[l], out: a.fchGelu[l], n: BT * F, form: this.config.gelu });
       matmul(rec, { x: a.fchGelu[l], w: block.mlpProjWeight.param, bias: block.mlpProjBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'kn' });
-      add(rec, { a: a.residual2[l], b: a.branch, out: a.residual3[l], n: BT * C });
+      const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 2 + 2 * l);
+      add(rec, { a: a.residual2[l], b: mlpBranch, out: a.residual3[l], n: BT * C });
     });
     const last = a.residual3[p.blocks.length - 1];
     layernormForward(rec, { x: last, gamma: p.lnfWeight.param, beta: p.lnfBias.param, out: a.lnf, mean: a.lnfMean, rstd: a.lnfRstd, rows: BT, C, eps });
     matmul(rec, { x: a.lnf, w: p.wte.param, out: a.logits, M: BT, N: V, K: C, wLayout: 'nk' });
+    return stream;
   }
 
   /** Reverse order; a.logits holds ∂loss/∂logits. Residual adds pass the gradient through unchanged (d.residual). */
-  private backward(rec: Recorder, ids: Tensor, B: number, T: number): void {
+  private backward(rec: Recorder, drop: DropoutSites, stream: Tensor, ids: Tensor, B: number, T: number): void {
     const { nEmbd: C, nHead: H, nInner: F, vocabSize: V } = this.config;
     const { params: p, acts: a, grads: d } = this;
     const BT = B * T;
@@ -189,10 +208,10 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     });
     for (let l = L - 1; l >= 0; l--) {
       const block = p.blocks[l];
-      const residual = l === 0 ? a.encoded : a.residual3[l - 1];
-      // MLP branch: residual3 = residual2 + c_proj(gelu(c_fc(ln_2(residual2))))
+      const residual = l === 0 ? stream : a.residual3[l - 1];
+      // MLP branch: residual3 = residual2 + dropout(c_proj(gelu(c_fc(ln_2(residual2)))))
       matmulBackward(rec, {
-        dout: d.residual, x: a.fchGelu[l], w: block.mlpProjWeight.param, dx: d.fch, dw: block.mlpProjWeight.grad, dbias: block.mlpProjBias.grad,
+        dout: drop.apply(rec, d.residual, d.branch, BT * C, 2 + 2 * l), x: a.fchGelu[l], w: block.mlpProjWeight.param, dx: d.fch, dw: block.mlpProjWeight.grad, dbias: block.mlpProjBias.grad,
         M: BT, N: C, K: F, wLayout: 'kn', accumulate: false,
       });
       geluBackward(rec, { x: a.fch[l], grad: d.fch, n: BT * F, form: this.config.gelu });
@@ -204,9 +223,9 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
         dout: d.ln, x: a.residual2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], gamma: block.ln2Weight.param,
         dx: d.residual, dgamma: block.ln2Weight.grad, dbeta: block.ln2Bias.grad, rows: BT, C, accumulate: true,
       });
-      // Attention branch: residual2 = residual + c_proj(attention(c_attn(ln_1(residual))))
+      // Attention branch: residual2 = residual + dropout(c_proj(attention(c_attn(ln_1(residual)))))
       matmulBackward(rec, {
-        dout: d.residual, x: a.atty[l], w: block.attnProjWeight.param, dx: d.atty, dw: block.attnProjWeight.grad, dbias: block.attnProjBias.grad,
+        dout: drop.apply(rec, d.residual, d.branch, BT * C, 1 + 2 * l), x: a.atty[l], w: block.attnProjWeight.param, dx: d.atty, dw: block.attnProjWeight.grad, dbias: block.attnProjBias.grad,
         M: BT, N: C, K: C, wLayout: 'kn', accumulate: false,
       });
       attentionBackward(rec, { dout: d.atty, qkv: a.qkv[l], probs: a.probs[l], dscores: d.scores, dqkv: d.qkv, B, T, H, D: C / H });
@@ -219,7 +238,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
         dx: d.residual, dgamma: block.ln1Weight.grad, dbeta: block.ln1Bias.grad, rows: BT, C, accumulate: true,
       });
     }
-    embeddingBackward(rec, { dout: d.residual, ids, dwte: p.wte.grad, dwpe: p.wpe.grad, B, T, C });
+    embeddingBackward(rec, { dout: drop.apply(rec, d.residual, d.branch, BT * C, 0), ids, dwte: p.wte.grad, dwpe: p.wpe.grad, B, T, C });
   }
 
   /** The parameters or their gradients in Hugging Face's layout, e.g. for gpt2WeightsToTensors. */

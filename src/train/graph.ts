@@ -11,15 +11,19 @@ export interface MicroBatchRecording {
   release(): void;
 }
 
+export interface MicroBatchContext {
+  /** 1 / (targets counted over every micro-batch of the step). */
+  lossScale: number;
+  /** Picks this micro-batch's dropout masks (unused when dropout is off). */
+  dropoutSeed: number;
+}
+
 export interface TrainGraph<Batch> {
   readonly parameters: readonly TrainableParameter[];
   /** How many targets of `batch` count towards the loss (ignored ones excluded). */
   countTargets(batch: Batch): number;
-  /**
-   * Uploads the batch and records the forward pass, the loss and the backward pass; parameter gradients are added
-   * to (+=). lossScale is 1 / (targets counted over every micro-batch of the step).
-   */
-  record(rec: Recorder, batch: Batch, lossScale: number): MicroBatchRecording;
+  /** Uploads the batch and records the forward pass, the loss and the backward pass; parameter gradients are added to (+=). */
+  record(rec: Recorder, batch: Batch, context: MicroBatchContext): MicroBatchRecording;
   /** The parameters (or their gradients) as host tensors under Hugging Face's names and layouts. */
   read(which: 'param' | 'grad'): Promise<HostTensor[]>;
   dispose(): void;

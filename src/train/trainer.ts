@@ -5,6 +5,7 @@
 import type { Gpu, Tensor } from '../gpu';
 import type { TrainGraph } from './graph';
 import { adamw } from './kernels/adamw/adamw';
+import { hash32 } from './kernels/dropout/dropout.ref';
 import { gradNorm } from './kernels/gradNorm/gradNorm';
 import { zeroGradients } from './parameters';
 import { learningRate, type LrSchedule } from './schedule';
@@ -18,6 +19,8 @@ export interface TrainerOptions {
   weightDecay?: number;
   /** Clip the global gradient norm to this; 0 turns clipping off. Default 1. */
   maxGradNorm?: number;
+  /** Seed of the dropout masks (when the graph has dropout): each step and micro-batch gets its own. Default 0. */
+  seed?: number;
 }
 
 export interface StepResult {
@@ -42,8 +45,8 @@ export class Trainer<Batch> {
     readonly graph: TrainGraph<Batch>,
     readonly options: TrainerOptions,
   ) {
-    const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, maxGradNorm = 1 } = options;
-    this.hyper = { beta1, beta2, eps, weightDecay, maxGradNorm };
+    const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, maxGradNorm = 1, seed = 0 } = options;
+    this.hyper = { beta1, beta2, eps, weightDecay, maxGradNorm, seed };
     this.partials = gpu.tensor([graph.parameters.length], 'f32', 'grad_norm_partials');
     this.norm = gpu.tensor([1], 'f32', 'grad_norm');
   }
@@ -61,7 +64,9 @@ export class Trainer<Batch> {
     const lr = learningRate(this.options.schedule, this.updates);
     const rec = this.gpu.recorder(`train step ${this.updates + 1}`);
     zeroGradients(rec, graph.parameters);
-    const recordings = microBatches.map((batch) => graph.record(rec, batch, 1 / counted));
+    const recordings = microBatches.map((batch, micro) =>
+      graph.record(rec, batch, { lossScale: 1 / counted, dropoutSeed: hash32(hyper.seed ^ hash32(this.updates * 4096 + micro)) }),
+    );
     gradNorm(rec, { grads: graph.parameters.map((p) => p.grad), partials: this.partials, norm: this.norm });
     const normRead = rec.read(this.norm);
     for (const p of graph.parameters) {

@@ -14,9 +14,13 @@ struct Params {
 @group(0) @binding(3) var<storage, read_write> dscores: array<f32>; // (B, H, T, T)
 @group(0) @binding(4) var<uniform> params: Params;
 
-var<workgroup> partial: array<f32, 256>;
+// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
+// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
+const LANES = 64u;
 
-@compute @workgroup_size(256)
+var<workgroup> partial: array<f32, LANES>;
+
+@compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let row = group.x + group.y * groups.x; // (b·H + h)·T + i
   let T = params.T;
@@ -31,7 +35,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let C = H * D;
   let doutBase = (b * T + i) * C + h * D;
   var dot = 0.0;
-  for (var j = lane; j < T; j += 256u) {
+  for (var j = lane; j < T; j += LANES) {
     let vBase = (b * T + j) * 3u * C + 2u * C + h * D;
     var dP = 0.0;
     for (var d = 0u; d < D; d++) {
@@ -42,14 +46,14 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   }
   partial[lane] = dot;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
     if (lane < stride) {
       partial[lane] += partial[lane + stride];
     }
     workgroupBarrier();
   }
   let total = partial[0];
-  for (var j = lane; j < T; j += 256u) {
+  for (var j = lane; j < T; j += LANES) {
     dscores[row * T + j] = probs[row * T + j] * (dscores[row * T + j] - total) * params.scale;
   }
 }

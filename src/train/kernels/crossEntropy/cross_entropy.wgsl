@@ -11,12 +11,16 @@ struct Params {
 @group(0) @binding(2) var<storage, read_write> losses: array<f32>; // (rows)
 @group(0) @binding(3) var<uniform> params: Params;
 
-var<workgroup> partial: array<f32, 256>;
+// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
+// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
+const LANES = 64u;
+
+var<workgroup> partial: array<f32, LANES>;
 
 fn workgroup_reduce(value: f32, lane: u32, is_max: bool) -> f32 {
   partial[lane] = value;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
     if (lane < stride) {
       let other = partial[lane + stride];
       partial[lane] = select(partial[lane] + other, max(partial[lane], other), is_max);
@@ -28,7 +32,7 @@ fn workgroup_reduce(value: f32, lane: u32, is_max: bool) -> f32 {
   return result;
 }
 
-@compute @workgroup_size(256)
+@compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let r = group.x + group.y * groups.x;
   if (r >= params.rows) {
@@ -38,7 +42,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let row = r * V;
   let label = targets[r];
   if (label >= V) {
-    for (var v = lane; v < V; v += 256u) {
+    for (var v = lane; v < V; v += LANES) {
       logits[row + v] = 0.0;
     }
     if (lane == 0u) {
@@ -47,12 +51,12 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
     return;
   }
   var localMax = -3.4e38;
-  for (var v = lane; v < V; v += 256u) {
+  for (var v = lane; v < V; v += LANES) {
     localMax = max(localMax, logits[row + v]);
   }
   let rowMax = workgroup_reduce(localMax, lane, true);
   var localSum = 0.0;
-  for (var v = lane; v < V; v += 256u) {
+  for (var v = lane; v < V; v += LANES) {
     localSum += exp(logits[row + v] - rowMax);
   }
   let sum = workgroup_reduce(localSum, lane, false);
@@ -61,7 +65,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   if (lane == 0u) {
     losses[r] = params.scale * (log(sum) + rowMax - labelLogit);
   }
-  for (var v = lane; v < V; v += 256u) {
+  for (var v = lane; v < V; v += LANES) {
     let p = exp(logits[row + v] - rowMax) / sum;
     logits[row + v] = params.scale * (p - select(0.0, 1.0, v == label));
   }

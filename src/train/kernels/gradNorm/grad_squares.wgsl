@@ -8,17 +8,21 @@ struct SquaresParams {
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>; // (slots)
 @group(0) @binding(2) var<uniform> squaresParams: SquaresParams;
 
-var<workgroup> partial: array<f32, 256>;
+// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
+// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
+const LANES = 64u;
 
-@compute @workgroup_size(256)
+var<workgroup> partial: array<f32, LANES>;
+
+@compute @workgroup_size(LANES)
 fn main(@builtin(local_invocation_index) lane: u32) {
   var sum = 0.0;
-  for (var i = lane; i < squaresParams.n; i += 256u) {
+  for (var i = lane; i < squaresParams.n; i += LANES) {
     sum += grad[i] * grad[i];
   }
   partial[lane] = sum;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
     if (lane < stride) {
       partial[lane] += partial[lane + stride];
     }

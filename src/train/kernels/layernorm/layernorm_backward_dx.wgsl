@@ -14,9 +14,13 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>; // (rows, C)
 @group(0) @binding(6) var<uniform> params: Params;
 
-var<workgroup> partial: array<vec2f, 256>;
+// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
+// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
+const LANES = 64u;
 
-@compute @workgroup_size(256)
+var<workgroup> partial: array<vec2f, LANES>;
+
+@compute @workgroup_size(LANES)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let r = group.x + group.y * groups.x;
   if (r >= params.rows) {
@@ -27,20 +31,20 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let m = mean[r];
   let s = rstd[r];
   var sums = vec2f(0.0); // (Σ g, Σ g·x̂)
-  for (var c = lane; c < C; c += 256u) {
+  for (var c = lane; c < C; c += LANES) {
     let g = dout[row + c] * gamma[c];
     sums += vec2f(g, g * (x[row + c] - m) * s);
   }
   partial[lane] = sums;
   workgroupBarrier();
-  for (var stride = 128u; stride > 0u; stride >>= 1u) {
+  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
     if (lane < stride) {
       partial[lane] += partial[lane + stride];
     }
     workgroupBarrier();
   }
   let means = partial[0] / f32(C);
-  for (var c = lane; c < C; c += 256u) {
+  for (var c = lane; c < C; c += LANES) {
     let g = dout[row + c] * gamma[c];
     let xHat = (x[row + c] - m) * s;
     var value = s * (g - means.x - xHat * means.y);

@@ -8,7 +8,10 @@ export interface EmbeddedModel {
   path: string;
 }
 
-export const EMBEDDED_MODELS: EmbeddedModel[] = [];
+export const EMBEDDED_MODELS: EmbeddedModel[] = [
+  { name: 'playground-gpt2', modelType: 'gpt2', path: 'models/playground-gpt2/' },
+  { name: 'playground-bert', modelType: 'bert', path: 'models/playground-bert/' },
+];
 
 export const HUB_SUGGESTIONS = [
   'gpt2',

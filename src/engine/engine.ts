@@ -74,6 +74,13 @@ export type EngineGenerateOptions = Omit<GenerateOptions, 'onToken' | 'onProbabi
   onProbabilities?: (rows: NextTokenRow[]) => void;
 };
 
+/** A load that a newer load replaced before it finished. */
+export class LoadSupersededError extends Error {
+  constructor(name: string) {
+    super(`Loading ${name} was replaced by a newer load.`);
+  }
+}
+
 interface Session {
   info: ModelInfo;
   files: ModelFiles;
@@ -89,6 +96,7 @@ class Engine {
   gpu?: Gpu;
   private acquiring?: Promise<GpuOutcome>;
   private session?: Session;
+  private loadGeneration = 0;
   private callbacks?: GpuCallbacks;
 
   acquireGpu(callbacks: GpuCallbacks): Promise<GpuOutcome> {
@@ -101,10 +109,14 @@ class Engine {
     return this.session?.info;
   }
 
+  /** Loads a model; when another load starts before this one finishes, the newer one wins. */
   async loadModel(source: ModelSource, options: { hubEndpoint: string; onProgress?: (progress: LoadProgress) => void }): Promise<ModelInfo> {
+    const generation = ++this.loadGeneration;
     const resolved = resolveSource(source, options.hubEndpoint);
     const files = await loadModelFiles(resolved.source, { onProgress: options.onProgress });
     const tokenizer = await tokenizerFor(files);
+    await this.acquiring; // a model loaded while the adapter is still being looked for goes to the GPU
+    if (generation !== this.loadGeneration) throw new LoadSupersededError(resolved.name);
     this.session?.loaded.model.dispose();
     this.session = undefined;
     this.session = await this.build(resolved.name, files, tokenizer);
@@ -188,7 +200,6 @@ class Engine {
   }
 
   private async build(name: string, files: ModelFiles, tokenizer: TextTokenizer): Promise<Session> {
-    await this.acquiring; // a model loaded while the adapter is still being looked for goes to the GPU
     const config = parseModelConfig(files.config);
     const memory = estimateMemory(config);
     if (this.gpu) {

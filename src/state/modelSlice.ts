@@ -1,6 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
-import { engine, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
+import { engine, LoadSupersededError, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -30,6 +30,7 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
       set({ modelStatus: 'ready', model, loadProgress: undefined });
       return model;
     } catch (error) {
+      if (error instanceof LoadSupersededError) return undefined; // the newer load sets the state
       set({ modelStatus: 'error', modelError: error instanceof Error ? error.message : String(error), loadProgress: undefined });
       return undefined;
     }

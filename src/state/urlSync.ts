@@ -45,8 +45,8 @@ function writeUrl(state: AppState) {
   }
 }
 
-/** Applies the URL to the store once, then mirrors the store back into the URL (debounced). */
-export function startUrlSync() {
+/** Applies the URL to the store once, then mirrors the store back into the URL (debounced). Says whether the URL named a model. */
+export function startUrlSync(): boolean {
   useAppStore.setState(readInitialState());
   const model = urlModel(new URLSearchParams(location.search));
   if (model) void useAppStore.getState().loadModel(model);
@@ -56,4 +56,5 @@ export function startUrlSync() {
     clearTimeout(timer);
     timer = setTimeout(() => writeUrl(useAppStore.getState()), 250);
   });
+  return model !== null;
 }

@@ -2,7 +2,7 @@
 // runner can check they agree before timing them.
 
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
-import type { Gpu } from '../gpu';
+import type { Gpu, Recorder } from '../gpu';
 import type { OrtModule, OrtProvider } from '../onnx/ortSession';
 import { createOrtSession } from '../onnx/ortSession';
 
@@ -43,21 +43,44 @@ export async function ortRuns(context: BenchContext, graph: Uint8Array, feeds: (
   return { runs, sessions, release };
 }
 
-/** Dispatches our engine records while `work` runs, counted on every recorder it creates. */
-export async function countDispatches(gpu: Gpu, work: () => Promise<unknown>): Promise<number> {
-  const recorders: ReturnType<Gpu['recorder']>[] = [];
+export interface KernelProfile {
+  dispatches: number;
+  /** GPU ms per kernel (the dispatch label up to its first space or parenthesis), from timestamp queries. */
+  kernelMs: Record<string, number>;
+  kernelCounts: Record<string, number>;
+}
+
+/**
+ * Our dispatches and per-kernel GPU time for one run of `work`, read from timestamp queries (each dispatch then gets
+ * its own compute pass): every recorder the run records into is profiled. A first run leaves a model backend's next,
+ * still empty recorder profiled; the second run is the one measured.
+ */
+export async function profileOurs(gpu: Gpu, work: () => Promise<unknown>): Promise<KernelProfile> {
   const create = gpu.recorder;
+  let recorders: Recorder[] = [];
   gpu.recorder = (label, options) => {
-    const recorder = create.call(gpu, label, options);
+    const recorder = create.call(gpu, label, { ...options, profile: true });
     recorders.push(recorder);
     return recorder;
   };
   try {
     await work();
+    recorders = recorders.filter((recorder) => recorder.dispatchCount === 0);
+    await work();
   } finally {
     gpu.recorder = create;
   }
-  return recorders.reduce((sum, recorder) => sum + recorder.dispatchCount, 0);
+  const profile: KernelProfile = { dispatches: 0, kernelMs: {}, kernelCounts: {} };
+  for (const recorder of recorders.filter((r) => r.dispatchCount > 0)) {
+    profile.dispatches += recorder.dispatchCount;
+    if (!gpu.canProfile) continue;
+    for (const { label, ms } of await recorder.timings()) {
+      const kernel = label.split(/[ (]/)[0];
+      profile.kernelMs[kernel] = (profile.kernelMs[kernel] ?? 0) + ms;
+      profile.kernelCounts[kernel] = (profile.kernelCounts[kernel] ?? 0) + 1;
+    }
+  }
+  return profile;
 }
 
 /** Deterministic values in [-1, 1) (an LCG), scaled. */

@@ -3,7 +3,7 @@
 
 import type { GpuInfo } from '../gpu';
 import type { OrtProvider } from '../onnx/ortSession';
-import { type BenchCase, type BenchContext, countDispatches } from './benchCase';
+import { type BenchCase, type BenchContext, type KernelProfile, profileOurs } from './benchCase';
 import { attentionCase } from './attentionCase';
 import { matmulCase } from './matmulCase';
 import { bertForwardCase, gpt2Cases } from './modelCases';
@@ -14,13 +14,16 @@ export interface BenchRow {
   group: BenchCase['group'];
   name: string;
   note?: string;
+  /** Tokens per run for decode (ms are per token), else 1. */
+  perRun: number;
   /** Median ms per run, or per token for decode. */
   ms: Partial<Record<'ours' | OrtProvider, number>>;
   gflops: Partial<Record<'ours' | OrtProvider, number>>;
   /** ORT ms / our ms: above 1 we are faster. */
   speedup: Partial<Record<OrtProvider, number>>;
   relativeDiff: Partial<Record<OrtProvider, number>>;
-  dispatches: number;
+  /** Our dispatches per run and GPU time per kernel (one profiled run). */
+  profile: KernelProfile;
   gpuBytes: number;
   error?: string;
 }
@@ -68,7 +71,7 @@ export async function runBench(context: BenchContext, options: { timing?: Timing
 
 async function measure(context: BenchContext, benchCase: BenchCase, timing: TimingOptions): Promise<BenchRow> {
   const { group, name, note, flops, perRun } = benchCase;
-  const row: BenchRow = { group, name, note, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, dispatches: 0, gpuBytes: 0 };
+  const row: BenchRow = { group, name, note, perRun, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0 };
   try {
     const reference = await benchCase.ours();
     row.gpuBytes = context.gpu.bytesInUse;
@@ -85,7 +88,7 @@ async function measure(context: BenchContext, benchCase: BenchCase, timing: Timi
       }
     }
     if (problems.length > 0) row.error = problems.join('; ');
-    row.dispatches = await countDispatches(context.gpu, benchCase.ours);
+    row.profile = await profileOurs(context.gpu, benchCase.ours);
     const medians = await timeInterleaved(contenders as Record<string, () => Promise<unknown>>, timing);
     for (const [who, ms] of Object.entries(medians) as ['ours' | OrtProvider, number][]) {
       row.ms[who] = ms / perRun;
@@ -102,5 +105,7 @@ async function measure(context: BenchContext, benchCase: BenchCase, timing: Timi
 }
 
 function failedRow(error: string): BenchRow {
-  return { group: 'model', name: 'setup', ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, dispatches: 0, gpuBytes: 0, error };
+  return { group: 'model', name: 'setup', perRun: 1, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0, error };
 }
+
+const emptyProfile = (): KernelProfile => ({ dispatches: 0, kernelMs: {}, kernelCounts: {} });

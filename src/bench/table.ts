@@ -14,7 +14,8 @@ const COLUMNS: [string, (row: BenchRow) => string][] = [
   ['wasm GFLOP/s', (row) => fixed(row.gflops.wasm, 2)],
   ['ours/ORT webgpu', (row) => fixed(row.speedup.webgpu, 2)],
   ['ours/ORT wasm', (row) => fixed(row.speedup.wasm, 2)],
-  ['dispatches', (row) => String(row.dispatches)],
+  ['dispatches', (row) => String(row.profile.dispatches)],
+  ['profiled GPU ms', (row) => fixed(gpuMs(row), 2)],
   ['GPU MB', (row) => (row.gpuBytes / 2 ** 20).toFixed(1)],
 ];
 
@@ -28,9 +29,28 @@ export function formatReport(report: BenchReport): string {
   const cells = report.rows.map((row) => COLUMNS.map(([, cell]) => cell(row)));
   const widths = COLUMNS.map(([title], c) => Math.max(title.length, ...cells.map((line) => line[c].length)));
   const line = (values: string[]) => values.map((value, c) => (c === 0 ? value.padEnd(widths[c]) : value.padStart(widths[c]))).join('  ');
+  const breakdown = report.rows
+    .filter((row) => row.group === 'model' && Object.keys(row.profile.kernelMs).length > 0)
+    .map((row) => `${row.name}, our GPU time by kernel: ${kernelShares(row)}`);
   const notes = report.rows.flatMap((row) => [
     ...(row.note && row.group !== 'matmul' ? [`${row.name}: ${row.note}`] : []),
     ...(row.error ? [`${row.name}: ${row.error}`] : []),
   ]);
-  return [...header, '', line(COLUMNS.map(([title]) => title)), ...cells.map(line), '', ...notes].join('\n');
+  return [...header, '', line(COLUMNS.map(([title]) => title)), ...cells.map(line), '', ...breakdown, ...notes].join('\n');
+}
+
+/** Our summed kernel time of one run (per token for decode), when the adapter has timestamp queries. */
+function gpuMs(row: BenchRow): number | undefined {
+  const values = Object.values(row.profile.kernelMs);
+  return values.length === 0 ? undefined : values.reduce((sum, ms) => sum + ms, 0) / row.perRun;
+}
+
+/** "matmul_nk_bias 61% (12x), attention 20% (2x), ..." for one profiled run. */
+function kernelShares(row: BenchRow): string {
+  const { kernelMs, kernelCounts } = row.profile;
+  const total = Object.values(kernelMs).reduce((sum, ms) => sum + ms, 0);
+  return Object.entries(kernelMs)
+    .sort(([, a], [, b]) => b - a)
+    .map(([kernel, ms]) => `${kernel} ${((100 * ms) / total).toFixed(0)}% (${kernelCounts[kernel]}x)`)
+    .join(', ');
 }

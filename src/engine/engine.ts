@@ -203,7 +203,7 @@ class Engine {
     const config = parseModelConfig(files.config);
     const memory = estimateMemory(config);
     if (this.gpu) {
-      const problem = memoryProblem(memory, this.gpu.info.limits as { maxBufferSize: number; maxStorageBufferBindingSize: number });
+      const problem = memoryProblem(memory, this.gpu.info.limits as { maxBufferSize: number });
       if (problem) throw new Error(problem);
     }
     const backend: Backend<unknown> = this.gpu ? (createGpuBackend(this.gpu) as Backend<Tensor> as Backend<unknown>) : createCpuBackend() as Backend<unknown>;

@@ -36,9 +36,12 @@ function finish(weightsBytes: number, cacheBytes: number, activationBytes: numbe
   return { weightsBytes, cacheBytes, activationBytes, totalBytes: weightsBytes + cacheBytes + activationBytes, largestBufferBytes };
 }
 
-/** A plain-words refusal when the estimate exceeds what the adapter allows, else undefined. */
-export function memoryProblem(estimate: MemoryEstimate, limits: { maxBufferSize: number; maxStorageBufferBindingSize: number }): string | undefined {
-  const limit = Math.min(limits.maxBufferSize, limits.maxStorageBufferBindingSize);
+/**
+ * A plain-words refusal when the estimate exceeds what the adapter allows, else undefined. A table larger than one
+ * binding is fine (the GPU backend splits it); larger than one buffer is not.
+ */
+export function memoryProblem(estimate: MemoryEstimate, limits: { maxBufferSize: number }): string | undefined {
+  const limit = limits.maxBufferSize;
   if (estimate.largestBufferBytes > limit) {
     return `The embedding table needs ${(estimate.largestBufferBytes / 2 ** 20).toFixed(0)} MiB in one buffer, but this GPU allows ${(limit / 2 ** 20).toFixed(0)} MiB per buffer.`;
   }

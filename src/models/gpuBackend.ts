@@ -1,5 +1,9 @@
 // The Backend on the WGSL kernels: every op records a dispatch into the current Recorder (one command encoder);
 // `flush()` submits once and resolves the scheduled reads.
+//
+// Tables larger than one storage binding (GPT-2's 50257 x 768 f32 embedding is 154 MB) are stored in f16 where the
+// device has shader-f16; otherwise they stay whole in one buffer, the vocabulary projection runs in chunks of rows
+// that each fit a binding, and the token lookup gathers its T rows on the host from the weights already in memory.
 
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import { add } from '../kernels/add/add';
@@ -8,27 +12,70 @@ import { embedding } from '../kernels/embedding/embedding';
 import { layernorm } from '../kernels/layernorm/layernorm';
 import { matmul } from '../kernels/matmul/matmul';
 import { argmax, sample, topK } from '../kernels/sampling/sampling';
-import type { Backend } from './backend';
+import type { Backend, MatmulArgs } from './backend';
 
-export function createGpuBackend(gpu: Gpu, label = 'forward'): Backend<Tensor> {
+export interface GpuBackendOptions {
+  /** Largest buffer one binding may cover; the device's maxStorageBufferBindingSize unless lowered (tests). */
+  maxBindingBytes?: number;
+}
+
+export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBackendOptions = {}): Backend<Tensor> {
+  const bindingLimit = Math.min(options.maxBindingBytes ?? Infinity, gpu.info.limits.maxStorageBufferBindingSize);
+  /** Oversized tables, kept on the host too, for the token lookup. */
+  const hostTables = new WeakMap<Tensor, Float32Array>();
+  /** Token ids as uploaded, for host-side lookups. */
+  const hostIds = new WeakMap<Tensor, Uint32Array>();
+  /** Temporary tensors of the current recording, released once it has run. */
+  const releaseAfterFlush: Tensor[] = [];
   let rec: Recorder = gpu.recorder(label);
+
+  function uploadFloats(data: Float32Array, shape: number[], name: string): Tensor {
+    const storeHalf = data.byteLength > bindingLimit && gpu.hasF16 && data.byteLength / 2 <= bindingLimit;
+    const tensor = gpu.tensor(shape, storeHalf ? 'f16' : 'f32', name);
+    gpu.write(tensor, data);
+    if (data.byteLength > bindingLimit && !storeHalf) hostTables.set(tensor, data);
+    return tensor;
+  }
+
+  function uploadInts(data: Uint32Array, name: string): Tensor {
+    const tensor = gpu.tensor([data.length], 'u32', name);
+    gpu.write(tensor, data);
+    hostIds.set(tensor, data);
+    return tensor;
+  }
+
+  /** out rows [outRowOffset, +M) = x · wᵀ (+ bias), splitting an oversized (N, K) weight into chunks of rows. */
+  function matmulInChunks(a: MatmulArgs<Tensor>) {
+    const { N, K, outRowOffset = 0 } = a;
+    const rowBytes = K * (a.w.dtype === 'f16' ? 2 : 4);
+    const chunkRows = a.wLayout === 'nk' ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
+    for (let start = 0; start < N; start += chunkRows) {
+      const rows = Math.min(chunkRows, N - start);
+      matmul(rec, {
+        ...a, N: rows, wRowOffset: start, biasOffset: start, outStride: N, outOffset: outRowOffset * N + start,
+      });
+    }
+  }
+
   return {
     name: 'webgpu',
     alloc: (shape, name) => gpu.tensor(shape, 'f32', name),
-    fromFloats: (data, shape, name) => {
-      const tensor = gpu.tensor(shape, 'f32', name);
-      gpu.write(tensor, data);
-      return tensor;
-    },
-    fromInts: (data, name) => {
-      const tensor = gpu.tensor([data.length], 'u32', name);
-      gpu.write(tensor, data);
-      return tensor;
-    },
+    fromFloats: uploadFloats,
+    fromInts: uploadInts,
     free: (tensor) => gpu.release(tensor),
-    embedding: (a) => embedding(rec, a),
+    embedding: (a) => {
+      const table = hostTables.get(a.wte);
+      if (!table) return embedding(rec, a);
+      const ids = hostIds.get(a.ids)!;
+      const gathered = new Float32Array(a.T * a.C); // (T, C) rows of the table for these tokens
+      ids.forEach((id, t) => gathered.set(table.subarray(id * a.C, (id + 1) * a.C), t * a.C));
+      const rows = uploadFloats(gathered, [a.T, a.C], 'gathered_wte');
+      const positions = uploadInts(Uint32Array.from({ length: a.T }, (_, t) => t), 'gathered_ids');
+      embedding(rec, { ...a, wte: rows, ids: positions });
+      releaseAfterFlush.push(rows, positions);
+    },
     layernorm: (a) => layernorm(rec, a),
-    matmul: (a) => matmul(rec, { ...a, outOffset: (a.outRowOffset ?? 0) * a.N }),
+    matmul: matmulInChunks,
     attention: (a) => {
       const C = a.H * a.D;
       attention(rec, {
@@ -60,6 +107,7 @@ export function createGpuBackend(gpu: Gpu, label = 'forward'): Backend<Tensor> {
       const submitted = rec;
       rec = gpu.recorder(label);
       await submitted.submit();
+      releaseAfterFlush.splice(0).forEach((tensor) => gpu.release(tensor));
     },
   };
 }

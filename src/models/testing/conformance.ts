@@ -15,7 +15,17 @@ function report(backendName: string, model: string, what: string, error: number)
   console.log(`[${backendName}] ${model} ${what}: max abs error ${error.toExponential(2)}`);
 }
 
-export function describeModelConformance<Buf>(backendName: string, makeBackend: () => Promise<Backend<Buf>>, tolerance: number) {
+export interface ConformanceOptions {
+  /** Also run Hugging Face's own checkpoints from ../shared (full vocabularies: slow on a CPU-emulated GPU). */
+  sharedCheckpoints?: boolean;
+}
+
+export function describeModelConformance<Buf>(
+  backendName: string,
+  makeBackend: () => Promise<Backend<Buf>>,
+  tolerance: number,
+  { sharedCheckpoints = true }: ConformanceOptions = {},
+) {
   async function load(dir: string) {
     return buildModel(await makeBackend(), readCheckpoint(dir));
   }
@@ -126,7 +136,7 @@ export function describeModelConformance<Buf>(backendName: string, makeBackend: 
     }
   });
 
-  describe.skipIf(!hasSharedReference)(`Hugging Face's own tiny checkpoints on ${backendName}`, () => {
+  describe.skipIf(!hasSharedReference || !sharedCheckpoints)(`Hugging Face's own tiny checkpoints on ${backendName}`, () => {
     for (const name of ['fake-gpt2', 'bert-tiniest']) {
       it(`${name} loads and matches the reference`, async () => {
         const golden = readGolden(join(FIXTURES, 'hf-reference-golden', `${name}.json`));

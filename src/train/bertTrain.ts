@@ -9,8 +9,8 @@ import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { gelu } from '../kernels/gelu/gelu';
 import { matmul } from '../kernels/matmul/matmul';
-import { concatRows } from '../models/bert/concatRows';
-import { bertWeightsToTensors, type BertLayerWeights, type BertWeights } from '../weights/bert-weights';
+import { checkTokenIds } from '../models/checkIds';
+import { bertWeightsToTensors, type BertWeights } from '../weights/bert-weights';
 import type { BertConfig } from '../weights/config';
 import type { HostTensor } from '../weights/host-tensor';
 import { DropoutSites } from './dropoutSites';
@@ -24,9 +24,8 @@ import { geluBackward } from './kernels/geluBackward/geluBackward';
 import { layernormBackward, layernormForward } from './kernels/layernorm/layernorm';
 import { matmulBackward } from './kernels/matmulBackward/matmulBackward';
 import { tanhBackward, tanhForward } from './kernels/tanh/tanh';
-import {
-  mapStruct, readParameters, releaseParameters, seededNormal, trainableParameter, type TrainableParameter,
-} from './parameters';
+import { bertParameters, bertWeightsOf, parameterList, type BertParameters } from './bertParameters';
+import { readParameters, releaseParameters, type TrainableParameter } from './parameters';
 
 export interface BertBatch {
   ids: ArrayLike<number>; // (B, T)
@@ -44,22 +43,6 @@ export interface BertTrainOptions {
   seed?: number;
   /** Dropout probability on the embeddings, the residual branches and the pooled output (hidden_dropout_prob); default 0. */
   dropout?: number;
-}
-
-type FusedLayerKeys = Exclude<keyof BertLayerWeights, `${'query' | 'key' | 'value'}${'Weight' | 'Bias'}`>;
-interface LayerParameters extends Record<FusedLayerKeys, TrainableParameter> {
-  qkvWeight: TrainableParameter; // (3C, C) query, key and value rows stacked
-  qkvBias: TrainableParameter; // (3C)
-}
-
-interface Parameters {
-  wordEmbeddings: TrainableParameter; // (V, C)
-  positionEmbeddings: TrainableParameter; // (P, C)
-  tokenTypeEmbeddings: TrainableParameter; // (TV, C)
-  embeddingsLnWeight: TrainableParameter; embeddingsLnBias: TrainableParameter; // (C)
-  layers: LayerParameters[]; // (L)
-  poolerWeight: TrainableParameter; poolerBias: TrainableParameter; // (C, C), (C)
-  classifierWeight: TrainableParameter; classifierBias: TrainableParameter; // (numLabels, C), (numLabels)
 }
 
 /** What the backward pass reads; rows are B·T. */
@@ -112,7 +95,7 @@ interface Kept {
 export class BertTrain implements TrainGraph<BertBatch> {
   readonly parameters: readonly TrainableParameter[];
   readonly numLabels: number;
-  private readonly params: Parameters;
+  private readonly params: BertParameters;
   private readonly acts: Activations;
   private readonly grads: Gradients;
   private readonly dropout: number;
@@ -131,30 +114,8 @@ export class BertTrain implements TrainGraph<BertBatch> {
     const { numLabels, seed = 42, dropout = 0 } = options;
     this.numLabels = numLabels;
     this.dropout = dropout;
-    const upload = (host: HostTensor) => trainableParameter(gpu, host);
-    const fresh = (name: string, shape: number[], salt: number): HostTensor => ({
-      name, shape, data: seededNormal(shape[0] * (shape[1] ?? 1), seed + salt, 0.02),
-    });
-    const zeros = (name: string, n: number): HostTensor => ({ name, shape: [n], data: new Float32Array(n) });
-    const classifier = weights.classifier?.weight.shape[0] === numLabels ? weights.classifier : undefined;
-    this.params = {
-      wordEmbeddings: upload(weights.wordEmbeddings),
-      positionEmbeddings: upload(weights.positionEmbeddings),
-      tokenTypeEmbeddings: upload(weights.tokenTypeEmbeddings),
-      embeddingsLnWeight: upload(weights.embeddingsLnWeight),
-      embeddingsLnBias: upload(weights.embeddingsLnBias),
-      layers: weights.layers.map((layer, l) => uploadLayer(layer, l, upload)),
-      poolerWeight: upload(weights.pooler?.weight ?? fresh('pooler.dense.weight', [C, C], 1)),
-      poolerBias: upload(weights.pooler?.bias ?? zeros('pooler.dense.bias', C)),
-      classifierWeight: upload(classifier?.weight ?? fresh('classifier.weight', [numLabels, C], 2)),
-      classifierBias: upload(classifier?.bias ?? zeros('classifier.bias', numLabels)),
-    };
-    const p = this.params;
-    this.parameters = [
-      p.wordEmbeddings, p.positionEmbeddings, p.tokenTypeEmbeddings, p.embeddingsLnWeight, p.embeddingsLnBias,
-      ...p.layers.flatMap((layer) => Object.values(layer)),
-      p.poolerWeight, p.poolerBias, p.classifierWeight, p.classifierBias,
-    ];
+    this.params = bertParameters(gpu, config, weights, numLabels, seed);
+    this.parameters = parameterList(this.params);
 
     const BT = maxB * maxT;
     const t = (shape: number[], label: string) => gpu.tensor(shape, 'f32', label);
@@ -197,6 +158,8 @@ export class BertTrain implements TrainGraph<BertBatch> {
     for (const [name, values, length] of [['ids', batch.ids, B * T], ['tokenTypeIds', batch.tokenTypeIds, B * T], ['attentionMask', batch.attentionMask, B * T], ['labels', batch.labels, B]] as const) {
       if (values && values.length !== length) throw new Error(`${name} has ${values.length} entries, not ${length}`);
     }
+    checkTokenIds(Array.from(batch.ids), this.config.vocabSize);
+    if (batch.tokenTypeIds) checkTokenIds(Array.from(batch.tokenTypeIds), this.config.typeVocabSize);
     const ints = (values: Uint32Array, label: string) => {
       const tensor = this.gpu.tensor([values.length], 'u32', label);
       this.gpu.write(tensor, values);
@@ -324,18 +287,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
   /** The parameters or their gradients in Hugging Face's layout (q, k, v split again), for bertWeightsToTensors. */
   async weights(which: 'param' | 'grad'): Promise<BertWeights> {
     const host = await readParameters(this.gpu, this.parameters, which);
-    const get = (parameter: TrainableParameter) => host.get(parameter)!;
-    const p = this.params;
-    return {
-      wordEmbeddings: get(p.wordEmbeddings),
-      positionEmbeddings: get(p.positionEmbeddings),
-      tokenTypeEmbeddings: get(p.tokenTypeEmbeddings),
-      embeddingsLnWeight: get(p.embeddingsLnWeight),
-      embeddingsLnBias: get(p.embeddingsLnBias),
-      layers: p.layers.map((layer) => splitLayer(mapStruct<LayerParameters, TrainableParameter, HostTensor>(layer, get))),
-      pooler: { weight: get(p.poolerWeight), bias: get(p.poolerBias) },
-      classifier: { weight: get(p.classifierWeight), bias: get(p.classifierBias) },
-    };
+    return bertWeightsOf(this.params, (parameter) => host.get(parameter)!);
   }
 
   async read(which: 'param' | 'grad'): Promise<HostTensor[]> {
@@ -347,31 +299,4 @@ export class BertTrain implements TrainGraph<BertBatch> {
     const tensors = [...Object.values(this.acts), ...Object.values(this.grads)].flat();
     tensors.forEach((tensor) => this.gpu.release(tensor));
   }
-}
-
-function uploadLayer(layer: BertLayerWeights, l: number, upload: (host: HostTensor) => TrainableParameter): LayerParameters {
-  const prefix = `bert.encoder.layer.${l}.attention.self.qkv`;
-  return {
-    qkvWeight: upload(concatRows(`${prefix}.weight`, [layer.queryWeight, layer.keyWeight, layer.valueWeight])),
-    qkvBias: upload(concatRows(`${prefix}.bias`, [layer.queryBias, layer.keyBias, layer.valueBias])),
-    attnOutputWeight: upload(layer.attnOutputWeight), attnOutputBias: upload(layer.attnOutputBias),
-    attnLnWeight: upload(layer.attnLnWeight), attnLnBias: upload(layer.attnLnBias),
-    intermediateWeight: upload(layer.intermediateWeight), intermediateBias: upload(layer.intermediateBias),
-    outputWeight: upload(layer.outputWeight), outputBias: upload(layer.outputBias),
-    outputLnWeight: upload(layer.outputLnWeight), outputLnBias: upload(layer.outputLnBias),
-  };
-}
-
-/** The fused (3C, C) / (3C) q | k | v tensors back into query, key and value. */
-function splitLayer({ qkvWeight, qkvBias, ...rest }: Record<keyof LayerParameters, HostTensor>): BertLayerWeights {
-  const third = (tensor: HostTensor, i: number): HostTensor => {
-    const rows = tensor.shape[0] / 3;
-    const size = tensor.data.length / 3;
-    return { name: tensor.name, shape: [rows, ...tensor.shape.slice(1)], data: tensor.data.slice(i * size, (i + 1) * size) };
-  };
-  return {
-    ...rest,
-    queryWeight: third(qkvWeight, 0), keyWeight: third(qkvWeight, 1), valueWeight: third(qkvWeight, 2),
-    queryBias: third(qkvBias, 0), keyBias: third(qkvBias, 1), valueBias: third(qkvBias, 2),
-  };
 }

@@ -8,6 +8,7 @@ import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { gelu } from '../kernels/gelu/gelu';
 import { matmul } from '../kernels/matmul/matmul';
+import { checkTokenIds } from '../models/checkIds';
 import type { Gpt2Config } from '../weights/config';
 import { gpt2WeightsToTensors, type Gpt2BlockWeights, type Gpt2Weights } from '../weights/gpt2-weights';
 import type { HostTensor } from '../weights/host-tensor';
@@ -152,6 +153,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     const { B, T } = batch;
     if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
     if (batch.ids.length !== B * T || batch.targets.length !== B * T) throw new Error(`ids and targets must hold B·T = ${B * T} entries`);
+    checkTokenIds(Array.from(batch.ids), this.config.vocabSize);
     const ids = this.gpu.tensor([B * T], 'u32', 'input_ids');
     const targets = this.gpu.tensor([B * T], 'u32', 'targets');
     this.gpu.write(ids, Uint32Array.from(batch.ids));

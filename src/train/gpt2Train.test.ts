@@ -29,7 +29,7 @@ describe('GPT-2 training step vs the torch reference', () => {
 
     const losses: number[] = [];
     for (let step = 0; step < fixture.losses.length; step++) {
-      const result = await trainer.train(microBatches);
+      const result = await trainer.step(microBatches);
       losses.push(result.loss);
       if (step === 0) {
         const comparisons = compareGradients(fixture, await graph.read('grad'), GRADIENT_TOLERANCE);

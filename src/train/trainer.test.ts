@@ -28,18 +28,18 @@ describe('Trainer', () => {
     const gpu = await testGpu();
     const straight = start(gpu, loadTinyBertCls().weights);
     const losses: number[] = [];
-    for (let step = 0; step < 4; step++) losses.push((await straight.trainer.train(BATCHES)).loss);
+    for (let step = 0; step < 4; step++) losses.push((await straight.trainer.step(BATCHES)).loss);
 
     const first = start(gpu, loadTinyBertCls().weights);
-    for (let step = 0; step < 2; step++) expect((await first.trainer.train(BATCHES)).loss).toBe(losses[step]);
+    for (let step = 0; step < 2; step++) expect((await first.trainer.step(BATCHES)).loss).toBe(losses[step]);
     const state = await first.trainer.optimizerState();
     const weights = await first.graph.weights('param');
     expect(state.step).toBe(2);
 
     const resumed = start(gpu, weights);
     resumed.trainer.restoreOptimizerState(state);
-    expect(resumed.trainer.step).toBe(2);
-    for (let step = 2; step < 4; step++) expect((await resumed.trainer.train(BATCHES)).loss).toBe(losses[step]);
+    expect(resumed.trainer.stepCount).toBe(2);
+    for (let step = 2; step < 4; step++) expect((await resumed.trainer.step(BATCHES)).loss).toBe(losses[step]);
     console.log(`losses ${losses.map((loss) => loss.toFixed(6)).join(' ')}; resumed run identical`);
     expect(losses[3]).toBeLessThan(losses[0]);
     for (const run of [straight, first, resumed]) {
@@ -52,9 +52,9 @@ describe('Trainer', () => {
     const gpu = await testGpu();
     const { graph, trainer } = start(gpu, loadTinyBertCls().weights);
     const lrs: number[] = [];
-    for (let step = 0; step < 3; step++) lrs.push((await trainer.train(BATCHES)).lr);
+    for (let step = 0; step < 3; step++) lrs.push((await trainer.step(BATCHES)).lr);
     expect(lrs).toEqual([1e-2, 1e-2, 1e-2 * (1 - 1 / 3)]); // warm-up of 1, then linear decay over 3
-    await expect(trainer.train([{ ...BATCHES[1], labels: [-100] }])).rejects.toThrow(/no targets/);
+    await expect(trainer.step([{ ...BATCHES[1], labels: [-100] }])).rejects.toThrow(/no targets/);
     trainer.dispose();
     graph.dispose();
   });

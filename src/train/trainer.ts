@@ -52,12 +52,12 @@ export class Trainer<Batch> {
   }
 
   /** Updates taken so far. */
-  get step(): number {
+  get stepCount(): number {
     return this.updates;
   }
 
   /** One update from the gradients of all `microBatches` together (their mean loss, as one big batch). */
-  async train(microBatches: readonly Batch[]): Promise<StepResult> {
+  async step(microBatches: readonly Batch[]): Promise<StepResult> {
     const { graph, hyper } = this;
     const counted = microBatches.reduce((sum, batch) => sum + graph.countTargets(batch), 0);
     if (counted === 0) throw new Error('this step has no targets to learn from');

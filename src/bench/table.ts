@@ -14,7 +14,7 @@ const COLUMNS: [string, (row: BenchRow) => string][] = [
   ['wasm GFLOP/s', (row) => fixed(row.gflops.wasm, 2)],
   ['ours/ORT webgpu', (row) => fixed(row.speedup.webgpu, 2)],
   ['ours/ORT wasm', (row) => fixed(row.speedup.wasm, 2)],
-  ['dispatches', (row) => String(row.profile.dispatches)],
+  ['dispatches', (row) => String(row.profile.dispatches / row.perRun)],
   ['profiled GPU ms', (row) => fixed(gpuMs(row), 2)],
   ['GPU MB', (row) => (row.gpuBytes / 2 ** 20).toFixed(1)],
 ];

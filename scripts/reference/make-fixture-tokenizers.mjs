@@ -39,4 +39,5 @@ function tinyBert() {
 
 write('test/fixtures/models/tiny-gpt2/tokenizer.json', tinyGpt2());
 write('test/fixtures/models/tiny-bert/tokenizer.json', tinyBert());
-console.log('wrote tokenizer.json for tiny-gpt2 and tiny-bert');
+write('test/fixtures/models/tiny-bert-cls/tokenizer.json', tinyBert());
+console.log('wrote tokenizer.json for tiny-gpt2, tiny-bert and tiny-bert-cls');

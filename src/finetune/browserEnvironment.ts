@@ -35,6 +35,7 @@ export function browserEnvironment(hubEndpoint: string, budgetBytes?: number): R
   return {
     store: runStore(),
     backend: (engine.gpu ? createGpuBackend(engine.gpu, 'finetune') : createCpuBackend()) as Backend<unknown>,
+    gpu: engine.gpu,
     limits: memoryLimits(budgetBytes),
     loadBaseModel: async (model) => {
       const files = await loadModelFiles(modelSourceOf(model, hubEndpoint));

@@ -1,6 +1,8 @@
 // A fine-tuning run put together: the model it starts from (kept in the run store, so "before" stays loadable),
 // its data and settings, the memory check, a stepper and the loop. Starts fresh or resumes from the store.
 
+import { GpuStepper } from './gpuStepper';
+import type { Gpu } from '../gpu';
 import { generate } from '../engine/generate';
 import type { Backend } from '../models/backend';
 import { buildModel } from '../models/checkpoint';
@@ -22,6 +24,8 @@ import { FineTuneLoop, type TrainingData, type TrainingStepper } from './session
 export interface RunEnvironment {
   store: RunStore;
   backend: Backend<unknown>;
+  /** The device for training every parameter; absent without WebGPU. */
+  gpu?: Gpu;
   limits: MemoryLimits;
   /** The model's files before fine-tuning, with a tokenizer.json (the family's built-in one when it has none). */
   loadBaseModel(model: string | File[]): Promise<BaseModelFiles>;
@@ -94,7 +98,7 @@ export class FineTuneRun {
       runData.task === 'classification'
         ? classificationData(runData.examples, numLabels, tokenizer, padId, split)
         : causalLmData(runData.text, tokenizer, padId, split);
-    const stepper = createStepper(mode, base, env.backend, numLabels, h);
+    const stepper = createStepper(mode, base, env, numLabels, h);
     const loop = new FineTuneLoop({ runId: record.runId, hyperparameters: h, data, stepper, store: env.store, resumeFrom });
     return new FineTuneRun(record, loop, runData, base, config, tokenizer, stepper, env.backend);
   }
@@ -148,11 +152,12 @@ export class FineTuneRun {
   }
 }
 
-function createStepper(mode: TrainingMode, base: BaseModelFiles, backend: Backend<unknown>, numLabels: number, h: Hyperparameters): TrainingStepper {
+function createStepper(mode: TrainingMode, base: BaseModelFiles, env: RunEnvironment, numLabels: number, h: Hyperparameters): TrainingStepper {
   if (mode === 'full') {
-    throw new Error('Training every parameter needs the GPU trainer, which this build does not include yet. For classification, choose "classifier head only".');
+    if (!env.gpu) throw new Error('Training every parameter needs WebGPU. Without it, choose "classifier head only" (BERT classification).');
+    return new GpuStepper(env.gpu, base.config, base.safetensors, numLabels, h);
   }
-  const loaded = buildModel(backend, { config: base.config, safetensors: new Uint8Array(base.safetensors) });
+  const loaded = buildModel(env.backend, { config: base.config, safetensors: new Uint8Array(base.safetensors) });
   if (loaded.modelType !== 'bert') {
     loaded.model.dispose();
     throw new Error('Training the head only is for BERT sequence classification.');

@@ -14,7 +14,7 @@ import { bertWeightsToTensors, type BertWeights } from '../weights/bert-weights'
 import type { BertConfig } from '../weights/config';
 import type { HostTensor } from '../weights/host-tensor';
 import { DropoutSites } from './dropoutSites';
-import type { MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
+import type { Evaluation, MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
 import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
 import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
 import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
@@ -68,7 +68,7 @@ interface Activations {
   pooledPre: Tensor; // (B, C) before tanh
   pooled: Tensor; // (B, C)
   pooledDropped: Tensor; // (B, C) the classifier's input after dropout (when on)
-  logits: Tensor; // (B, numLabels), overwritten by its gradient
+  logits: Tensor<'f32'>; // (B, numLabels), overwritten by its gradient
   losses: Tensor<'f32'>; // (B)
 }
 
@@ -154,6 +154,26 @@ export class BertTrain implements TrainGraph<BertBatch> {
 
   record(rec: Recorder, batch: BertBatch, { lossScale, dropoutSeed }: MicroBatchContext): MicroBatchRecording {
     const { B, T } = batch;
+    const { inputs, release } = this.upload(batch);
+    const drop = new DropoutSites(this.dropout, dropoutSeed);
+    const kept = this.forward(rec, drop, inputs, B, T);
+    crossEntropy(rec, { logits: this.acts.logits, targets: inputs.labels, losses: this.acts.losses, rows: B, V: this.numLabels, scale: lossScale });
+    const losses = rec.read(this.acts.losses, 0, B);
+    this.backward(rec, drop, kept, inputs, B, T);
+    return { losses, release };
+  }
+
+  recordEvaluation(rec: Recorder, batch: BertBatch): Evaluation {
+    const { B, T } = batch;
+    const { inputs, release } = this.upload(batch);
+    this.forward(rec, new DropoutSites(0, 0), inputs, B, T);
+    const logits = rec.read(this.acts.logits, 0, B * this.numLabels); // before the loss overwrites them with gradients
+    crossEntropy(rec, { logits: this.acts.logits, targets: inputs.labels, losses: this.acts.losses, rows: B, V: this.numLabels, scale: 1 });
+    return { losses: rec.read(this.acts.losses, 0, B), logits, release };
+  }
+
+  private upload(batch: BertBatch) {
+    const { B, T } = batch;
     if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
     for (const [name, values, length] of [['ids', batch.ids, B * T], ['tokenTypeIds', batch.tokenTypeIds, B * T], ['attentionMask', batch.attentionMask, B * T], ['labels', batch.labels, B]] as const) {
       if (values && values.length !== length) throw new Error(`${name} has ${values.length} entries, not ${length}`);
@@ -171,12 +191,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       keyMask: ints(Uint32Array.from(batch.attentionMask ?? new Uint32Array(B * T).fill(1)), 'attention_mask'),
       labels: ints(targetsToU32(batch.labels, this.numLabels), 'labels'),
     };
-    const drop = new DropoutSites(this.dropout, dropoutSeed);
-    const kept = this.forward(rec, drop, inputs, B, T);
-    crossEntropy(rec, { logits: this.acts.logits, targets: inputs.labels, losses: this.acts.losses, rows: B, V: this.numLabels, scale: lossScale });
-    const losses = rec.read(this.acts.losses, 0, B);
-    this.backward(rec, drop, kept, inputs, B, T);
-    return { losses, release: () => Object.values(inputs).forEach((tensor) => this.gpu.release(tensor)) };
+    return { inputs, release: () => Object.values(inputs).forEach((tensor) => this.gpu.release(tensor)) };
   }
 
   /** Returns the tensors that dropout (when on) put between saved activations: layer 0's input, the classifier's. */

@@ -13,7 +13,7 @@ import type { Gpt2Config } from '../weights/config';
 import { gpt2WeightsToTensors, type Gpt2BlockWeights, type Gpt2Weights } from '../weights/gpt2-weights';
 import type { HostTensor } from '../weights/host-tensor';
 import { DropoutSites } from './dropoutSites';
-import type { MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
+import type { Evaluation, MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
 import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
 import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
 import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
@@ -151,6 +151,25 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
 
   record(rec: Recorder, batch: Gpt2Batch, { lossScale, dropoutSeed }: MicroBatchContext): MicroBatchRecording {
     const { B, T } = batch;
+    const { ids, targets, release } = this.upload(batch);
+    const drop = new DropoutSites(this.options.dropout ?? 0, dropoutSeed);
+    const stream = this.forward(rec, drop, ids, B, T);
+    crossEntropy(rec, { logits: this.acts.logits, targets, losses: this.acts.losses, rows: B * T, V: this.config.vocabSize, scale: lossScale });
+    const losses = rec.read(this.acts.losses, 0, B * T);
+    this.backward(rec, drop, stream, ids, B, T);
+    return { losses, release };
+  }
+
+  recordEvaluation(rec: Recorder, batch: Gpt2Batch): Evaluation {
+    const { B, T } = batch;
+    const { ids, targets, release } = this.upload(batch);
+    this.forward(rec, new DropoutSites(0, 0), ids, B, T);
+    crossEntropy(rec, { logits: this.acts.logits, targets, losses: this.acts.losses, rows: B * T, V: this.config.vocabSize, scale: 1 });
+    return { losses: rec.read(this.acts.losses, 0, B * T), release };
+  }
+
+  private upload(batch: Gpt2Batch): { ids: Tensor; targets: Tensor; release: () => void } {
+    const { B, T } = batch;
     if (B > this.maxB || T > this.maxT) throw new Error(`batch ${B}x${T} exceeds the allocated ${this.maxB}x${this.maxT}`);
     if (batch.ids.length !== B * T || batch.targets.length !== B * T) throw new Error(`ids and targets must hold B·T = ${B * T} entries`);
     checkTokenIds(Array.from(batch.ids), this.config.vocabSize);
@@ -158,12 +177,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     const targets = this.gpu.tensor([B * T], 'u32', 'targets');
     this.gpu.write(ids, Uint32Array.from(batch.ids));
     this.gpu.write(targets, targetsToU32(batch.targets, this.config.vocabSize));
-    const drop = new DropoutSites(this.options.dropout ?? 0, dropoutSeed);
-    const stream = this.forward(rec, drop, ids, B, T);
-    crossEntropy(rec, { logits: this.acts.logits, targets, losses: this.acts.losses, rows: B * T, V: this.config.vocabSize, scale: lossScale });
-    const losses = rec.read(this.acts.losses, 0, B * T);
-    this.backward(rec, drop, stream, ids, B, T);
-    return { losses, release: () => [ids, targets].forEach((tensor) => this.gpu.release(tensor)) };
+    return { ids, targets, release: () => [ids, targets].forEach((tensor) => this.gpu.release(tensor)) };
   }
 
   /** Returns the residual stream entering block 0 (the embeddings, after dropout when it is on). */

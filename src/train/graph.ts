@@ -11,6 +11,11 @@ export interface MicroBatchRecording {
   release(): void;
 }
 
+export interface Evaluation extends MicroBatchRecording {
+  /** Classification: the logits (B, numLabels), read before the loss overwrites them. */
+  logits?: Promise<Float32Array>;
+}
+
 export interface MicroBatchContext {
   /** 1 / (targets counted over every micro-batch of the step). */
   lossScale: number;
@@ -24,6 +29,8 @@ export interface TrainGraph<Batch> {
   countTargets(batch: Batch): number;
   /** Uploads the batch and records the forward pass, the loss and the backward pass; parameter gradients are added to (+=). */
   record(rec: Recorder, batch: Batch, context: MicroBatchContext): MicroBatchRecording;
+  /** Forward pass and per-row losses only (no dropout, no gradients): validation, and predictions between steps. */
+  recordEvaluation(rec: Recorder, batch: Batch): Evaluation;
   /** The parameters (or their gradients) as host tensors under Hugging Face's names and layouts. */
   read(which: 'param' | 'grad'): Promise<HostTensor[]>;
   dispose(): void;

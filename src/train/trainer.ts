@@ -3,7 +3,7 @@
 // one command encoder and submitted once. The AdamW state (step count, moments) can be saved and restored exactly.
 
 import type { Gpu, Tensor } from '../gpu';
-import type { TrainGraph } from './graph';
+import type { Evaluation, TrainGraph } from './graph';
 import { adamw } from './kernels/adamw/adamw';
 import { hash32 } from './kernels/dropout/dropout.ref';
 import { gradNorm } from './kernels/gradNorm/gradNorm';
@@ -56,12 +56,14 @@ export class Trainer<Batch> {
     return this.updates;
   }
 
-  /** One update from the gradients of all `microBatches` together (their mean loss, as one big batch). */
-  async step(microBatches: readonly Batch[]): Promise<StepResult> {
+  /**
+   * One update from the gradients of all `microBatches` together (their mean loss, as one big batch), at the
+   * schedule's learning rate or at `lr` when the caller runs its own schedule.
+   */
+  async step(microBatches: readonly Batch[], lr = learningRate(this.options.schedule, this.updates)): Promise<StepResult> {
     const { graph, hyper } = this;
     const counted = microBatches.reduce((sum, batch) => sum + graph.countTargets(batch), 0);
     if (counted === 0) throw new Error('this step has no targets to learn from');
-    const lr = learningRate(this.options.schedule, this.updates);
     const rec = this.gpu.recorder(`train step ${this.updates + 1}`);
     zeroGradients(rec, graph.parameters);
     const recordings = microBatches.map((batch, micro) =>
@@ -85,6 +87,24 @@ export class Trainer<Batch> {
     let loss = 0;
     for (const losses of await Promise.all(recordings.map((recording) => recording.losses))) for (const value of losses) loss += value;
     return { loss, gradNorm: (await normRead)[0], lr };
+  }
+
+  /** The mean loss over every counted target of `batches` with no update; classification logits (rows, K) too. */
+  async evaluate(batches: readonly Batch[]): Promise<{ loss: number; logits: Float32Array }> {
+    const counted = batches.reduce((sum, batch) => sum + this.graph.countTargets(batch), 0);
+    const rec = this.gpu.recorder('evaluate');
+    const evaluations: Evaluation[] = batches.map((batch) => this.graph.recordEvaluation(rec, batch));
+    try {
+      await rec.submit();
+    } finally {
+      evaluations.forEach((evaluation) => evaluation.release());
+    }
+    let total = 0;
+    for (const losses of await Promise.all(evaluations.map((evaluation) => evaluation.losses))) for (const value of losses) total += value;
+    const logitRows = await Promise.all(evaluations.map((evaluation) => evaluation.logits ?? Promise.resolve(new Float32Array())));
+    const logits = new Float32Array(logitRows.reduce((sum, rows) => sum + rows.length, 0));
+    logitRows.reduce((offset, rows) => (logits.set(rows, offset), offset + rows.length), 0);
+    return { loss: counted ? total / counted : NaN, logits };
   }
 
   /** The step count and both AdamW moments of every parameter (graph names), for a checkpoint. */

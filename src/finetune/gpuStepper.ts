@@ -1,0 +1,123 @@
+// The "every parameter" TrainingStepper: src/train's GPU training graphs and Trainer behind the fine-tuning loop.
+// GPT-2 learns causal LM (targets are the ids shifted left within each row); BERT learns sequence classification.
+// A step splits the batch into micro-batches that fit the allocated activations; their gradients accumulate.
+
+import type { Gpu } from '../gpu';
+import { BertTrain, Gpt2Train, IGNORE_INDEX, Trainer, type BertBatch, type Gpt2Batch, type TrainGraph } from '../train';
+import { parseModelConfig } from '../weights/config';
+import { bertWeightsFromSafetensors } from '../weights/bert-weights';
+import { gpt2WeightsFromSafetensors } from '../weights/gpt2-weights';
+import type { HostTensor } from '../weights/host-tensor';
+import { SafetensorsFile } from '../weights/safetensors';
+import { writeSafetensors } from '../weights/safetensors-writer';
+import type { TrainingBatch } from './batches';
+import type { TrainerState } from './checkpoint';
+import type { Hyperparameters } from './hyperparameters';
+import type { TrainingStepper } from './session';
+
+/** Rows per micro-batch: activations are allocated for this many sequences of maxLength tokens. */
+export const MICRO_BATCH_ROWS = 8;
+const MOMENT_SUFFIXES = ['.adam_m', '.adam_v'] as const;
+
+type Graph = TrainGraph<Gpt2Batch> | TrainGraph<BertBatch>;
+
+export class GpuStepper implements TrainingStepper {
+  private graph!: Graph;
+  private trainer!: Trainer<Gpt2Batch | BertBatch>;
+
+  constructor(
+    private readonly gpu: Gpu,
+    private readonly config: unknown, // config.json
+    safetensors: ArrayBuffer,
+    private readonly numLabels: number,
+    private readonly h: Hyperparameters,
+  ) {
+    this.build(new Uint8Array(safetensors));
+  }
+
+  async step(batch: TrainingBatch, learningRate: number): Promise<{ loss: number }> {
+    const { loss } = await this.trainer.step(this.microBatches(batch), learningRate);
+    return { loss };
+  }
+
+  evaluate(batch: TrainingBatch): Promise<{ loss: number; logits: Float32Array }> {
+    return this.trainer.evaluate(this.microBatches(batch));
+  }
+
+  /** Parameters (Hugging Face names) and both AdamW moments (`<graph name>.adam_m` / `.adam_v`). */
+  async saveState(): Promise<TrainerState> {
+    const tensors: Record<string, Float32Array> = {};
+    for (const tensor of await this.graph.read('param')) tensors[tensor.name] = tensor.data;
+    const optimizer = await this.trainer.optimizerState();
+    for (const { name, m, v } of optimizer.moments) {
+      tensors[name + MOMENT_SUFFIXES[0]] = m;
+      tensors[name + MOMENT_SUFFIXES[1]] = v;
+    }
+    return { step: optimizer.step, tensors };
+  }
+
+  /** Rebuilds the graph from the saved parameters and restores the optimizer: the next step continues that run. */
+  async loadState(state: TrainerState): Promise<void> {
+    const current = await this.graph.read('param');
+    const parameters = current.map((tensor) => ({ ...tensor, data: required(state.tensors, tensor.name) }));
+    this.dispose();
+    this.build(writeSafetensors(parameters));
+    this.trainer.restoreOptimizerState({
+      step: state.step,
+      moments: this.graph.parameters.map(({ name }) => ({
+        name,
+        m: required(state.tensors, name + MOMENT_SUFFIXES[0]),
+        v: required(state.tensors, name + MOMENT_SUFFIXES[1]),
+      })),
+    });
+  }
+
+  exportTensors(): Promise<HostTensor[]> {
+    return this.graph.read('param');
+  }
+
+  dispose(): void {
+    this.trainer.dispose();
+    this.graph.dispose();
+  }
+
+  private build(safetensors: Uint8Array) {
+    const config = parseModelConfig(this.config);
+    const file = SafetensorsFile.parse(safetensors);
+    const maxB = Math.min(this.h.batchSize, MICRO_BATCH_ROWS);
+    this.graph =
+      config.family === 'gpt2'
+        ? new Gpt2Train(this.gpu, config, gpt2WeightsFromSafetensors(file, config), maxB, this.h.maxLength)
+        : new BertTrain(this.gpu, config, bertWeightsFromSafetensors(file, config), maxB, this.h.maxLength, { numLabels: this.numLabels, seed: this.h.seed });
+    // The loop runs the schedule and passes each step's learning rate; this one only sizes warm-up for direct use.
+    const schedule = { peakLr: this.h.learningRate, warmupSteps: 0, totalSteps: 1, decay: 'constant' as const };
+    this.trainer = new Trainer(this.gpu, this.graph as TrainGraph<Gpt2Batch | BertBatch>, { schedule, weightDecay: this.h.weightDecay, seed: this.h.seed });
+  }
+
+  /** The batch's rows in chunks of MICRO_BATCH_ROWS, as the graph's batch type. */
+  private microBatches(batch: TrainingBatch): (Gpt2Batch | BertBatch)[] {
+    const chunks: (Gpt2Batch | BertBatch)[] = [];
+    const rows = Math.min(batch.B, MICRO_BATCH_ROWS);
+    for (let start = 0; start < batch.B; start += rows) {
+      const B = Math.min(rows, batch.B - start);
+      const T = batch.T;
+      const slice = <A extends Int32Array | Uint8Array>(values: A) => values.subarray(start * T, (start + B) * T) as A;
+      const ids = slice(batch.ids);
+      const mask = slice(batch.attentionMask);
+      if (batch.task === 'causal-lm') {
+        // Position t predicts token t + 1 when both are real tokens; padding and each row's last position predict nothing.
+        const targets = Int32Array.from(ids, (_, i) => (i % T === T - 1 || !mask[i + 1] || !mask[i] ? IGNORE_INDEX : ids[i + 1]));
+        chunks.push({ ids, targets, B, T });
+      } else {
+        chunks.push({ ids, tokenTypeIds: slice(batch.typeIds), attentionMask: mask, labels: batch.labels.subarray(start, start + B), B, T });
+      }
+    }
+    return chunks;
+  }
+}
+
+function required(tensors: Record<string, Float32Array>, name: string): Float32Array {
+  const tensor = tensors[name];
+  if (!tensor) throw new Error(`The checkpoint has no tensor '${name}': it belongs to another model.`);
+  return tensor;
+}

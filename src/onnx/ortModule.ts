@@ -11,7 +11,9 @@ let loading: Promise<OrtModule> | undefined;
 
 export function loadOrt(): Promise<OrtModule> {
   loading ??= import('onnxruntime-web/webgpu').then((ort) => {
-    ort.env.wasm.numThreads = 1;
+    // Threads need SharedArrayBuffer, which needs the page to be cross-origin isolated (COOP/COEP headers).
+    const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
+    ort.env.wasm.numThreads = isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
     return ort;
   });
   return loading;

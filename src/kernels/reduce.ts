@@ -1,4 +1,4 @@
 import reduceWgsl from './reduce.wgsl?raw';
 
-/** WGSL for workgroup_sum / workgroup_max over 256 invocations, prepended to the kernels that reduce rows. */
+/** WGSL for workgroup_sum / workgroup_max, prepended to the kernels that reduce rows (they declare WORKGROUP_SIZE). */
 export { reduceWgsl };

@@ -1,7 +1,6 @@
-// Workgroup-wide reductions for 256-invocation workgroups. Call from uniform control flow only.
-const WORKGROUP_SIZE = 256u;
-
-var<workgroup> reduce_scratch: array<f32, 256>;
+// Workgroup-wide reductions. The including kernel declares `const WORKGROUP_SIZE` (a power of two) and runs with
+// @workgroup_size(WORKGROUP_SIZE). Call from uniform control flow only.
+var<workgroup> reduce_scratch: array<f32, WORKGROUP_SIZE>;
 
 fn workgroup_sum(value: f32, lane: u32) -> f32 {
   reduce_scratch[lane] = value;

@@ -51,7 +51,9 @@ fn upper_middle(low: u32, high: u32) -> u32 {
   return low + (high - low) / 2u + ((high - low) & 1u);
 }
 
-@compute @workgroup_size(256)
+const WORKGROUP_SIZE = 256u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_index) lane: u32) {
   var largest = -3.402823e38;
   for (var j = lane; j < params.V; j += 256u) {

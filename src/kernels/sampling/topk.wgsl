@@ -16,7 +16,9 @@ fn ranked_after(candidate: Best, previous: Best) -> bool {
   return previous.index == NONE || candidate.value < previous.value || (candidate.value == previous.value && candidate.index > previous.index);
 }
 
-@compute @workgroup_size(256)
+const WORKGROUP_SIZE = 256u;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(local_invocation_index) lane: u32) {
   let base = params.row * params.V;
   var largest = -3.402823e38;

@@ -178,12 +178,12 @@ export class Bert<Buf> {
     const transformed = alloc([rows.length, C], 'mlm_transform'); // (R, C)
     const normed = alloc([rows.length, C], 'mlm_ln'); // (R, C)
     const logits = alloc([rows.length, V], 'mlm_logits'); // (R, V)
-    rows.forEach((row, r) => {
-      this.backend.matmul({
-        x, xRowOffset: row, w: mlm.transformWeight, bias: mlm.transformBias, out: transformed, outRowOffset: r,
-        M: 1, N: C, K: C, wLayout: 'nk', activation: 'gelu_erf',
-      });
-    });
+    const transform = { w: mlm.transformWeight, bias: mlm.transformBias, out: transformed, N: C, K: C, wLayout: 'nk', activation: 'gelu_erf' } as const;
+    if (positions) {
+      positions.forEach((row, r) => this.backend.matmul({ ...transform, x, xRowOffset: row, outRowOffset: r, M: 1 }));
+    } else {
+      this.backend.matmul({ ...transform, x, M: T }); // every row: one dispatch
+    }
     this.backend.layernorm({ x: transformed, gamma: mlm.transformLnWeight, beta: mlm.transformLnBias, out: normed, rows: rows.length, C, eps });
     this.backend.matmul({ x: normed, w: mlm.decoderWeight, bias: mlm.bias, out: logits, M: rows.length, N: V, K: C, wLayout: 'nk' });
     return this.backend.read(logits);

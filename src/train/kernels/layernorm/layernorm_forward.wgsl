@@ -14,27 +14,11 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> rstd: array<f32>; // (rows)
 @group(0) @binding(6) var<uniform> params: Params;
 
-// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
-// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
-const LANES = 64u;
+// Invocations per workgroup: a row is reduced by one workgroup; 64 keeps idle lanes and barrier cost low for small
+// rows on software GPUs and is plenty for C <= 1024 on real ones.
+const WORKGROUP_SIZE = 64u;
 
-var<workgroup> partial: array<f32, LANES>;
-
-fn workgroup_sum(value: f32, lane: u32) -> f32 {
-  partial[lane] = value;
-  workgroupBarrier();
-  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) {
-      partial[lane] += partial[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  let total = partial[0];
-  workgroupBarrier();
-  return total;
-}
-
-@compute @workgroup_size(LANES)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let r = group.x + group.y * groups.x;
   if (r >= params.rows) {
@@ -43,17 +27,17 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let C = params.C;
   let row = r * C;
   var sum = 0.0;
-  for (var c = lane; c < C; c += LANES) {
+  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
     sum += x[row + c];
   }
   let m = workgroup_sum(sum, lane) / f32(C);
   var squares = 0.0;
-  for (var c = lane; c < C; c += LANES) {
+  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
     let centered = x[row + c] - m;
     squares += centered * centered;
   }
   let s = inverseSqrt(workgroup_sum(squares, lane) / f32(C) + params.eps);
-  for (var c = lane; c < C; c += LANES) {
+  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
     out[row + c] = (x[row + c] - m) * s * gamma[c] + beta[c];
   }
   if (lane == 0u) {

@@ -52,3 +52,21 @@ test('the Compare tab compares, runs the fast CPU mode with attention, and downl
   await page.getByRole('button', { name: 'Download .onnx' }).click();
   expect((await download).suggestedFilename()).toBe('gpt2.onnx');
 });
+
+test('fast CPU mode: forward passes and fill-mask run in ORT wasm, say so, and agree with our engine', async ({ page }) => {
+  await page.goto(`./?hub=${encodeURIComponent(HUB)}&tab=fill-mask`);
+  await page.evaluate(() => window.playground.loadModel('tiny-bert'));
+  const input = ids(10, 1000);
+  const ours = await page.evaluate((i) => window.playground.forward(i).then((r) => ({ engine: r.engine, logits: [...r.logits] })), input);
+  const oursMasks = await page.evaluate(() => window.playground.fillMask('the [MASK] of the nation.'));
+  await page.getByTestId('fast-cpu-mode').check();
+  await expect(page.getByTestId('forward-engine')).toContainText('Forward passes (attention, fill-mask) run on onnxruntime-web (wasm, CPU)');
+  const fast = await page.evaluate((i) => window.playground.forward(i).then((r) => ({ engine: r.engine, logits: [...r.logits] })), input);
+  expect(ours.engine).toBe('webgpu');
+  expect(fast.engine).toBe('onnxruntime-web (wasm, CPU)');
+  const diff = Math.max(...fast.logits.map((value, i) => Math.abs(value - ours.logits[i])));
+  console.log(`fast CPU mode vs WebGPU: max abs diff logits ${diff.toExponential(2)}`);
+  expect(diff).toBeLessThan(TOLERANCE);
+  const fastMasks = await page.evaluate(() => window.playground.fillMask('the [MASK] of the nation.'));
+  expect(fastMasks.masks[0].predictions.map((p) => p.id)).toEqual(oursMasks.masks[0].predictions.map((p) => p.id));
+});

@@ -11,7 +11,7 @@ import { EMBEDDED_MODELS, FAMILY_TOKENIZER } from './catalog';
 import { estimateMemory, memoryProblem, type MemoryEstimate } from './memory';
 import { NO_ADAPTER_REASON, webgpuMissingReason } from './webgpuSupport';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
-import { fillMask, type MaskPredictions } from './fillMask';
+import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
 import { meanPooled, pooledOutput } from '../models/bert/pooling';
 
 export type { LoadProgress };
@@ -42,6 +42,17 @@ export interface ForwardResult {
   attentions: Float32Array[]; // (L) x (H, T, T)
   /** With `saveQkv`: each layer's query | key | value rows, (L) x (T, 3C), head h at columns h·D.. of each third. */
   qkv?: Float32Array[];
+  /** Which engine ran: 'webgpu', 'cpu' (our CPU reference path) or a forward provider's name. */
+  engine: string;
+}
+
+/**
+ * Another engine that can run the loaded model's forward pass (onnxruntime-web's wasm backend: the fast CPU mode
+ * where the WebGPU adapter is a software fallback). When set, forward() and fill-mask use it; generation stays ours.
+ */
+export interface ForwardProvider {
+  name: string; // shown to the user: which engine ran
+  forward(ids: readonly number[], tokenTypeIds?: readonly number[]): Promise<{ logits: Float32Array; attentions: Float32Array[] }>;
 }
 
 export interface ForwardOptions {
@@ -97,6 +108,16 @@ class Engine {
   private acquiring?: Promise<GpuOutcome>;
   private session?: Session;
   private loadGeneration = 0;
+  private provider?: ForwardProvider;
+
+  /** Routes forward() and fill-mask to another engine (undefined: back to ours). */
+  setForwardProvider(provider: ForwardProvider | undefined) {
+    this.provider = provider;
+  }
+
+  get forwardEngine(): string {
+    return this.provider?.name ?? this.session?.info.backend ?? 'webgpu';
+  }
   private callbacks?: GpuCallbacks;
 
   acquireGpu(callbacks: GpuCallbacks): Promise<GpuOutcome> {
@@ -126,14 +147,16 @@ class Engine {
   async forward(ids: number[], options: ForwardOptions = {}): Promise<ForwardResult> {
     const { loaded } = this.requireSession();
     const { tokenTypeIds, saveQkv } = options;
+    if (this.provider && !saveQkv) return { ...(await this.provider.forward(ids, tokenTypeIds)), engine: this.provider.name };
+    const engine = loaded.model.backend.name;
     if (loaded.modelType === 'gpt2') {
       loaded.model.resetCache();
       const result = await loaded.model.forward(ids, { logits: 'all', saveAttention: true, saveQkv });
       loaded.model.resetCache();
-      return { logits: result.logits!, attentions: result.attentions!, qkv: result.qkv };
+      return { logits: result.logits!, attentions: result.attentions!, qkv: result.qkv, engine };
     }
     const result = await loaded.model.forward({ ids, tokenTypeIds }, { saveAttention: true, saveQkv, mlmLogits: loaded.model.hasMlmHead });
-    return { logits: result.mlmLogits ?? result.hidden, attentions: result.attentions!, qkv: result.qkv };
+    return { logits: result.mlmLogits ?? result.hidden, attentions: result.attentions!, qkv: result.qkv, engine };
   }
 
   async generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string }> {
@@ -160,7 +183,19 @@ class Engine {
     if (loaded.modelType !== 'bert') throw new Error('Fill-mask needs a BERT model; the loaded model is GPT-2.');
     const maskId = tokenizer.encode('[MASK]', { addSpecialTokens: false }).ids;
     if (maskId.length !== 1) throw new Error('This tokenizer has no [MASK] token.');
-    const masks = await fillMask(loaded.model, tokenizer.encode(text).ids, maskId[0], k);
+    const bert = loaded.model;
+    if (!bert.hasMlmHead) throw new Error('This checkpoint has no masked-language-model head (cls.predictions.*).');
+    const V = loaded.config.vocabSize;
+    const provider = this.provider;
+    const logitsAt: MlmLogitsAt = provider
+      ? async (ids, positions) => {
+          const { logits } = await provider.forward(ids);
+          const rows = new Float32Array(positions.length * V);
+          positions.forEach((position, r) => rows.set(logits.subarray(position * V, (position + 1) * V), r * V));
+          return rows;
+        }
+      : async (ids, positions) => (await bert.forward({ ids }, { mlmLogits: true, mlmPositions: positions })).mlmLogits!;
+    const masks = await fillMask(logitsAt, V, tokenizer.encode(text).ids, maskId[0], k);
     return {
       masks: masks.map((mask) => ({
         ...mask,

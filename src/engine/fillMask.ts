@@ -1,6 +1,5 @@
 // Fill-mask with BERT's MLM head: the top predictions, with probabilities, at every [MASK].
 
-import type { Bert } from '../models/bert/bert';
 import { softmaxRow, topK } from '../models/softmax';
 
 export interface MaskPrediction {
@@ -13,13 +12,15 @@ export interface MaskPredictions {
   predictions: MaskPrediction[];
 }
 
-export async function fillMask<Buf>(bert: Bert<Buf>, ids: readonly number[], maskId: number, k = 5): Promise<MaskPredictions[]> {
+/** The MLM logits at some positions of a sequence, (positions, V): from our engine or from a peer. */
+export type MlmLogitsAt = (ids: readonly number[], positions: readonly number[]) => Promise<Float32Array>;
+
+export async function fillMask(logitsAt: MlmLogitsAt, V: number, ids: readonly number[], maskId: number, k = 5): Promise<MaskPredictions[]> {
   const positions = ids.flatMap((id, position) => (id === maskId ? [position] : []));
   if (positions.length === 0) throw new Error('The text has no [MASK] token: write [MASK] where a word should be predicted.');
-  const { mlmLogits } = await bert.forward({ ids }, { mlmLogits: true, mlmPositions: positions });
-  const V = bert.config.vocabSize;
+  const logits = await logitsAt(ids, positions);
   return positions.map((position, row) => {
-    const probabilities = softmaxRow(mlmLogits!.subarray(row * V, (row + 1) * V));
+    const probabilities = softmaxRow(logits.subarray(row * V, (row + 1) * V));
     return { position, predictions: topK(probabilities, k).map(({ index, value }) => ({ id: index, probability: value })) };
   });
 }

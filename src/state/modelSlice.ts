@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
+import { ortWasmProvider } from '../onnx/engineComparison';
 import { engine, LoadSupersededError, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
@@ -12,6 +13,9 @@ export interface ModelSlice {
   loadProgress?: LoadProgress;
   modelError?: string;
   hubEndpoint: string;
+  /** Fast CPU mode: forward passes (attention views, fill-mask) in onnxruntime-web's wasm backend. */
+  fastCpuMode: boolean;
+  setFastCpuMode: (on: boolean) => void;
   setHubEndpoint: (endpoint: string) => void;
   loadModel: (source: ModelSource) => Promise<ModelInfo | undefined>;
 }
@@ -19,6 +23,11 @@ export interface ModelSlice {
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
   modelStatus: 'none',
   hubEndpoint: DEFAULT_HUB_ENDPOINT,
+  fastCpuMode: false,
+  setFastCpuMode: (fastCpuMode) => {
+    engine.setForwardProvider(fastCpuMode ? ortWasmProvider : undefined);
+    set({ fastCpuMode });
+  },
   setHubEndpoint: (hubEndpoint) => set({ hubEndpoint: hubEndpoint.replace(/\/+$/, '') || DEFAULT_HUB_ENDPOINT }),
   loadModel: async (source) => {
     set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined });

@@ -4,6 +4,7 @@ import { EMBEDDED_MODELS, HUB_SUGGESTIONS } from '../../engine/catalog';
 import { formatBytes } from '../common/format';
 import { LocalFilesInput } from './LocalFilesInput';
 import { LoadProgressBar } from './LoadProgressBar';
+import { FastCpuModeToggle } from './FastCpuModeToggle';
 
 /** Choose the model: embedded defaults, a Hub id or URL, or local files (picker or drag-and-drop). */
 export function ModelPicker() {
@@ -68,6 +69,7 @@ export function ModelPicker() {
           <input defaultValue={hubEndpoint} onBlur={(event) => setHubEndpoint(event.target.value)} data-testid="hub-endpoint" />
         </label>
       </details>
+      <FastCpuModeToggle />
       {status === 'loading' && <LoadProgressBar />}
       {status === 'error' && <p className="error" role="alert">{error}</p>}
     </section>

@@ -107,3 +107,34 @@ test('a run that died mid-way resumes after a reload from its checkpoint with th
   const losses = await page.evaluate(() => window.playground.currentFineTune()?.losses());
   expect(losses).toEqual(uninterrupted.losses);
 });
+
+test('every parameter on WebGPU: GPT-2 causal LM lowers held-out perplexity, BERT classification learns', async ({ page }) => {
+  await page.goto(`./?hub=${encodeURIComponent('http://127.0.0.1:4180')}&tab=fine-tune`);
+  await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));
+  const lm = await page.evaluate(async () => {
+    const text = 'the cat sat on the mat. the dog sat on the log. the bird sat on the branch. '.repeat(12);
+    const handle = await window.playground.fineTune({
+      task: 'causal-lm',
+      data: text,
+      options: { mode: 'full', hyperparameters: { learningRate: 3e-3, batchSize: 4, epochs: 2, maxLength: 16, validationFraction: 0.2, checkpointEvery: 50 } },
+    });
+    const epochs = await handle.metrics;
+    return { before: handle.initial().perplexity!, after: epochs[epochs.length - 1].perplexity! };
+  });
+  console.log(`tiny-gpt2 causal LM, every parameter: held-out perplexity ${lm.before.toFixed(1)} -> ${lm.after.toFixed(1)}`);
+  expect(lm.after).toBeLessThan(lm.before / 2);
+
+  await page.evaluate(() => window.playground.loadModel('tiny-bert-cls'));
+  const cls = await page.evaluate(async () => {
+    const rows = Array.from({ length: 64 }, (_, i) => (i % 2 ? `the food was good ${i % 5}.\t1` : `the food was bad ${i % 5}.\t0`));
+    const handle = await window.playground.fineTune({
+      task: 'classification',
+      data: rows.join('\n'),
+      options: { mode: 'full', hyperparameters: { learningRate: 2e-3, batchSize: 8, epochs: 2, maxLength: 12, validationFraction: 0.25, checkpointEvery: 50 } },
+    });
+    const epochs = await handle.metrics;
+    return { before: handle.initial().accuracy!, after: epochs[epochs.length - 1].accuracy! };
+  });
+  console.log(`tiny-bert-cls classification, every parameter: held-out accuracy ${cls.before.toFixed(2)} -> ${cls.after.toFixed(2)}`);
+  expect(cls.after).toBeGreaterThan(0.8);
+});

@@ -116,12 +116,16 @@ class CompactVocab:
 # Training loop
 # --------------------------------------------------------------------------------------------------------------
 
-def learning_rate(step, steps, peak, warmup):
-    """Linear warmup, then cosine decay to 10% of the peak."""
+def learning_rate(step, steps, peak, warmup, decay_fraction):
+    """Warmup-stable-decay: linear warmup, constant peak, then a linear decay to 10% of the peak over the last
+    `decay_fraction` of the steps. Before the decay starts the rate does not depend on `steps`, so a run can be
+    lengthened or shortened from a checkpoint taken before the decay and still equal a fresh run of that length."""
+    decay_start = steps - int(decay_fraction * steps)
     if step < warmup:
         return peak * (step + 1) / warmup
-    progress = (step - warmup) / max(1, steps - warmup)
-    return peak * (0.1 + 0.9 * 0.5 * (1.0 + math.cos(math.pi * progress)))
+    if step < decay_start:
+        return peak
+    return peak * (1.0 - 0.9 * (step - decay_start + 1) / (steps - decay_start))
 
 
 def train(model, loss_on_batch, make_batch, evaluate, hp, checkpoint_path, log_path):
@@ -146,7 +150,7 @@ def train(model, loss_on_batch, make_batch, evaluate, hp, checkpoint_path, log_p
         if time.time() - started > hp["max_minutes"] * 60:
             print(f"time limit reached at step {step}", flush=True)
             break
-        lr = learning_rate(step, hp["steps"], hp["lr"], hp["warmup"])
+        lr = learning_rate(step, hp["steps"], hp["lr"], hp["warmup"], hp["decay_fraction"])
         for group in opt.param_groups:
             group["lr"] = lr
         model.train()

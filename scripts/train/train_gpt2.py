@@ -1,7 +1,7 @@
 """Train the embedded GPT-2 (public/models/playground-gpt2) by next-token prediction on public-domain English.
 
   node scripts/train/tokenize_corpus.mjs                      # once: token ids into /tmp/playground-train
-  nice -n 19 /usr/bin/python3 scripts/train/train_gpt2.py     # about 45 minutes on one CPU thread
+  nice -n 19 /usr/bin/python3 scripts/train/train_gpt2.py     # 30-110 minutes on one CPU thread (shared machine)
 
 Resumes from /tmp/playground-train/playground-gpt2.ckpt.pt when present (delete it to start over). Writes
 config.json, model.safetensors (F16), heldout.json and README.md (the model card, metrics filled in) to the output
@@ -27,9 +27,14 @@ EOS = 50256  # <|endoftext|>, between documents
 HP = {
     "n_embd": 128, "n_layer": 3, "n_head": 4, "n_positions": 128,
     "min_count": 5,  # training-split count for a token to get its own embedding row (see CompactVocab)
-    "batch_size": 8, "steps": 1800, "lr": 2e-3, "warmup": 100, "weight_decay": 0.1,
-    "max_minutes": 55, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
+    "batch_size": 8, "steps": 1000, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
+    "max_minutes": 110, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
 }
+# How the published weights differ from a fresh run of this script (shown in the model card).
+PUBLISHED_RUN_NOTE = (
+    "The published weights come from a run that was stopped and resumed from checkpoints (resuming is exact); "
+    "steps 101-300 were trained under an earlier cosine schedule (horizon 1800 steps) whose learning rate was at most 3% below the constant peak used after them, so a rerun gives an equivalent model, not a bit-identical one."
+)
 PROMPTS = ["The State of the Union is", "Call me Ishmael. Some years ago", "We must"]
 
 
@@ -137,11 +142,18 @@ def main():
     full = GPT2LMHeadModel(GPT2Config.from_hf(hf_config))
     load_hf_state_dict(full, stored)  # exactly the stored (F16) weights, computed in float32
 
-    # Held-out perplexity of the exported model over the full vocabulary, beside the unigram baseline.
+    # Held-out perplexity of the exported model over the full vocabulary, beside the unigram baseline. The compact
+    # model with the stored (F16-rounded) values computes exactly the exported model's full-vocabulary NLL at a third
+    # of the cost; the exported model itself is checked against it on the first windows.
+    with torch.no_grad():
+        for p in model.parameters():
+            p.copy_(p.half().float())
     eval_windows = windows(heldout_stream[: 8192 if args.quick else None], T)
     with torch.no_grad():
-        nll = torch.cat([window_nll_full(full, w) for w in eval_windows]).numpy()
-        compact_check = torch.cat([window_nll_compact(model, vocab, w) for w in eval_windows[:4]]).numpy()
+        nll = torch.cat([window_nll_compact(model, vocab, w) for w in eval_windows]).numpy()
+        full_check = torch.cat([window_nll_full(full, w) for w in eval_windows[:4]]).numpy()
+    max_diff = float(np.abs(full_check - nll[: len(full_check)]).max())
+    assert max_diff < 1e-3, f"compact and exported models disagree by {max_diff}"
     targets = np.concatenate([w[1:] for w in eval_windows])
     uni = unigram_nll(counts, targets)
     metrics = {
@@ -150,7 +162,7 @@ def main():
         "unigram_perplexity": round(math.exp(uni.mean()), 2),
         "heldout_loss": round(float(nll.mean()), 4),
         "unigram_loss": round(float(uni.mean()), 4),
-        "compact_vs_exported_max_abs_nll_diff": float(f"{np.abs(compact_check - nll[: len(compact_check)]).max():.3g}"),
+        "compact_vs_exported_max_abs_nll_diff": float(f"{max_diff:.3g}"),
         "rare_token_share_of_heldout": round(float((vocab.to_compact[torch.from_numpy(targets)] == vocab.rare_index)
                                                    .double().mean()), 4),
     }
@@ -264,9 +276,11 @@ tokens.
 ## Training
 
 `scripts/train/train_gpt2.py`: AdamW (betas 0.9/0.98, weight decay {hp['weight_decay']} on matrices), peak learning
-rate {hp['lr']} with {hp['warmup']} warmup steps and cosine decay to 10%, gradient clipping 1.0, batch {hp['batch_size']} x
+rate {hp['lr']} with {hp['warmup']} warmup steps, constant, then a linear decay to 10%
+over the last {int(100 * hp['decay_fraction'])}% of the steps, gradient clipping 1.0, batch {hp['batch_size']} x
 {hp['n_positions']} tokens from random offsets, no dropout, seed {hp['seed']}, {summary['steps_done']} of {hp['steps']} steps
-(about {summary['steps_done'] * hp['batch_size'] * hp['n_positions'] / 1e6:.2f}M tokens) in {summary['minutes']} minutes on one CPU thread
+(about {summary['steps_done'] * hp['batch_size'] * hp['n_positions'] / 1e6:.2f}M tokens) in {summary['minutes']} wall-clock minutes on one CPU thread of a
+shared 2-core machine (nice 19)
 (torch 1.13, OpenBLAS). Held-out perplexity during training (16 windows):
 
 | step | minutes | train loss | held-out ppl |
@@ -300,7 +314,7 @@ node scripts/train/tokenize_corpus.mjs                   # token ids -> /tmp/pla
 nice -n 19 /usr/bin/python3 scripts/train/train_gpt2.py  # resumes from /tmp/playground-train/{NAME}.ckpt.pt
 ```
 
-Deterministic given the seed on the same torch build and thread count (one thread).
+Deterministic given the seed on the same torch build and thread count (one thread). {PUBLISHED_RUN_NOTE}
 """
     with open(os.path.join(folder, "README.md"), "w") as f:
         f.write(card)

@@ -119,7 +119,7 @@ test('every parameter on WebGPU: GPT-2 causal LM lowers held-out perplexity, BER
       options: { mode: 'full', hyperparameters: { learningRate: 3e-3, batchSize: 4, epochs: 2, maxLength: 16, validationFraction: 0.2, checkpointEvery: 50 } },
     });
     const epochs = await handle.metrics;
-    return { before: handle.initial().perplexity!, after: epochs[epochs.length - 1].perplexity! };
+    return { before: handle.initial()!.perplexity!, after: epochs.at(-1)!.perplexity! };
   });
   console.log(`tiny-gpt2 causal LM, every parameter: held-out perplexity ${lm.before.toFixed(1)} -> ${lm.after.toFixed(1)}`);
   expect(lm.after).toBeLessThan(lm.before / 2);
@@ -133,7 +133,7 @@ test('every parameter on WebGPU: GPT-2 causal LM lowers held-out perplexity, BER
       options: { mode: 'full', hyperparameters: { learningRate: 2e-3, batchSize: 8, epochs: 2, maxLength: 12, validationFraction: 0.25, checkpointEvery: 50 } },
     });
     const epochs = await handle.metrics;
-    return { before: handle.initial().accuracy!, after: epochs[epochs.length - 1].accuracy! };
+    return { before: handle.initial()!.accuracy!, after: epochs.at(-1)!.accuracy! };
   });
   console.log(`tiny-bert-cls classification, every parameter: held-out accuracy ${cls.before.toFixed(2)} -> ${cls.after.toFixed(2)}`);
   expect(cls.after).toBeGreaterThan(0.8);

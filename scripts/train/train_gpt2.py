@@ -27,14 +27,9 @@ EOS = 50256  # <|endoftext|>, between documents
 HP = {
     "n_embd": 128, "n_layer": 3, "n_head": 4, "n_positions": 128,
     "min_count": 5,  # training-split count for a token to get its own embedding row (see CompactVocab)
-    "batch_size": 8, "steps": 1000, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
-    "max_minutes": 110, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
+    "batch_size": 8, "steps": 1400, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
+    "max_minutes": 50, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
 }
-# How the published weights differ from a fresh run of this script (shown in the model card).
-PUBLISHED_RUN_NOTE = (
-    "The published weights come from a run that was stopped and resumed from checkpoints (resuming is exact); "
-    "steps 101-300 were trained under an earlier cosine schedule (horizon 1800 steps) whose learning rate was at most 3% below the constant peak used after them, so a rerun gives an equivalent model, not a bit-identical one."
-)
 PROMPTS = ["The State of the Union is", "Call me Ishmael. Some years ago", "We must"]
 
 
@@ -314,7 +309,7 @@ node scripts/train/tokenize_corpus.mjs                   # token ids -> /tmp/pla
 nice -n 19 /usr/bin/python3 scripts/train/train_gpt2.py  # resumes from /tmp/playground-train/{NAME}.ckpt.pt
 ```
 
-Deterministic given the seed on the same torch build and thread count (one thread). {PUBLISHED_RUN_NOTE}
+Deterministic given the seed on the same torch build and thread count (one thread).
 """
     with open(os.path.join(folder, "README.md"), "w") as f:
         f.write(card)

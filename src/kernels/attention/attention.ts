@@ -1,4 +1,5 @@
 import { GpuError, Uniforms, type Recorder, type Tensor } from '../../gpu';
+import { reduceWgsl } from '../reduce';
 import attentionWgsl from './attention.wgsl?raw';
 import type { AttentionArgs } from './attention.ref';
 
@@ -23,7 +24,7 @@ export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>): v
     .u32(qOffset).u32(causal ? 1 : 0).u32(keyMask ? 1 : 0).f32(1 / Math.sqrt(D));
   rec.dispatch({
     label: `attention (B=${B} H=${H} Tq=${Tq} Tk=${Tk} D=${D}${causal ? ' causal' : ''})`,
-    pipeline: rec.gpu.pipeline('attention', attentionWgsl, 'main', { WRITE_PROBS: probs ? 1 : 0 }),
+    pipeline: rec.gpu.pipeline('attention', reduceWgsl + attentionWgsl, 'main', { WRITE_PROBS: probs ? 1 : 0 }),
     bindings: [q, k, v, keyMask ?? rec.gpu.placeholder, out, probs ?? rec.gpu.placeholderOutput],
     uniforms: uniforms.bytes(),
     workgroups: [Tq, H, B],

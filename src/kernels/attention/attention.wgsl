@@ -4,7 +4,7 @@
 // Also write the probabilities (B, H, Tq, Tk) for the attention views.
 override WRITE_PROBS: bool = false;
 
-const THREADS = 64u;
+const WORKGROUP_SIZE = 64u; // workgroup_max / workgroup_sum come from kernels/reduce.wgsl
 const MAX_KEYS = 1024u;
 const MAX_HEAD_SIZE = 256u;
 const MASKED = -3.0e38; // score of a key the query may not see
@@ -37,37 +37,7 @@ struct Params {
 
 var<workgroup> scores: array<f32, MAX_KEYS>;
 var<workgroup> query: array<f32, MAX_HEAD_SIZE>;
-var<workgroup> scratch: array<f32, THREADS>;
-
-fn reduce_max(value: f32, lane: u32) -> f32 {
-  scratch[lane] = value;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      scratch[lane] = max(scratch[lane], scratch[lane + stride]);
-    }
-    workgroupBarrier();
-  }
-  let result = scratch[0];
-  workgroupBarrier();
-  return result;
-}
-
-fn reduce_sum(value: f32, lane: u32) -> f32 {
-  scratch[lane] = value;
-  workgroupBarrier();
-  for (var stride = THREADS / 2u; stride > 0u; stride /= 2u) {
-    if (lane < stride) {
-      scratch[lane] += scratch[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  let result = scratch[0];
-  workgroupBarrier();
-  return result;
-}
-
-@compute @workgroup_size(64)
+@compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
   let i = group.x;
   let h = group.y;
@@ -75,7 +45,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let D = params.D;
   let Tk = params.Tk;
   let q_base = (b * params.Tq + i) * params.q_stride + params.q_col + h * D;
-  for (var d = lane; d < D; d += THREADS) {
+  for (var d = lane; d < D; d += WORKGROUP_SIZE) {
     query[d] = q[q_base + d];
   }
   workgroupBarrier();
@@ -88,7 +58,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let kv_row0 = b * params.kv_rows_per_batch;
 
   var local_max = MASKED;
-  for (var j = lane; j < Tk; j += THREADS) {
+  for (var j = lane; j < Tk; j += WORKGROUP_SIZE) {
     var score = MASKED;
     if (j < visible_keys && (params.has_key_mask == 0u || key_mask[b * Tk + j] != 0u)) {
       let k_base = (kv_row0 + j) * params.kv_stride + params.k_col + h * D;
@@ -101,18 +71,18 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
     }
     scores[j] = score;
   }
-  let row_max = reduce_max(local_max, lane);
+  let row_max = workgroup_max(local_max, lane);
 
   var local_sum = 0.0;
-  for (var j = lane; j < Tk; j += THREADS) {
+  for (var j = lane; j < Tk; j += WORKGROUP_SIZE) {
     let weight = select(0.0, exp(scores[j] - row_max), scores[j] > VISIBLE);
     scores[j] = weight;
     local_sum += weight;
   }
-  let total = reduce_sum(local_sum, lane);
+  let total = workgroup_sum(local_sum, lane);
   let inverse_total = select(0.0, 1.0 / total, total > 0.0); // a query that sees no key gets zeros
   let probs_base = ((b * params.H + h) * params.Tq + i) * Tk;
-  for (var j = lane; j < Tk; j += THREADS) {
+  for (var j = lane; j < Tk; j += WORKGROUP_SIZE) {
     let p = scores[j] * inverse_total;
     scores[j] = p;
     if (WRITE_PROBS) {
@@ -122,7 +92,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   workgroupBarrier();
 
   let out_base = (b * params.Tq + i) * params.H * D + h * D;
-  for (var d = lane; d < D; d += THREADS) {
+  for (var d = lane; d < D; d += WORKGROUP_SIZE) {
     var value = 0.0;
     for (var j = 0u; j < visible_keys; j++) {
       value += scores[j] * v[(kv_row0 + j) * params.kv_stride + params.v_col + h * D + d];

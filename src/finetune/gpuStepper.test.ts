@@ -9,6 +9,16 @@ import { defaultHyperparameters } from './hyperparameters';
 import { GpuStepper } from './gpuStepper';
 import { fixtureModel } from './testing/fixtures';
 import { writeSafetensors } from '../weights/safetensors-writer';
+import { exportFolder } from './export';
+
+/** With PLAYGROUND_EXPORT_DIR set, exported folders are written there for scripts/reference/check_export.py. */
+async function keepExport(name: string, files: File[]) {
+  const dir = process.env.PLAYGROUND_EXPORT_DIR;
+  if (!dir) return;
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  mkdirSync(`${dir}/${name}`, { recursive: true });
+  for (const file of files) writeFileSync(`${dir}/${name}/${file.name}`, new Uint8Array(await file.arrayBuffer()));
+}
 
 const hyper = { ...defaultHyperparameters('classification', 'full'), batchSize: 12, maxLength: 12, learningRate: 5e-3, seed: 3 };
 const SENTENCES = ['the food was good.', 'this was bad.', 'the place was great.', 'not good at all.', 'the best food.', 'bad bad place.'];
@@ -41,6 +51,11 @@ describe('GpuStepper: every parameter trained on the GPU behind the fine-tuning 
     expect(maxDiff).toBeLessThan(1e-4);
     const first = await stepper.step(batch, hyper.learningRate);
     expect(Math.abs(first.loss - evaluation.loss)).toBeLessThan(1e-5);
+    const labels = ['negative', 'neutral', 'positive'];
+    const files = exportFolder({ task: 'classification', baseConfig: base.config, tensors: await stepper.exportTensors(), tokenizer: base.tokenizer, labels, name: 'tiny-bert-cls-finetuned' });
+    const reloaded = buildModel(createCpuBackend(), { config: JSON.parse(await files[0].text()), safetensors: new Uint8Array(await files[1].arrayBuffer()) });
+    expect(reloaded.modelType).toBe('bert');
+    await keepExport('bert-classification', files);
     stepper.dispose();
   });
 
@@ -80,6 +95,7 @@ describe('GpuStepper: every parameter trained on the GPU behind the fine-tuning 
     const after = (await stepper.evaluate(heldOut)).loss;
     console.log(`held-out perplexity ${Math.exp(before).toFixed(1)} -> ${Math.exp(after).toFixed(1)}`);
     expect(after).toBeLessThan(before - 0.5);
+    await keepExport('gpt2-causal-lm', exportFolder({ task: 'causal-lm', baseConfig: base.config, tensors: await stepper.exportTensors(), tokenizer: base.tokenizer, labels: [], name: 'tiny-gpt2-finetuned' }));
     stepper.dispose();
   });
 });

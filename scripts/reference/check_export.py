@@ -1,0 +1,42 @@
+"""Loads a folder the Fine-tune tab exported into the torch reference of the class its config.json names
+(BertForSequenceClassification or GPT2LMHeadModel), requiring exactly the tensor names and shapes Hugging Face's
+save_pretrained writes for it (no missing, no unexpected key), then runs it once.
+
+    /usr/bin/python3 scripts/reference/check_export.py <exported folder> [<exported folder> ...]
+
+The folders come from the app ("Save folder…" / "Download files") or from
+`PLAYGROUND_EXPORT_DIR=/tmp/exports npx vitest run src/finetune/gpuStepper.test.ts`.
+"""
+import json
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(__file__))
+from hf_models import BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, load_hf_state_dict  # noqa: E402
+from safetensors_io import read_safetensors  # noqa: E402
+
+CLASSES = {
+    "BertForSequenceClassification": (BertConfig, BertForSequenceClassification),
+    "GPT2LMHeadModel": (GPT2Config, GPT2LMHeadModel),
+}
+
+
+def check(folder):
+    with open(os.path.join(folder, "config.json")) as f:
+        config = json.load(f)
+    architecture = config["architectures"][0]
+    config_class, model_class = CLASSES[architecture]
+    model = model_class(config_class.from_hf(config)).eval()
+    tensors, _ = read_safetensors(os.path.join(folder, "model.safetensors"))
+    load_hf_state_dict(model, tensors)  # raises on a missing, unexpected or misshapen tensor
+    with torch.no_grad():
+        out = model(torch.tensor([[1, 2, 3]]))
+    logits = out["logits"] if isinstance(out, dict) else out
+    print(f"{folder}: {architecture} loads with {len(tensors)} tensors, exact names and shapes; logits {tuple(logits.shape)}")
+
+
+if __name__ == "__main__":
+    for path in sys.argv[1:]:
+        check(path)

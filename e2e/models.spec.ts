@@ -13,7 +13,7 @@ async function loadFromHub(page: Page, id: string) {
   await expect(page.locator('.model-picker')).toHaveAttribute('data-model-status', 'ready');
 }
 
-test('a model loads through the Hub URL layout with download progress, and GPU memory is shown', async ({ page }) => {
+test('a model loads through the Hub URL layout with download progress and a memory estimate first, and GPU memory is shown', async ({ page }) => {
   await page.route('**/tiny-gpt2/resolve/main/model.safetensors', async (route) => {
     await new Promise((resolve) => setTimeout(resolve, 1500)); // slow enough to see the progress bar
     await route.continue();
@@ -23,6 +23,8 @@ test('a model loads through the Hub URL layout with download progress, and GPU m
   await page.getByTestId('model-source').fill('tiny-gpt2');
   await page.getByRole('button', { name: 'Load', exact: true }).click();
   await expect(page.getByTestId('load-progress')).toBeVisible();
+  // The memory estimate comes from config.json, before the weights have downloaded.
+  await expect(page.getByTestId('load-estimate')).toContainText('Needs about');
   await expect(page.getByTestId('model-summary')).toContainText('tiny-gpt2', { timeout: 120_000 });
   await expect(page.getByTestId('model-summary')).toContainText('GPT-2 decoder');
   await expect(page.getByTestId('model-summary')).toContainText('on WebGPU');

@@ -17,6 +17,13 @@ import { meanPooled, pooledOutput } from '../models/bert/pooling';
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
 
+export interface LoadModelOptions {
+  hubEndpoint: string;
+  onProgress?: (progress: LoadProgress) => void;
+  /** What the model will hold on the device, as soon as its config.json arrives. */
+  onEstimate?: (memory: MemoryEstimate) => void;
+}
+
 export interface GpuCallbacks {
   onLost: (reason: string) => void;
   onBytesChanged: (bytes: number) => void;
@@ -131,10 +138,27 @@ class Engine {
   }
 
   /** Loads a model; when another load starts before this one finishes, the newer one wins. */
-  async loadModel(source: ModelSource, options: { hubEndpoint: string; onProgress?: (progress: LoadProgress) => void }): Promise<ModelInfo> {
+  async loadModel(source: ModelSource, options: LoadModelOptions): Promise<ModelInfo> {
     const generation = ++this.loadGeneration;
     const resolved = resolveSource(source, options.hubEndpoint);
-    const files = await loadModelFiles(resolved.source, { onProgress: options.onProgress });
+    const download = new AbortController();
+    let refusal: Error | undefined;
+    const files = await loadModelFiles(resolved.source, {
+      onProgress: options.onProgress,
+      signal: download.signal,
+      // The estimate and the check against the adapter's limits come before the weights finish downloading.
+      onConfig: (json) => {
+        const memory = estimateMemory(parseModelConfig(json));
+        options.onEstimate?.(memory);
+        const problem = this.gpu && memoryProblem(memory, this.gpu.info.limits as { maxBufferSize: number });
+        if (problem) {
+          refusal = new Error(problem);
+          download.abort(refusal);
+        }
+      },
+    }).catch((error: unknown) => {
+      throw refusal ?? error;
+    });
     const tokenizer = await tokenizerFor(files);
     await this.acquiring; // a model loaded while the adapter is still being looked for goes to the GPU
     if (generation !== this.loadGeneration) throw new LoadSupersededError(resolved.name);

@@ -1,6 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 import { ortWasmProvider } from '../onnx/engineComparison';
+import type { MemoryEstimate } from '../engine/memory';
 import { engine, LoadSupersededError, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
@@ -11,6 +12,8 @@ export interface ModelSlice {
   modelStatus: ModelStatus;
   model?: ModelInfo;
   loadProgress?: LoadProgress;
+  /** The loading model's memory estimate, known once its config.json arrived. */
+  loadEstimate?: MemoryEstimate;
   modelError?: string;
   hubEndpoint: string;
   /** Fast CPU mode: forward passes (attention views, fill-mask) in onnxruntime-web's wasm backend. */
@@ -30,11 +33,12 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
   },
   setHubEndpoint: (hubEndpoint) => set({ hubEndpoint: hubEndpoint.replace(/\/+$/, '') || DEFAULT_HUB_ENDPOINT }),
   loadModel: async (source) => {
-    set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined });
+    set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined, loadEstimate: undefined });
     try {
       const model = await engine.loadModel(source, {
         hubEndpoint: get().hubEndpoint,
         onProgress: (loadProgress) => set({ loadProgress }),
+        onEstimate: (loadEstimate) => set({ loadEstimate }),
       });
       set({ modelStatus: 'ready', model, loadProgress: undefined });
       return model;

@@ -35,6 +35,8 @@ export interface LoadOptions {
   fetch?: FetchFunction; // default: globalThis.fetch
   cache?: ByteCache | null; // default: the browser's Cache API where available; null: no cache
   onProgress?: (progress: LoadProgress) => void;
+  /** config.json as soon as it is parsed, while the weights still download (a memory estimate can come first). */
+  onConfig?: (config: unknown) => void;
   signal?: AbortSignal;
 }
 
@@ -77,7 +79,10 @@ export async function loadModelFiles(source: ModelSource, options: LoadOptions =
       ? localReader(source.files, progress, options.signal)
       : await remoteReader(baseUrlOf(source), progress, options);
   const [config, safetensors, tokenizer] = await Promise.all([
-    read('config.json', parseJsonFile),
+    read('config.json', parseJsonFile).then((config) => {
+      options.onConfig?.(config);
+      return config;
+    }),
     read('model.safetensors', checkSafetensors),
     read('tokenizer.json', parseJsonFile).catch((error: unknown) => {
       if (!(error instanceof FileNotFoundError)) throw error;

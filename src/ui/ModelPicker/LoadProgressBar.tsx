@@ -3,7 +3,14 @@ import { formatBytes } from '../common/format';
 
 export function LoadProgressBar() {
   const progress = useAppStore((s) => s.loadProgress);
-  if (!progress) return <p className="muted" role="status">Preparing…</p>;
+  const estimate = useAppStore((s) => s.loadEstimate);
+  const memory = estimate && (
+    <p className="muted" data-testid="load-estimate">
+      Needs about {formatBytes(estimate.totalBytes)} on the device: weights {formatBytes(estimate.weightsBytes)}
+      {estimate.cacheBytes > 0 && `, KV cache ${formatBytes(estimate.cacheBytes)}`}, activations up to {formatBytes(estimate.activationBytes)}.
+    </p>
+  );
+  if (!progress) return <div role="status"><p className="muted">Preparing…</p>{memory}</div>;
   const current = progress.files.find((file) => !file.done);
   return (
     <div role="status" data-testid="load-progress">
@@ -14,6 +21,7 @@ export function LoadProgressBar() {
         {formatBytes(progress.loaded)}
         {progress.total ? ` of ${formatBytes(progress.total)} (${Math.round(progress.percent ?? 0)}%)` : ''}
       </span>
+      {memory}
     </div>
   );
 }

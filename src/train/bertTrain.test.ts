@@ -3,11 +3,8 @@ import { testGpu } from '../kernels/testing';
 import { bertWeightsToTensors } from '../weights/bert-weights';
 import { BertTrain, type BertBatch } from './bertTrain';
 import { loadTinyBertCls } from './testing/tinyModels';
-import { compareGradients, readTrainingFixture, trainerOptions, type TrainingFixture } from './testing/torchReference';
+import { expectTorchTraining, readTrainingFixture, trainerOptions, type TrainingFixture } from './testing/torchReference';
 import { Trainer } from './trainer';
-
-const GRADIENT_TOLERANCE = 1e-4; // relative to each tensor's largest gradient
-const LOSS_TOLERANCE = 1e-4; // relative
 
 /** Rows [first, first + B) of the fixture's batch. */
 function rows({ batch }: TrainingFixture, first: number, B: number): BertBatch {
@@ -27,23 +24,7 @@ describe('BERT classification training step vs the torch reference', () => {
     const trainer = new Trainer(gpu, graph, trainerOptions(fixture));
     const microBatches = [rows(fixture, 0, 2), rows(fixture, 2, 1)];
 
-    const losses: number[] = [];
-    for (let step = 0; step < fixture.losses.length; step++) {
-      const result = await trainer.step(microBatches);
-      losses.push(result.loss);
-      if (step === 0) {
-        const comparisons = compareGradients(fixture, await graph.read('grad'), GRADIENT_TOLERANCE);
-        expect(comparisons.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
-        const normDiff = Math.abs(result.gradNorm - fixture.grad_norm) / fixture.grad_norm;
-        console.log(`grad norm ${result.gradNorm.toFixed(6)} vs torch ${fixture.grad_norm.toFixed(6)} (rel diff ${normDiff.toExponential(2)})`);
-        expect(normDiff).toBeLessThan(1e-5);
-      }
-    }
-    fixture.losses.forEach((expected, step) => {
-      const diff = Math.abs(losses[step] - expected);
-      console.log(`step ${step + 1}: loss ${losses[step].toFixed(6)} torch ${expected.toFixed(6)} diff ${diff.toExponential(2)}`);
-      expect(diff / expected).toBeLessThan(LOSS_TOLERANCE);
-    });
+    await expectTorchTraining(fixture, graph, trainer, microBatches);
     trainer.dispose();
     graph.dispose();
   });

@@ -4,7 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { HostTensor } from '../../weights/host-tensor';
 import { FIXTURES } from '../../models/testing/golden';
-import type { TrainerOptions } from '../trainer';
+import { expect } from 'vitest';
+import type { TrainGraph } from '../graph';
+import type { Trainer, TrainerOptions } from '../trainer';
 
 export interface GradientSummary {
   shape: number[];
@@ -81,5 +83,29 @@ export function compareGradients(fixture: TrainingFixture, ours: readonly HostTe
     const verdict = ok ? 'TENSOR OK' : 'TENSOR NOT OK';
     console.log(`${name}: ${verdict}, maxdiff = ${maxDiff.toExponential(2)} (max |grad| ${scale.toExponential(2)}, norm rel diff ${normDiff.toExponential(2)})`);
     return { name, maxDiff, scale, normDiff, ok };
+  });
+}
+
+const GRADIENT_TOLERANCE = 1e-4; // relative to each tensor's largest gradient
+const LOSS_TOLERANCE = 1e-4; // relative
+
+/** Runs the fixture's AdamW steps and checks every step-1 gradient, the gradient norm and each step's loss (llm.c's test). */
+export async function expectTorchTraining<Batch>(fixture: TrainingFixture, graph: TrainGraph<Batch>, trainer: Trainer<Batch>, microBatches: Batch[]) {
+  const losses: number[] = [];
+  for (let step = 0; step < fixture.losses.length; step++) {
+    const result = await trainer.step(microBatches);
+    losses.push(result.loss);
+    if (step === 0) {
+      const comparisons = compareGradients(fixture, await graph.read('grad'), GRADIENT_TOLERANCE);
+      expect(comparisons.filter((c) => !c.ok).map((c) => c.name)).toEqual([]);
+      const normDiff = Math.abs(result.gradNorm - fixture.grad_norm) / fixture.grad_norm;
+      console.log(`grad norm ${result.gradNorm.toFixed(6)} vs torch ${fixture.grad_norm.toFixed(6)} (rel diff ${normDiff.toExponential(2)})`);
+      expect(normDiff).toBeLessThan(1e-5);
+    }
+  }
+  fixture.losses.forEach((expected, step) => {
+    const diff = Math.abs(losses[step] - expected);
+    console.log(`step ${step + 1}: loss ${losses[step].toFixed(6)} torch ${expected.toFixed(6)} diff ${diff.toExponential(2)}`);
+    expect(diff / expected).toBeLessThan(LOSS_TOLERANCE);
   });
 }

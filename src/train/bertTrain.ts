@@ -8,7 +8,7 @@ import { add } from '../kernels/add/add';
 import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { gelu } from '../kernels/gelu/gelu';
-import { matmul } from '../kernels/matmul/matmul';
+import { trainingMatmul } from './kernels/blockedMatmul/blockedMatmul';
 import { checkTokenIds } from '../models/checkIds';
 import { bertWeightsToTensors, type BertWeights } from '../weights/bert-weights';
 import type { BertConfig } from '../weights/config';
@@ -210,21 +210,21 @@ export class BertTrain implements TrainGraph<BertBatch> {
     const stream = drop.apply(rec, a.encoded, a.encodedDropped, BT * C, 0);
     p.layers.forEach((layer, l) => {
       const input = l === 0 ? stream : a.hidden[l - 1];
-      matmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
+      trainingMatmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.context[l], probs: a.probs[l], keyMask: inputs.keyMask,
         B, Tq: T, Tk: T, H, D: C / H, causal: false, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
       });
-      matmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'nk' });
+      trainingMatmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'nk' });
       const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
       add(rec, { a: attnBranch, b: input, out: a.attnSum[l], n: BT * C });
       layernormForward(rec, {
         x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
         mean: a.attnMean[l], rstd: a.attnRstd[l], rows: BT, C, eps,
       });
-      matmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: BT, N: F, K: C, wLayout: 'nk' });
+      trainingMatmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: BT, N: F, K: C, wLayout: 'nk' });
       gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: BT * F, form });
-      matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'nk' });
+      trainingMatmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'nk' });
       const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 2 + 2 * l);
       add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: BT * C });
       layernormForward(rec, {
@@ -233,10 +233,10 @@ export class BertTrain implements TrainGraph<BertBatch> {
       });
     });
     firstToken(rec, { x: a.hidden[p.layers.length - 1], out: a.cls, B, T, C });
-    matmul(rec, { x: a.cls, w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
+    trainingMatmul(rec, { x: a.cls, w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
     tanhForward(rec, { x: a.pooledPre, out: a.pooled, n: B * C });
     const classifierInput = drop.apply(rec, a.pooled, a.pooledDropped, B * C, 1 + 2 * p.layers.length);
-    matmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
+    trainingMatmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
     return { stream, classifierInput };
   }
 

@@ -33,7 +33,9 @@ describe('matmul backward reference', () => {
 });
 
 describe('matmul backward', () => {
-  const shapes = [[1, 3, 17], [17, 65, 3], [65, 1, 17], [3, 17, 65]];
+  // The first four take the plain reductions (K not a multiple of 4); the rest the blocked kernel, with vec4 loads
+  // (N a multiple of 4) or scalar ones ('nk' with an odd N, as a vocabulary), rows M not a multiple of 4.
+  const shapes = [[1, 3, 17], [17, 65, 3], [65, 1, 17], [3, 17, 65], [1, 4, 8], [17, 12, 8], [65, 36, 20], [3, 1, 4], [13, 67, 12], [50, 97, 32]];
   for (const wLayout of LAYOUTS) {
     for (const [M, N, K] of shapes) {
       it(`matches the reference for ${wLayout} M=${M} N=${N} K=${K}, accumulating`, async () => {

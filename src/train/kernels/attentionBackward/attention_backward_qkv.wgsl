@@ -1,4 +1,4 @@
-// dqkv from the score gradients: one invocation per element (b, t, part, h, d) of dqkv (B, T, 3C).
+// dqkv from the score gradients, four consecutive d per invocation: (b, t, part, h, d0 .. d0 + 3) of dqkv (B, T, 3C).
 //   q part: Σ_s dscores[b, h, t, s]·k[b, s, h, d]
 //   k part: Σ_s dscores[b, h, s, t]·q[b, s, h, d]
 //   v part: Σ_s probs[b, h, s, t]·dout[b, s, h, d]
@@ -16,34 +16,56 @@ struct Params {
 @group(0) @binding(4) var<storage, read_write> dqkv: array<f32>; // (B, T, 3C)
 @group(0) @binding(5) var<uniform> params: Params;
 
-@compute @workgroup_size(256)
+// Elements index + 0..3 of qkv or dout, the ones at or past `end` (the head's last d) read as index's.
+fn qkv4(index: u32, end: u32) -> vec4<f32> {
+  return vec4<f32>(qkv[index], qkv[min(index + 1u, end)], qkv[min(index + 2u, end)], qkv[min(index + 3u, end)]);
+}
+
+fn dout4(index: u32, end: u32) -> vec4<f32> {
+  return vec4<f32>(dout[index], dout[min(index + 1u, end)], dout[min(index + 2u, end)], dout[min(index + 3u, end)]);
+}
+
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let index = (group.x + group.y * groups.x) * 256u + lane;
+  let index = (group.x + group.y * groups.x) * 64u + lane;
   let T = params.T;
   let H = params.H;
   let D = params.D;
   let C = H * D;
-  if (index >= params.B * T * 3u * C) {
+  let quads = (D + 3u) / 4u;
+  if (index >= params.B * T * 3u * H * quads) {
     return;
   }
-  let column = index % (3u * C);
-  let part = column / C; // 0 q, 1 k, 2 v
-  let h = (column % C) / D;
-  let d = column % D;
-  let bt = index / (3u * C);
+  let d0 = (index % quads) * 4u;
+  let h = (index / quads) % H;
+  let part = (index / (quads * H)) % 3u; // 0 q, 1 k, 2 v
+  let bt = index / (quads * H * 3u);
   let t = bt % T;
   let b = bt / T;
   let scoreBase = (b * H + h) * T * T;
-  var sum = 0.0;
-  for (var s = 0u; s < T; s++) {
-    let sRow = (b * T + s) * 3u * C + h * D + d;
-    if (part == 0u) {
-      sum += dscores[scoreBase + t * T + s] * qkv[sRow + C];
-    } else if (part == 1u) {
-      sum += dscores[scoreBase + s * T + t] * qkv[sRow];
-    } else {
-      sum += probs[scoreBase + s * T + t] * dout[(b * T + s) * C + h * D + d];
+  let offset = h * D + d0; // within a C-wide row
+  let last = h * D + D - 1u - offset; // the head's last d, relative to d0
+  var sum = vec4<f32>();
+  if (part == 0u) {
+    for (var s = 0u; s < T; s++) {
+      let k = (b * T + s) * 3u * C + C + offset;
+      sum += dscores[scoreBase + t * T + s] * qkv4(k, k + last);
+    }
+  } else if (part == 1u) {
+    for (var s = 0u; s < T; s++) {
+      let q = (b * T + s) * 3u * C + offset;
+      sum += dscores[scoreBase + s * T + t] * qkv4(q, q + last);
+    }
+  } else {
+    for (var s = 0u; s < T; s++) {
+      let g = (b * T + s) * C + offset;
+      sum += probs[scoreBase + s * T + t] * dout4(g, g + last);
     }
   }
-  dqkv[index] = sum;
+  let out = bt * 3u * C + part * C + offset;
+  for (var i = 0u; i < 4u; i++) {
+    if (d0 + i < D) {
+      dqkv[out + i] = sum[i];
+    }
+  }
 }

@@ -12,7 +12,7 @@ export function embeddingBackward(rec: Recorder, args: EmbeddingBackwardArgs<Ten
       pipeline: rec.gpu.pipeline('embedding_backward_rows', rowsWgsl),
       bindings: [dout, indices, table],
       uniforms: new Uniforms().u32(B * T).u32(C).bytes(),
-      workgroups: workgroupGrid(Math.ceil((B * T * C) / 256)),
+      workgroups: workgroupGrid(Math.ceil((B * T) / 64)),
     });
   scatter(ids, dwte, 'embedding_backward_tokens');
   if (typeIds && dwtt) scatter(typeIds, dwtt, 'embedding_backward_token_types');

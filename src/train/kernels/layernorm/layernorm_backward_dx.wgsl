@@ -1,5 +1,5 @@
 // dx (=|+=) rstd·(g - mean(g) - x̂·mean(g·x̂)) per row, with x̂ = (x - mean)·rstd and g = dout·gamma.
-// One workgroup per row.
+// One invocation per row (no workgroup reductions: see layernorm_forward.wgsl).
 struct Params {
   rows: u32,
   C: u32,
@@ -14,37 +14,23 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> dx: array<f32>; // (rows, C)
 @group(0) @binding(6) var<uniform> params: Params;
 
-// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
-// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
-const LANES = 64u;
-
-var<workgroup> partial: array<vec2f, LANES>;
-
-@compute @workgroup_size(LANES)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let r = group.x + group.y * groups.x;
+  let r = (group.x + group.y * groups.x) * 64u + lane;
   if (r >= params.rows) {
-    return; // uniform across the workgroup
+    return;
   }
   let C = params.C;
   let row = r * C;
   let m = mean[r];
   let s = rstd[r];
   var sums = vec2f(0.0); // (Σ g, Σ g·x̂)
-  for (var c = lane; c < C; c += LANES) {
+  for (var c = 0u; c < C; c++) {
     let g = dout[row + c] * gamma[c];
     sums += vec2f(g, g * (x[row + c] - m) * s);
   }
-  partial[lane] = sums;
-  workgroupBarrier();
-  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) {
-      partial[lane] += partial[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  let means = partial[0] / f32(C);
-  for (var c = lane; c < C; c += LANES) {
+  let means = sums / f32(C);
+  for (var c = 0u; c < C; c++) {
     let g = dout[row + c] * gamma[c];
     let xHat = (x[row + c] - m) * s;
     var value = s * (g - means.x - xHat * means.y);

@@ -1,5 +1,6 @@
-// out = (x - mean)·rstd·gamma + beta per row, saving mean and rstd for the backward pass.
-// One workgroup per row: two reductions (mean, then the biased variance around it).
+// out = (x - mean)·rstd·gamma + beta per row, saving mean and rstd for the backward pass. One invocation per row,
+// two passes (the mean, then the biased variance around it): no workgroup reductions, whose barriers cost far more
+// than these short rows on a software adapter.
 struct Params {
   rows: u32,
   C: u32,
@@ -14,34 +15,28 @@ struct Params {
 @group(0) @binding(5) var<storage, read_write> rstd: array<f32>; // (rows)
 @group(0) @binding(6) var<uniform> params: Params;
 
-// Invocations per workgroup: a row is reduced by one workgroup; 64 keeps idle lanes and barrier cost low for small
-// rows on software GPUs and is plenty for C <= 1024 on real ones.
-const WORKGROUP_SIZE = 64u;
-
-@compute @workgroup_size(WORKGROUP_SIZE)
+@compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let r = group.x + group.y * groups.x;
+  let r = (group.x + group.y * groups.x) * 64u + lane;
   if (r >= params.rows) {
-    return; // uniform across the workgroup
+    return;
   }
   let C = params.C;
   let row = r * C;
   var sum = 0.0;
-  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
+  for (var c = 0u; c < C; c++) {
     sum += x[row + c];
   }
-  let m = workgroup_sum(sum, lane) / f32(C);
+  let m = sum / f32(C);
   var squares = 0.0;
-  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
+  for (var c = 0u; c < C; c++) {
     let centered = x[row + c] - m;
     squares += centered * centered;
   }
-  let s = inverseSqrt(workgroup_sum(squares, lane) / f32(C) + params.eps);
-  for (var c = lane; c < C; c += WORKGROUP_SIZE) {
+  let s = inverseSqrt(squares / f32(C) + params.eps);
+  for (var c = 0u; c < C; c++) {
     out[row + c] = (x[row + c] - m) * s * gamma[c] + beta[c];
   }
-  if (lane == 0u) {
-    mean[r] = m;
-    rstd[r] = s;
-  }
+  mean[r] = m;
+  rstd[r] = s;
 }

@@ -6,7 +6,7 @@ import type { Gpu, Tensor } from '../gpu';
 import type { Evaluation, TrainGraph } from './graph';
 import { adamw } from './kernels/adamw/adamw';
 import { hash32 } from './kernels/dropout/dropout.ref';
-import { gradNorm } from './kernels/gradNorm/gradNorm';
+import { gradNorm, gradNormSlots } from './kernels/gradNorm/gradNorm';
 import { zeroGradients } from './parameters';
 import { learningRate, type LrSchedule } from './schedule';
 
@@ -36,7 +36,7 @@ export interface OptimizerState {
 
 export class Trainer<Batch> {
   private updates = 0;
-  private readonly partials: Tensor; // (parameters) per-tensor sums of squares
+  private readonly partials: Tensor; // sums of squares per chunk of each gradient
   private readonly norm: Tensor<'f32'>; // (1)
   private readonly hyper: Required<Omit<TrainerOptions, 'schedule'>>;
 
@@ -47,7 +47,7 @@ export class Trainer<Batch> {
   ) {
     const { beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weightDecay = 0.01, maxGradNorm = 1, seed = 0 } = options;
     this.hyper = { beta1, beta2, eps, weightDecay, maxGradNorm, seed };
-    this.partials = gpu.tensor([graph.parameters.length], 'f32', 'grad_norm_partials');
+    this.partials = gpu.tensor([gradNormSlots(graph.parameters.map((p) => p.grad))], 'f32', 'grad_norm_partials');
     this.norm = gpu.tensor([1], 'f32', 'grad_norm');
   }
 

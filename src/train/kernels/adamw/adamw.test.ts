@@ -24,7 +24,7 @@ describe('adamw reference', () => {
 });
 
 describe('adamw', () => {
-  for (const n of [1, 3, 17, 65, 4099]) {
+  for (const n of [1, 3, 17, 64, 65, 4099, 4100]) {
     it(`matches the reference over 3 clipped steps for n=${n}`, async () => {
       const gpu = await testGpu();
       const maxNorm = 0.5;

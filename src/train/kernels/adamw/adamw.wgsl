@@ -1,7 +1,9 @@
 // One AdamW step for one parameter tensor, in torch.optim.AdamW's order. The gradient is scaled by the clipping
 // factor min(1, maxNorm / (norm + 1e-6)), computed here from the global norm the grad_norm kernels wrote.
+// adamw.ts prepends `alias item = f32;` or, for tensors of a multiple of 4 elements, `alias item = vec4<f32>;`
+// (the same arithmetic per element, a quarter of the invocations).
 struct Params {
-  n: u32,
+  n: u32, // values (elements, or quads of them)
   clip: u32, // 0: no clipping
   maxNorm: f32,
   lr: f32,
@@ -13,10 +15,10 @@ struct Params {
   correction2Sqrt: f32, // sqrt(1 - beta2^t)
 }
 
-@group(0) @binding(0) var<storage, read_write> param: array<f32>; // (n)
-@group(0) @binding(1) var<storage, read> grad: array<f32>; // (n)
-@group(0) @binding(2) var<storage, read_write> m: array<f32>; // (n)
-@group(0) @binding(3) var<storage, read_write> v: array<f32>; // (n)
+@group(0) @binding(0) var<storage, read_write> param: array<item>; // (n)
+@group(0) @binding(1) var<storage, read> grad: array<item>; // (n)
+@group(0) @binding(2) var<storage, read_write> m: array<item>; // (n)
+@group(0) @binding(3) var<storage, read_write> v: array<item>; // (n)
 @group(0) @binding(4) var<storage, read> norm: array<f32>; // (1) global gradient norm
 @group(0) @binding(5) var<uniform> params: Params;
 

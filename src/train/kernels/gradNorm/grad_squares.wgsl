@@ -1,34 +1,28 @@
-// partials[slot] = Σ grad²: one workgroup per tensor, a fixed-order tree, so the norm is deterministic.
+// partials[slotBase + chunk] = Σ grad² over one chunk of CHUNK elements, summed in order by one invocation: no
+// workgroup reduction (barriers dominate on a software adapter), and a large tensor spreads over many invocations.
+// Fixed chunks and orders keep the norm deterministic.
 struct SquaresParams {
   n: u32,
-  slot: u32,
+  slotBase: u32,
 }
 
 @group(0) @binding(0) var<storage, read> grad: array<f32>; // (n)
 @group(0) @binding(1) var<storage, read_write> partials: array<f32>; // (slots)
 @group(0) @binding(2) var<uniform> squaresParams: SquaresParams;
 
-// Invocations per workgroup: a row (or tensor) is reduced by one workgroup; 64 keeps idle lanes and barrier
-// cost low for small rows on software GPUs and is plenty for C <= 1024 on real ones.
-const LANES = 64u;
+const CHUNK = 4096u; // gradNorm.ts GRAD_NORM_CHUNK
 
-var<workgroup> partial: array<f32, LANES>;
-
-@compute @workgroup_size(LANES)
-fn main(@builtin(local_invocation_index) lane: u32) {
+@compute @workgroup_size(64)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let chunk = (group.x + group.y * groups.x) * 64u + lane;
+  let start = chunk * CHUNK;
+  if (start >= squaresParams.n) {
+    return;
+  }
+  let end = min(start + CHUNK, squaresParams.n);
   var sum = 0.0;
-  for (var i = lane; i < squaresParams.n; i += LANES) {
+  for (var i = start; i < end; i++) {
     sum += grad[i] * grad[i];
   }
-  partial[lane] = sum;
-  workgroupBarrier();
-  for (var stride = LANES / 2u; stride > 0u; stride >>= 1u) {
-    if (lane < stride) {
-      partial[lane] += partial[lane + stride];
-    }
-    workgroupBarrier();
-  }
-  if (lane == 0u) {
-    partials[squaresParams.slot] = partial[0];
-  }
+  partials[squaresParams.slotBase + chunk] = sum;
 }

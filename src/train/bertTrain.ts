@@ -2,6 +2,9 @@
 // classifier), written out layer by layer as llm.c's train_gpt2.c: a forward pass that keeps the activations the
 // backward pass needs, the cross-entropy over the labels, then the backward pass in reverse. Post-LayerNorm
 // encoder layers; padding keys masked out. q, k and v are trained fused as one (3C, C) matrix, split on export.
+// The classifier reads only the [CLS] row of the last layer, so that layer runs past its keys and values on the
+// [CLS] rows alone (one query per sequence, then B rows instead of B·T): the same loss and gradients, with a
+// fraction of the last layer's work.
 
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import { add } from '../kernels/add/add';
@@ -45,7 +48,7 @@ export interface BertTrainOptions {
   dropout?: number;
 }
 
-/** What the backward pass reads; rows are B·T. */
+/** What the backward pass reads; rows are B·T, except in the last layer past its qkv (B rows, the [CLS] ones). */
 interface Activations {
   embedded: Tensor; // (B·T, C) word + position + token type, before LayerNorm
   embeddedMean: Tensor; embeddedRstd: Tensor; // (B·T)
@@ -64,7 +67,7 @@ interface Activations {
   outputSum: Tensor[]; // (L) x (B·T, C) dropout(dense(intermediate)) + attnOut, before LayerNorm
   outputMean: Tensor[]; outputRstd: Tensor[]; // (L) x (B·T)
   hidden: Tensor[]; // (L) x (B·T, C) layer outputs
-  cls: Tensor; // (B, C) the [CLS] rows of the last layer
+  clsInput: Tensor; // (B, C) the [CLS] rows of the last layer's input: its attention residual
   pooledPre: Tensor; // (B, C) before tanh
   pooled: Tensor; // (B, C)
   pooledDropped: Tensor; // (B, C) the classifier's input after dropout (when on)
@@ -82,7 +85,7 @@ interface Gradients {
   intermediate: Tensor; // (B·T, F)
   pooled: Tensor; // (B, C)
   pooledMasked: Tensor; // (B, C) ∂loss/∂pooled after the dropout mask (when on)
-  cls: Tensor; // (B, C)
+  cls: Tensor; // (B, C) ∂loss/∂(the last layer's output), then ∂loss/∂(its attention sum)
   branch: Tensor; // (B·T, C) a residual branch's gradient after dropout (when on)
 }
 
@@ -133,7 +136,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       intermediateGelu: perLayer([BT, F], 'intermediate_gelu'),
       outputSum: perLayer([BT, C], 'output_sum'), outputMean: perLayer([BT], 'output_mean'), outputRstd: perLayer([BT], 'output_rstd'),
       hidden: perLayer([BT, C], 'hidden'),
-      cls: t([maxB, C], 'cls'), pooledPre: t([maxB, C], 'pooled_pre'), pooled: t([maxB, C], 'pooled'),
+      clsInput: t([maxB, C], 'cls_input'), pooledPre: t([maxB, C], 'pooled_pre'), pooled: t([maxB, C], 'pooled'),
       pooledDropped: t([maxB, C], 'pooled_dropped'),
       logits: t([maxB, numLabels], 'logits'),
       losses: t([maxB], 'losses'),
@@ -208,32 +211,37 @@ export class BertTrain implements TrainGraph<BertBatch> {
       mean: a.embeddedMean, rstd: a.embeddedRstd, rows: BT, C, eps,
     });
     const stream = drop.apply(rec, a.encoded, a.encodedDropped, BT * C, 0);
+    const L = p.layers.length;
     p.layers.forEach((layer, l) => {
       const input = l === 0 ? stream : a.hidden[l - 1];
+      const last = l === L - 1; // only the [CLS] rows past the keys and values
+      const rows = last ? B : BT;
       trainingMatmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.context[l], probs: a.probs[l], keyMask: inputs.keyMask,
-        B, Tq: T, Tk: T, H, D: C / H, causal: false, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
+        B, Tq: last ? 1 : T, Tk: T, H, D: C / H, causal: false, qStride: last ? T * 3 * C : 3 * C, kvStride: 3 * C,
+        qCol: 0, kCol: C, vCol: 2 * C, kvRowsPerBatch: T,
       });
-      trainingMatmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'nk' });
-      const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
-      add(rec, { a: attnBranch, b: input, out: a.attnSum[l], n: BT * C });
+      trainingMatmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: rows, N: C, K: C, wLayout: 'nk' });
+      const attnBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 1 + 2 * l);
+      if (last) firstToken(rec, { x: input, out: a.clsInput, B, T, C });
+      add(rec, { a: attnBranch, b: last ? a.clsInput : input, out: a.attnSum[l], n: rows * C });
       layernormForward(rec, {
         x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
-        mean: a.attnMean[l], rstd: a.attnRstd[l], rows: BT, C, eps,
+        mean: a.attnMean[l], rstd: a.attnRstd[l], rows, C, eps,
       });
-      trainingMatmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: BT, N: F, K: C, wLayout: 'nk' });
-      gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: BT * F, form });
-      trainingMatmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'nk' });
-      const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 2 + 2 * l);
-      add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: BT * C });
+      trainingMatmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: rows, N: F, K: C, wLayout: 'nk' });
+      gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: rows * F, form });
+      trainingMatmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: rows, N: C, K: F, wLayout: 'nk' });
+      const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 2 + 2 * l);
+      add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: rows * C });
       layernormForward(rec, {
         x: a.outputSum[l], gamma: layer.outputLnWeight.param, beta: layer.outputLnBias.param, out: a.hidden[l],
-        mean: a.outputMean[l], rstd: a.outputRstd[l], rows: BT, C, eps,
+        mean: a.outputMean[l], rstd: a.outputRstd[l], rows, C, eps,
       });
     });
-    firstToken(rec, { x: a.hidden[p.layers.length - 1], out: a.cls, B, T, C });
-    trainingMatmul(rec, { x: a.cls, w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
+    // a.hidden[L - 1] holds the [CLS] rows (B, C): the pooler's input.
+    trainingMatmul(rec, { x: a.hidden[L - 1], w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
     tanhForward(rec, { x: a.pooledPre, out: a.pooled, n: B * C });
     const classifierInput = drop.apply(rec, a.pooled, a.pooledDropped, B * C, 1 + 2 * p.layers.length);
     trainingMatmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
@@ -253,37 +261,41 @@ export class BertTrain implements TrainGraph<BertBatch> {
     const dPooled = drop.apply(rec, d.pooled, d.pooledMasked, B * C, 1 + 2 * L);
     tanhBackward(rec, { out: a.pooled, grad: dPooled, n: B * C });
     matmulBackward(rec, {
-      dout: dPooled, x: a.cls, w: p.poolerWeight.param, dx: d.cls, dw: p.poolerWeight.grad, dbias: p.poolerBias.grad,
+      dout: dPooled, x: a.hidden[L - 1], w: p.poolerWeight.param, dx: d.cls, dw: p.poolerWeight.grad, dbias: p.poolerBias.grad,
       M: B, N: C, K: C, wLayout: 'nk', accumulate: false,
     });
-    firstTokenBackward(rec, { dout: d.cls, dx: d.hidden, B, T, C });
     for (let l = L - 1; l >= 0; l--) {
       const layer = p.layers[l];
       const input = l === 0 ? stream : a.hidden[l - 1];
+      const last = l === L - 1; // B rows ([CLS]) past the keys and values; ∂loss/∂output in d.cls, not d.hidden
+      const rows = last ? B : BT;
+      const dStream = last ? d.cls : d.hidden;
       // hidden = LayerNorm(dropout(dense(gelu(intermediate(attnOut)))) + attnOut)
       layernormBackward(rec, {
-        dout: d.hidden, x: a.outputSum[l], mean: a.outputMean[l], rstd: a.outputRstd[l], gamma: layer.outputLnWeight.param,
-        dx: d.sum, dgamma: layer.outputLnWeight.grad, dbeta: layer.outputLnBias.grad, rows: BT, C, accumulate: false,
+        dout: dStream, x: a.outputSum[l], mean: a.outputMean[l], rstd: a.outputRstd[l], gamma: layer.outputLnWeight.param,
+        dx: d.sum, dgamma: layer.outputLnWeight.grad, dbeta: layer.outputLnBias.grad, rows, C, accumulate: false,
       });
       matmulBackward(rec, {
-        dout: drop.apply(rec, d.sum, d.branch, BT * C, 2 + 2 * l), x: a.intermediateGelu[l], w: layer.outputWeight.param, dx: d.intermediate, dw: layer.outputWeight.grad, dbias: layer.outputBias.grad,
-        M: BT, N: C, K: F, wLayout: 'nk', accumulate: false,
+        dout: drop.apply(rec, d.sum, d.branch, rows * C, 2 + 2 * l), x: a.intermediateGelu[l], w: layer.outputWeight.param, dx: d.intermediate, dw: layer.outputWeight.grad, dbias: layer.outputBias.grad,
+        M: rows, N: C, K: F, wLayout: 'nk', accumulate: false,
       });
-      geluBackward(rec, { x: a.intermediate[l], grad: d.intermediate, n: BT * F, form });
+      geluBackward(rec, { x: a.intermediate[l], grad: d.intermediate, n: rows * F, form });
       matmulBackward(rec, { // d.sum becomes ∂loss/∂attnOut: the residual's share plus the MLP's
         dout: d.intermediate, x: a.attnOut[l], w: layer.intermediateWeight.param, dx: d.sum, dw: layer.intermediateWeight.grad, dbias: layer.intermediateBias.grad,
-        M: BT, N: F, K: C, wLayout: 'nk', accumulate: true,
+        M: rows, N: F, K: C, wLayout: 'nk', accumulate: true,
       });
-      // attnOut = LayerNorm(dropout(dense(attention(qkv(input)))) + input)
+      // attnOut = LayerNorm(dropout(dense(attention(qkv(input)))) + input); dStream becomes ∂loss/∂attnSum
       layernormBackward(rec, {
         dout: d.sum, x: a.attnSum[l], mean: a.attnMean[l], rstd: a.attnRstd[l], gamma: layer.attnLnWeight.param,
-        dx: d.hidden, dgamma: layer.attnLnWeight.grad, dbeta: layer.attnLnBias.grad, rows: BT, C, accumulate: false,
+        dx: dStream, dgamma: layer.attnLnWeight.grad, dbeta: layer.attnLnBias.grad, rows, C, accumulate: false,
       });
       matmulBackward(rec, {
-        dout: drop.apply(rec, d.hidden, d.branch, BT * C, 1 + 2 * l), x: a.context[l], w: layer.attnOutputWeight.param, dx: d.context, dw: layer.attnOutputWeight.grad, dbias: layer.attnOutputBias.grad,
-        M: BT, N: C, K: C, wLayout: 'nk', accumulate: false,
+        dout: drop.apply(rec, dStream, d.branch, rows * C, 1 + 2 * l), x: a.context[l], w: layer.attnOutputWeight.param, dx: d.context, dw: layer.attnOutputWeight.grad, dbias: layer.attnOutputBias.grad,
+        M: rows, N: C, K: C, wLayout: 'nk', accumulate: false,
       });
-      attentionBackward(rec, { dout: d.context, qkv: a.qkv[l], probs: a.probs[l], dscores: d.scores, dqkv: d.qkv, B, T, H, D: C / H });
+      attentionBackward(rec, { dout: d.context, qkv: a.qkv[l], probs: a.probs[l], dscores: d.scores, dqkv: d.qkv, B, T, H, D: C / H, Tq: last ? 1 : T });
+      // The residual's share of ∂loss/∂input: the [CLS] rows' in the last layer (zeros elsewhere), d.hidden already before.
+      if (last) firstTokenBackward(rec, { dout: d.cls, dx: d.hidden, B, T, C });
       matmulBackward(rec, { // d.hidden becomes ∂loss/∂input: the residual's share plus the attention's
         dout: d.qkv, x: input, w: layer.qkvWeight.param, dx: d.hidden, dw: layer.qkvWeight.grad, dbias: layer.qkvBias.grad,
         M: BT, N: 3 * C, K: C, wLayout: 'nk', accumulate: true,

@@ -1,18 +1,20 @@
 // dqkv from the score gradients, four consecutive d per invocation: (b, t, part, h, d0 .. d0 + 3) of dqkv (B, T, 3C).
-//   q part: Σ_s dscores[b, h, t, s]·k[b, s, h, d]
-//   k part: Σ_s dscores[b, h, s, t]·q[b, s, h, d]
-//   v part: Σ_s probs[b, h, s, t]·dout[b, s, h, d]
+// The queries are the first Tq rows of each sequence (i < Tq):
+//   q part: Σ_s dscores[b, h, t, s]·k[b, s, h, d] (zero for t ≥ Tq)
+//   k part: Σ_i dscores[b, h, i, t]·q[b, i, h, d]
+//   v part: Σ_i probs[b, h, i, t]·dout[b, i, h, d]
 struct Params {
   B: u32,
   T: u32,
   H: u32,
   D: u32,
+  Tq: u32,
 }
 
-@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, T, C)
+@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, Tq, C)
 @group(0) @binding(1) var<storage, read> qkv: array<f32>; // (B, T, 3C)
-@group(0) @binding(2) var<storage, read> probs: array<f32>; // (B, H, T, T)
-@group(0) @binding(3) var<storage, read> dscores: array<f32>; // (B, H, T, T)
+@group(0) @binding(2) var<storage, read> probs: array<f32>; // (B, H, Tq, T)
+@group(0) @binding(3) var<storage, read> dscores: array<f32>; // (B, H, Tq, T)
 @group(0) @binding(4) var<storage, read_write> dqkv: array<f32>; // (B, T, 3C)
 @group(0) @binding(5) var<uniform> params: Params;
 
@@ -29,6 +31,7 @@ fn dout4(index: u32, end: u32) -> vec4<f32> {
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
   let index = (group.x + group.y * groups.x) * 64u + lane;
   let T = params.T;
+  let Tq = params.Tq;
   let H = params.H;
   let D = params.D;
   let C = H * D;
@@ -42,24 +45,26 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let bt = index / (quads * H * 3u);
   let t = bt % T;
   let b = bt / T;
-  let scoreBase = (b * H + h) * T * T;
+  let scoreBase = (b * H + h) * Tq * T;
   let offset = h * D + d0; // within a C-wide row
   let last = h * D + D - 1u - offset; // the head's last d, relative to d0
   var sum = vec4<f32>();
   if (part == 0u) {
-    for (var s = 0u; s < T; s++) {
-      let k = (b * T + s) * 3u * C + C + offset;
-      sum += dscores[scoreBase + t * T + s] * qkv4(k, k + last);
+    if (t < Tq) {
+      for (var s = 0u; s < T; s++) {
+        let k = (b * T + s) * 3u * C + C + offset;
+        sum += dscores[scoreBase + t * T + s] * qkv4(k, k + last);
+      }
     }
   } else if (part == 1u) {
-    for (var s = 0u; s < T; s++) {
-      let q = (b * T + s) * 3u * C + offset;
-      sum += dscores[scoreBase + s * T + t] * qkv4(q, q + last);
+    for (var i = 0u; i < Tq; i++) {
+      let q = (b * T + i) * 3u * C + offset;
+      sum += dscores[scoreBase + i * T + t] * qkv4(q, q + last);
     }
   } else {
-    for (var s = 0u; s < T; s++) {
-      let g = (b * T + s) * C + offset;
-      sum += probs[scoreBase + s * T + t] * dout4(g, g + last);
+    for (var i = 0u; i < Tq; i++) {
+      let g = (b * Tq + i) * C + offset;
+      sum += probs[scoreBase + i * T + t] * dout4(g, g + last);
     }
   }
   let out = bt * 3u * C + part * C + offset;

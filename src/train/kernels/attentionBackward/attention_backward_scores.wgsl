@@ -1,33 +1,36 @@
 // dscores[b, h, i, j] = P[i, j]·(dP[i, j] - Σ_j' P[i, j']·dP[i, j'])·scale with dP[i, j] = dout[b, i, h]·v[b, j, h].
-// One invocation per (b, h, i) row: no workgroup reduction (barriers dominate on a software adapter).
+// One invocation per (b, h, i) row: no workgroup reduction (barriers dominate on a software adapter). The queries
+// are the first Tq rows of each sequence.
 struct Params {
   B: u32,
   T: u32,
   H: u32,
   D: u32,
   scale: f32,
+  Tq: u32,
 }
 
-@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, T, C)
+@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, Tq, C)
 @group(0) @binding(1) var<storage, read> qkv: array<f32>; // (B, T, 3C)
-@group(0) @binding(2) var<storage, read> probs: array<f32>; // (B, H, T, T)
-@group(0) @binding(3) var<storage, read_write> dscores: array<f32>; // (B, H, T, T)
+@group(0) @binding(2) var<storage, read> probs: array<f32>; // (B, H, Tq, T)
+@group(0) @binding(3) var<storage, read_write> dscores: array<f32>; // (B, H, Tq, T)
 @group(0) @binding(4) var<uniform> params: Params;
 
 @compute @workgroup_size(64)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let row = (group.x + group.y * groups.x) * 64u + lane; // (b·H + h)·T + i
+  let row = (group.x + group.y * groups.x) * 64u + lane; // (b·H + h)·Tq + i
   let T = params.T;
+  let Tq = params.Tq;
   let H = params.H;
   let D = params.D;
-  if (row >= params.B * H * T) {
+  if (row >= params.B * H * Tq) {
     return;
   }
-  let i = row % T;
-  let h = (row / T) % H;
-  let b = row / (T * H);
+  let i = row % Tq;
+  let h = (row / Tq) % H;
+  let b = row / (Tq * H);
   let C = H * D;
-  let doutBase = (b * T + i) * C + h * D;
+  let doutBase = (b * Tq + i) * C + h * D;
   var dot = 0.0;
   for (var j = 0u; j < T; j++) {
     let p = probs[row * T + j];

@@ -80,6 +80,25 @@ describe('GpuStepper: every parameter trained on the GPU behind the fine-tuning 
     resumed.dispose();
   });
 
+  it('cuts each micro-batch to its longest row: extra padding changes neither logits nor the step', async () => {
+    const gpu = await testGpu();
+    const { base, batch } = classificationBatchOf(12);
+    const extra = 7;
+    const T = batch.T + extra;
+    const widen = <A extends Int32Array | Uint8Array>(values: A): A => {
+      const out = new (values.constructor as new (length: number) => A)(batch.B * T);
+      for (let b = 0; b < batch.B; b++) out.set(values.subarray(b * batch.T, (b + 1) * batch.T), b * T);
+      return out;
+    };
+    const padded = { ...batch, T, ids: widen(batch.ids), typeIds: widen(batch.typeIds), attentionMask: widen(batch.attentionMask) };
+    const [tight, loose] = [new GpuStepper(gpu, base.config, base.safetensors, 3, hyper), new GpuStepper(gpu, base.config, base.safetensors, 3, hyper)];
+    expect((await loose.evaluate(padded)).logits).toEqual((await tight.evaluate(batch)).logits);
+    expect((await loose.step(padded, hyper.learningRate)).loss).toBe((await tight.step(batch, hyper.learningRate)).loss);
+    expect((await loose.step(padded, hyper.learningRate)).loss).toBe((await tight.step(batch, hyper.learningRate)).loss);
+    tight.dispose();
+    loose.dispose();
+  });
+
   it('trains GPT-2 as a causal language model: held-out loss falls on the text it learns', async () => {
     const gpu = await testGpu();
     const base = fixtureModel('tiny-gpt2');

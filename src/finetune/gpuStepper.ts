@@ -36,12 +36,19 @@ export class GpuStepper implements TrainingStepper {
   }
 
   async step(batch: TrainingBatch, learningRate: number): Promise<{ loss: number }> {
-    const { loss } = await this.trainer.step(this.microBatches(batch), learningRate);
+    const { loss } = await this.trainer.step(this.microBatches(batch).chunks, learningRate);
     return { loss };
   }
 
-  evaluate(batch: TrainingBatch): Promise<{ loss: number; logits: Float32Array }> {
-    return this.trainer.evaluate(this.microBatches(batch));
+  async evaluate(batch: TrainingBatch): Promise<{ loss: number; logits: Float32Array }> {
+    const { chunks, order } = this.microBatches(batch);
+    const { loss, logits } = await this.trainer.evaluate(chunks);
+    if (logits.length === 0) return { loss, logits };
+    // Back to the batch's row order.
+    const K = logits.length / batch.B;
+    const rows = new Float32Array(logits.length);
+    order.forEach((row, i) => rows.set(logits.subarray(i * K, (i + 1) * K), row * K));
+    return { loss, logits: rows };
   }
 
   /** Parameters (Hugging Face names) and both AdamW moments (`<graph name>.adam_m` / `.adam_v`). */
@@ -94,25 +101,42 @@ export class GpuStepper implements TrainingStepper {
     this.trainer = new Trainer(this.gpu, this.graph as TrainGraph<Gpt2Batch | BertBatch>, { schedule, weightDecay: this.h.weightDecay, seed: this.h.seed });
   }
 
-  /** The batch's rows in chunks of MICRO_BATCH_ROWS, as the graph's batch type. */
-  private microBatches(batch: TrainingBatch): (Gpt2Batch | BertBatch)[] {
+  /**
+   * The batch's rows in chunks of MICRO_BATCH_ROWS, as the graph's batch type. Rows go shortest first and each chunk
+   * is cut to its own longest row: padding only adds masked keys and ignored positions, so the step's gradient is
+   * the same sum, over far fewer padded rows when lengths vary (as sentences do). `order[i]` is the batch row that
+   * the chunks' row i came from.
+   */
+  private microBatches(batch: TrainingBatch): { chunks: (Gpt2Batch | BertBatch)[]; order: number[] } {
+    const { B, T } = batch;
+    const lengths = Array.from({ length: B }, (_, b) => {
+      let length = 0;
+      for (let t = 0; t < T; t++) if (batch.attentionMask[b * T + t]) length = t + 1;
+      return length;
+    });
+    const order = lengths.map((_, b) => b).sort((x, y) => lengths[x] - lengths[y] || x - y);
     const chunks: (Gpt2Batch | BertBatch)[] = [];
-    const rows = Math.min(batch.B, MICRO_BATCH_ROWS);
-    for (let start = 0; start < batch.B; start += rows) {
-      const B = Math.min(rows, batch.B - start);
-      const T = batch.T;
-      const slice = <A extends Int32Array | Uint8Array>(values: A) => values.subarray(start * T, (start + B) * T) as A;
-      const ids = slice(batch.ids);
-      const mask = slice(batch.attentionMask);
+    const rows = Math.min(B, MICRO_BATCH_ROWS);
+    for (let start = 0; start < B; start += rows) {
+      const members = order.slice(start, start + rows);
+      const chunkB = members.length;
+      const chunkT = Math.max(1, ...members.map((b) => lengths[b]));
+      const cut = <A extends Int32Array | Uint8Array>(values: A): A => {
+        const out = new (values.constructor as new (length: number) => A)(chunkB * chunkT);
+        members.forEach((b, i) => out.set(values.subarray(b * T, b * T + chunkT), i * chunkT));
+        return out;
+      };
+      const ids = cut(batch.ids);
+      const mask = cut(batch.attentionMask);
       if (batch.task === 'causal-lm') {
         // Position t predicts token t + 1 when both are real tokens; padding and each row's last position predict nothing.
-        const targets = Int32Array.from(ids, (_, i) => (i % T === T - 1 || !mask[i + 1] || !mask[i] ? IGNORE_INDEX : ids[i + 1]));
-        chunks.push({ ids, targets, B, T });
+        const targets = Int32Array.from(ids, (_, i) => (i % chunkT === chunkT - 1 || !mask[i + 1] || !mask[i] ? IGNORE_INDEX : ids[i + 1]));
+        chunks.push({ ids, targets, B: chunkB, T: chunkT });
       } else {
-        chunks.push({ ids, tokenTypeIds: slice(batch.typeIds), attentionMask: mask, labels: batch.labels.subarray(start, start + B), B, T });
+        chunks.push({ ids, tokenTypeIds: cut(batch.typeIds), attentionMask: mask, labels: Int32Array.from(members, (b) => batch.labels[b]), B: chunkB, T: chunkT });
       }
     }
-    return chunks;
+    return { chunks, order };
   }
 }
 

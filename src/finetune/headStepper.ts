@@ -1,9 +1,12 @@
-// A TrainingStepper that trains only the classification head (logistic regression on the pooler output) while the
-// encoder stays frozen: the "train the head only" mode, quick even for large models because each example's
-// features are computed once. Cross-entropy gradients and AdamW on the host; the encoder runs on the engine's backend.
+// A TrainingStepper that trains only the classification head while the encoder stays frozen: the "train the head
+// only" mode, quick even for large models because each example's [CLS] hidden state is computed once. The head is
+// everything BertForSequenceClassification puts after the encoder: the pooler tanh(dense(h[CLS])) and the
+// classifier. The pooler always trains with the classifier: a checkpoint without one (MLM-only exports such as
+// playground-bert) starts from a fresh random pooler that would otherwise stay a fixed random projection, and
+// training it costs C² per example on the host. Cross-entropy gradients and AdamW on the host; the encoder runs on
+// the engine's backend.
 
 import type { Bert } from '../models/bert/bert';
-import { pooledOutput } from '../models/bert/pooling';
 import { bertWeightsToTensors, type BertClassifierWeights, type BertPoolerWeights, type BertWeights } from '../weights/bert-weights';
 import type { HostTensor } from '../weights/host-tensor';
 import type { ClassificationBatch, TrainingBatch } from './batches';
@@ -16,71 +19,141 @@ const EPSILON = 1e-8;
 
 interface Parameter {
   name: string;
+  shape: number[];
   value: Float32Array;
   m: Float32Array; // AdamW first moment
   v: Float32Array; // AdamW second moment
   decay: boolean; // weight decay applies to weights, not biases (as Hugging Face's Trainer groups them)
 }
 
+/** The head's parameters: pooler dense (C, C) and (C), classifier (K, C) and (K). */
+export interface HeadParameters<A extends ArrayLike<number>> {
+  poolerWeight: A;
+  poolerBias: A;
+  classifierWeight: A;
+  classifierBias: A;
+}
+
+export interface HeadRow {
+  cls: ArrayLike<number>; // (C) the encoder's [CLS] hidden state
+  label: number;
+}
+
+/** logits = classifier(tanh(pooler(cls))) for one row, with the pooled features; float64. */
+export function headForward(p: HeadParameters<ArrayLike<number>>, cls: ArrayLike<number>): { pooled: Float64Array; logits: Float64Array } {
+  const C = cls.length;
+  const K = p.classifierBias.length;
+  const pooled = new Float64Array(C);
+  for (let n = 0; n < C; n++) {
+    let sum = p.poolerBias[n];
+    for (let k = 0; k < C; k++) sum += p.poolerWeight[n * C + k] * cls[k];
+    pooled[n] = Math.tanh(sum);
+  }
+  const logits = new Float64Array(K);
+  for (let k = 0; k < K; k++) {
+    let sum = p.classifierBias[k];
+    for (let c = 0; c < C; c++) sum += p.classifierWeight[k * C + c] * pooled[c];
+    logits[k] = sum;
+  }
+  return { pooled, logits };
+}
+
+function softmax(logits: Float64Array): Float64Array {
+  const max = Math.max(...logits);
+  const exp = logits.map((z) => Math.exp(z - max));
+  const total = exp.reduce((a, e) => a + e, 0);
+  return exp.map((e) => e / total);
+}
+
+/** The mean cross-entropy over `rows` and its gradient for every head parameter (float64). */
+export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows: readonly HeadRow[]): { loss: number; grads: HeadParameters<Float64Array> } {
+  const C = p.poolerBias.length;
+  const K = p.classifierBias.length;
+  const grads = {
+    poolerWeight: new Float64Array(C * C), poolerBias: new Float64Array(C),
+    classifierWeight: new Float64Array(K * C), classifierBias: new Float64Array(K),
+  };
+  let loss = 0;
+  const dPooled = new Float64Array(C);
+  for (const { cls, label } of rows) {
+    const { pooled, logits } = headForward(p, cls);
+    const probabilities = softmax(logits);
+    loss -= Math.log(probabilities[label]);
+    dPooled.fill(0);
+    for (let k = 0; k < K; k++) {
+      const delta = (probabilities[k] - (k === label ? 1 : 0)) / rows.length; // ∂loss/∂logit
+      grads.classifierBias[k] += delta;
+      for (let c = 0; c < C; c++) {
+        grads.classifierWeight[k * C + c] += delta * pooled[c];
+        dPooled[c] += delta * p.classifierWeight[k * C + c];
+      }
+    }
+    for (let n = 0; n < C; n++) {
+      const dz = dPooled[n] * (1 - pooled[n] * pooled[n]); // through tanh
+      grads.poolerBias[n] += dz;
+      for (let k = 0; k < C; k++) grads.poolerWeight[n * C + k] += dz * cls[k];
+    }
+  }
+  return { loss: loss / rows.length, grads };
+}
+
 export class HeadStepper<Buf> implements TrainingStepper {
   private readonly features = new Map<string, Float32Array>();
-  private readonly params: Parameter[];
+  private readonly params: Record<keyof HeadParameters<Float32Array>, Parameter>;
   private steps = 0;
 
   constructor(
     private readonly encoder: Bert<Buf>,
     private readonly weights: BertWeights,
-    private readonly pooler: BertPoolerWeights,
+    pooler: BertPoolerWeights,
     classifier: BertClassifierWeights,
     private readonly weightDecay: number,
   ) {
     const parameter = (tensor: HostTensor, decay: boolean): Parameter => ({
       name: tensor.name,
+      shape: tensor.shape,
       value: tensor.data.slice(),
       m: new Float32Array(tensor.data.length),
       v: new Float32Array(tensor.data.length),
       decay,
     });
-    this.params = [parameter(classifier.weight, true), parameter(classifier.bias, false)];
+    this.params = {
+      poolerWeight: parameter(pooler.weight, true),
+      poolerBias: parameter(pooler.bias, false),
+      classifierWeight: parameter(classifier.weight, true),
+      classifierBias: parameter(classifier.bias, false),
+    };
   }
 
-  private get numLabels(): number {
-    return this.params[1].value.length;
+  private get values(): HeadParameters<Float32Array> {
+    const p = this.params;
+    return { poolerWeight: p.poolerWeight.value, poolerBias: p.poolerBias.value, classifierWeight: p.classifierWeight.value, classifierBias: p.classifierBias.value };
   }
 
   async step(batch: TrainingBatch, learningRate: number): Promise<{ loss: number }> {
-    const rows = await this.forward(expectClassification(batch));
-    const [weight, bias] = this.params;
-    const K = this.numLabels;
-    const C = weight.value.length / K;
-    const gradW = new Float32Array(weight.value.length);
-    const gradB = new Float32Array(K);
-    let loss = 0;
-    for (const { x, probabilities, label } of rows) {
-      loss -= Math.log(probabilities[label]);
-      for (let k = 0; k < K; k++) {
-        const delta = (probabilities[k] - (k === label ? 1 : 0)) / rows.length; // d loss / d logit
-        gradB[k] += delta;
-        for (let c = 0; c < C; c++) gradW[k * C + c] += delta * x[c];
-      }
-    }
+    const rows = await this.rows(expectClassification(batch));
+    const { loss, grads } = headLossAndGradients(this.values, rows);
     this.steps++;
-    this.adamW(weight, gradW, learningRate);
-    this.adamW(bias, gradB, learningRate);
-    return { loss: loss / rows.length };
+    for (const key of Object.keys(this.params) as (keyof HeadParameters<Float32Array>)[]) this.adamW(this.params[key], grads[key], learningRate);
+    return { loss };
   }
 
   async evaluate(batch: TrainingBatch): Promise<{ loss: number; logits: Float32Array }> {
-    const rows = await this.forward(expectClassification(batch));
-    const logits = new Float32Array(rows.length * this.numLabels);
-    rows.forEach((row, b) => logits.set(row.logits, b * this.numLabels));
-    const loss = rows.reduce((sum, row) => sum - Math.log(row.probabilities[row.label]), 0) / rows.length;
-    return { loss, logits };
+    const rows = await this.rows(expectClassification(batch));
+    const K = this.params.classifierBias.value.length;
+    const logits = new Float32Array(rows.length * K);
+    let loss = 0;
+    rows.forEach((row, b) => {
+      const rowLogits = headForward(this.values, row.cls).logits;
+      logits.set(rowLogits, b * K);
+      loss -= Math.log(softmax(rowLogits)[row.label]);
+    });
+    return { loss: loss / rows.length, logits };
   }
 
   async saveState(): Promise<TrainerState> {
     const tensors: Record<string, Float32Array> = {};
-    for (const p of this.params) {
+    for (const p of Object.values(this.params)) {
       tensors[p.name] = p.value.slice();
       tensors[`${p.name}.adam_m`] = p.m.slice();
       tensors[`${p.name}.adam_v`] = p.v.slice();
@@ -89,7 +162,7 @@ export class HeadStepper<Buf> implements TrainingStepper {
   }
 
   async loadState(state: TrainerState): Promise<void> {
-    for (const p of this.params) {
+    for (const p of Object.values(this.params)) {
       for (const [target, key] of [[p.value, p.name], [p.m, `${p.name}.adam_m`], [p.v, `${p.name}.adam_v`]] as const) {
         const saved = state.tensors[key];
         if (saved?.length !== target.length) throw new Error(`The checkpoint does not fit this head: ${key} is missing or misshapen.`);
@@ -100,20 +173,21 @@ export class HeadStepper<Buf> implements TrainingStepper {
   }
 
   async exportTensors(): Promise<HostTensor[]> {
-    const [weight, bias] = this.params;
-    const K = this.numLabels;
-    const classifier = {
-      weight: { name: weight.name, shape: [K, weight.value.length / K], data: weight.value.slice() },
-      bias: { name: bias.name, shape: [K], data: bias.value.slice() },
-    };
-    return bertWeightsToTensors({ ...this.weights, mlmHead: undefined, pooler: this.pooler, classifier });
+    const tensor = (p: Parameter): HostTensor => ({ name: p.name, shape: p.shape, data: p.value.slice() });
+    const { poolerWeight, poolerBias, classifierWeight, classifierBias } = this.params;
+    return bertWeightsToTensors({
+      ...this.weights,
+      mlmHead: undefined,
+      pooler: { weight: tensor(poolerWeight), bias: tensor(poolerBias) },
+      classifier: { weight: tensor(classifierWeight), bias: tensor(classifierBias) },
+    });
   }
 
   dispose() {
     this.encoder.dispose();
   }
 
-  private adamW(p: Parameter, grad: Float32Array, learningRate: number) {
+  private adamW(p: Parameter, grad: Float64Array, learningRate: number) {
     const correction1 = 1 - BETA1 ** this.steps;
     const correction2 = 1 - BETA2 ** this.steps;
     for (let i = 0; i < grad.length; i++) {
@@ -124,30 +198,14 @@ export class HeadStepper<Buf> implements TrainingStepper {
     }
   }
 
-  /** Each row's pooled features, logits and softmax. */
-  private async forward(batch: ClassificationBatch) {
-    const [weight, bias] = this.params;
-    const K = this.numLabels;
-    const C = weight.value.length / K;
-    const rows = [];
-    for (let b = 0; b < batch.B; b++) {
-      const x = await this.pooled(batch, b);
-      const logits = new Float32Array(K);
-      for (let k = 0; k < K; k++) {
-        let sum = bias.value[k];
-        for (let c = 0; c < C; c++) sum += weight.value[k * C + c] * x[c];
-        logits[k] = sum;
-      }
-      const max = Math.max(...logits);
-      const exp = logits.map((z) => Math.exp(z - max));
-      const total = exp.reduce((a, e) => a + e, 0);
-      rows.push({ x, logits, probabilities: exp.map((e) => e / total), label: batch.labels[b] });
-    }
+  private async rows(batch: ClassificationBatch): Promise<HeadRow[]> {
+    const rows: HeadRow[] = [];
+    for (let b = 0; b < batch.B; b++) rows.push({ cls: await this.cls(batch, b), label: batch.labels[b] });
     return rows;
   }
 
-  /** tanh(pooler(h[CLS])) of row b, computed once per distinct input. */
-  private async pooled(batch: ClassificationBatch, b: number): Promise<Float32Array> {
+  /** The frozen encoder's [CLS] hidden state of row b, computed once per distinct input. */
+  private async cls(batch: ClassificationBatch, b: number): Promise<Float32Array> {
     const { T } = batch;
     let length = 0;
     while (length < T && batch.attentionMask[b * T + length]) length++;
@@ -157,9 +215,9 @@ export class HeadStepper<Buf> implements TrainingStepper {
     const cached = this.features.get(key);
     if (cached) return cached;
     const { hidden } = await this.encoder.forward({ ids, tokenTypeIds });
-    const x = pooledOutput({ ...this.weights, pooler: this.pooler }, hidden);
-    this.features.set(key, x);
-    return x;
+    const cls = hidden.slice(0, this.params.poolerBias.value.length);
+    this.features.set(key, cls);
+    return cls;
   }
 }
 

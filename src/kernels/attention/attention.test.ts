@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
-import { attention } from './attention';
+import { attention, attentionKernel, type AttentionKernel } from './attention';
 import { attentionRef, type AttentionArgs } from './attention.ref';
 
 type Layout = 'packed' | 'separate' | 'cache';
@@ -18,6 +18,11 @@ interface Case {
   padding?: 'some' | 'all-of-batch-0';
 }
 
+// Two kernels: 'flash' (one invocation per query, 64 queries per workgroup, online softmax) and 'row' (64
+// invocations per query), picked by attentionKernel from Tq and Tk. Every case runs with both, so partly filled
+// query tiles, masks, offsets and the flash kernel's scalar and vec4 loads meet every layout.
+const KERNELS: AttentionKernel[] = ['flash', 'row'];
+
 const cases: Case[] = [
   { name: 'single token', B: 1, Tq: 1, Tk: 1, H: 1, D: 1, causal: true, layout: 'packed', withProbs: true },
   { name: 'GPT-2 prefill, packed qkv', B: 1, Tq: 17, Tk: 17, H: 3, D: 5, causal: true, layout: 'packed', withProbs: true },
@@ -28,13 +33,31 @@ const cases: Case[] = [
   { name: 'KV-cache chunk', B: 2, Tq: 3, Tk: 17, H: 2, D: 7, causal: true, qOffset: 14, layout: 'cache', withProbs: false },
   { name: 'long context', B: 1, Tq: 2, Tk: 1024, H: 1, D: 64, causal: true, qOffset: 1022, layout: 'cache', withProbs: true },
   { name: 'long square', B: 1, Tq: 129, Tk: 129, H: 2, D: 3, causal: true, layout: 'packed', withProbs: true },
+  // vec4 loads (D, strides and offsets multiples of 4) at odd tile remainders
+  { name: 'GPT-2 vec4 packed', B: 1, Tq: 67, Tk: 67, H: 3, D: 64, causal: true, layout: 'packed', withProbs: true },
+  { name: 'BERT vec4 with padding', B: 2, Tq: 37, Tk: 37, H: 3, D: 32, causal: false, layout: 'separate', withProbs: true, padding: 'some' },
+  { name: 'causal with padding', B: 2, Tq: 19, Tk: 19, H: 2, D: 12, causal: true, layout: 'separate', withProbs: true, padding: 'some' },
+  { name: 'KV-cache prefill after a cached prefix', B: 1, Tq: 21, Tk: 50, H: 2, D: 16, causal: true, qOffset: 29, layout: 'cache', withProbs: true },
+  { name: 'KV-cache batched decode with padding', B: 2, Tq: 1, Tk: 33, H: 2, D: 8, causal: true, qOffset: 32, layout: 'cache', withProbs: true, padding: 'some' },
+  { name: 'largest head', B: 1, Tq: 5, Tk: 70, H: 1, D: 256, causal: true, qOffset: 65, layout: 'cache', withProbs: true },
+  { name: 'long decode', B: 1, Tq: 1, Tk: 1000, H: 2, D: 32, causal: true, qOffset: 999, layout: 'cache', withProbs: false },
 ];
 
 const CACHE_CAPACITY_EXTRA = 5;
 
 describe('attention', () => {
-  for (const testCase of cases) {
-    const { name, B, Tq, Tk, H, D, causal, qOffset = 0, layout, withProbs, padding } = testCase;
+  it('runs the row kernel only where a few queries see many keys', () => {
+    expect(attentionKernel(128, 128)).toBe('flash');
+    expect(attentionKernel(3, 17)).toBe('flash');
+    expect(attentionKernel(1, 40)).toBe('flash');
+    expect(attentionKernel(1, 65)).toBe('row');
+    expect(attentionKernel(2, 1024)).toBe('row');
+  });
+
+  const runs = cases.flatMap((testCase) => KERNELS.map((kernel) => ({ ...testCase, kernel })));
+  for (const testCase of runs) {
+    const { B, Tq, Tk, H, D, causal, qOffset = 0, layout, withProbs, padding, kernel } = testCase;
+    const name = `${testCase.name}, ${kernel}`;
     it(`matches the reference: ${name} (B=${B} Tq=${Tq} Tk=${Tk} H=${H} D=${D})`, async () => {
       const gpu = await testGpu();
       const C = H * D;
@@ -67,7 +90,7 @@ describe('attention', () => {
       const out = gpu.tensor([B, Tq, C], 'f32', 'out');
       const probs = withProbs ? gpu.tensor([B, H, Tq, Tk], 'f32', 'probs') : undefined;
       const rec = gpu.recorder('attention.test');
-      attention(rec, { q, k, v, out, probs, keyMask, ...geometry });
+      attention(rec, { q, k, v, out, probs, keyMask, ...geometry }, { kernel });
       const actualOut = rec.read(out);
       const actualProbs = probs && rec.read(probs);
       await rec.submit();

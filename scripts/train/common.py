@@ -143,6 +143,7 @@ def train(model, loss_on_batch, make_batch, evaluate, hp, checkpoint_path, log_p
         opt.load_state_dict(state["optimizer"])
         step, elapsed, history = state["step"], state["elapsed"], state["history"]
         print(f"resumed at step {step} ({elapsed / 60:.1f} min)", flush=True)
+    decay_start = hp["steps"] - int(hp["decay_fraction"] * hp["steps"])
     log = open(log_path, "a")
     started = time.time() - elapsed
     running = None
@@ -172,9 +173,12 @@ def train(model, loss_on_batch, make_batch, evaluate, hp, checkpoint_path, log_p
             print(line, flush=True)
             log.write(line + "\n")
             log.flush()
-        if step % hp["checkpoint_every"] == 0 or step == hp["steps"]:
-            torch.save({"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
-                        "elapsed": time.time() - started, "history": history}, checkpoint_path)
+        if step % hp["checkpoint_every"] == 0 or step == hp["steps"] or step == decay_start:
+            state = {"model": model.state_dict(), "optimizer": opt.state_dict(), "step": step,
+                     "elapsed": time.time() - started, "history": history}
+            torch.save(state, checkpoint_path)
+            if step == decay_start:  # the last state every longer run shares: resume from it to lengthen this one
+                torch.save(state, checkpoint_path.replace(".ckpt.pt", f".step{step}.ckpt.pt"))
     model.eval()
     return {"steps_done": step, "minutes": round((time.time() - started) / 60, 1), "history": history}
 
@@ -191,6 +195,22 @@ def export_checkpoint(folder, config, tensors):
     write_safetensors(path, tensors, dtype="F16")
     stored, _ = read_safetensors(path)
     return {k: v.float() for k, v in stored.items()}
+
+
+def sinusoid_positions(P, C, std=0.02):
+    """(P, C) sinusoidal position table (Vaswani et al.) scaled to standard deviation `std`: the starting value of
+    learned position embeddings, so that relative offsets are linear in them from the first step and a head can find
+    its neighbours (the previous token, the next one) far sooner than from noise."""
+    angle = torch.arange(P)[:, None] / 10000.0 ** (torch.arange(0, C, 2) / C)  # (P, C/2)
+    sinusoids = torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(P, C)  # (P, C), std 1/sqrt(2)
+    return std * math.sqrt(2.0) * sinusoids
+
+
+def offset_attention(attentions, offset):
+    """Per layer and head, the mean attention weight from token i to token i + offset (-1: previous token, +1: next),
+    averaged over the rows that have such a token. attentions: [L x (B, H, T, T)] -> [[float] * H] * L."""
+    return [[round(float(torch.diagonal(a[:, h], offset, dim1=-2, dim2=-1).mean()), 3) for h in range(a.shape[1])]
+            for a in attentions]
 
 
 def write_json(path, obj, indent=2):

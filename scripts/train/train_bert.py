@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 
 from common import (DATA_DIR, ROOT, CompactVocab, decode, encode, export_checkpoint, heldout_sample_text,
-                    join_documents, load_documents, split_documents, train, write_json)
+                    join_documents, load_documents, offset_attention, sinusoid_positions, split_documents, train,
+                    write_json)
 from hf_models import BertConfig, BertForMaskedLM, hf_state_dict, load_hf_state_dict
 
 NAME = "playground-bert"
@@ -29,8 +30,12 @@ HP = {
     "max_position_embeddings": 128, "seq_len": 128,
     "min_count": 5,  # training-split count for a token to get its own embedding row (see CompactVocab)
     "mask_prob": 0.15,  # of those: 80% [MASK], 10% a random id (uniform over the vocabulary), 10% unchanged
-    "batch_size": 16, "steps": 1600, "lr": 2e-3, "warmup": 200, "decay_fraction": 0.25, "weight_decay": 0.01,
-    "max_minutes": 45, "log_every": 100, "checkpoint_every": 100, "seed": 4321,
+    # Sequence-length warm-up: (first step, length) pairs, batch = tokens_per_step / length. Short sequences first:
+    # a head's attention starts uniform, so the gradient that teaches it to find a neighbour shrinks as 1 / length;
+    # at 32 tokens the model leaves the "predict `the` at every [MASK]" plateau within minutes instead of hours.
+    "seq_len_schedule": [[0, 32], [1000, 64], [2000, 128]], "tokens_per_step": 2048,
+    "steps": 3000, "lr": 2e-3, "warmup": 200, "decay_fraction": 0.25, "weight_decay": 0.01,
+    "max_minutes": 110, "log_every": 100, "checkpoint_every": 100, "seed": 4321,
 }
 EVAL_MASK_SEED = 2024  # masking of the held-out evaluation and of heldout.json
 FILL_MASK_PROMPTS = [
@@ -55,10 +60,12 @@ def init_weights(model):
             else:
                 p.zero_()
         positions = model.bert.embeddings.position_embeddings.weight  # (P, C)
-        P, C = positions.shape
-        angle = torch.arange(P)[:, None] / 10000.0 ** (torch.arange(0, C, 2) / C)  # (P, C/2)
-        sinusoids = torch.stack([angle.sin(), angle.cos()], dim=-1).reshape(P, C)  # (P, C), std 1/sqrt(2)
-        positions.copy_(0.02 * math.sqrt(2.0) * sinusoids)
+        positions.copy_(sinusoid_positions(*positions.shape))
+
+
+def seq_len_at(hp, step):
+    """The training sequence length at `step` (hp['seq_len_schedule'])."""
+    return [length for first, length in hp["seq_len_schedule"] if step >= first][-1]
 
 
 def sequences(stream, length):
@@ -124,7 +131,7 @@ def main():
     heldout_stream = join_documents(heldout_docs, SEP)
     counts = np.bincount(train_stream, minlength=VOCAB_SIZE)
     vocab = CompactVocab(counts, hp["min_count"], always_keep={PAD, UNK, CLS, SEP, MASK})
-    T, B = hp["seq_len"], hp["batch_size"]
+    T = hp["seq_len"]  # evaluation length
     print(f"train {len(train_stream)} tokens in {len(train_docs)} documents, held-out {len(heldout_stream)} tokens "
           f"in {len(heldout_docs)}; compact vocabulary {vocab.size} ({vocab.n_rare} ids share one row)", flush=True)
 
@@ -135,7 +142,8 @@ def main():
 
     def make_batch(step):
         rng = np.random.default_rng([hp["seed"], step])
-        starts = rng.integers(0, len(train_stream) - (T - 2), B)
+        T = seq_len_at(hp, step)
+        starts = rng.integers(0, len(train_stream) - (T - 2), hp["tokens_per_step"] // T)
         seqs = [np.concatenate([[CLS], train_stream[s : s + T - 2], [SEP]]) for s in starts]
         batch = [mask_tokens(s, rng, hp["mask_prob"]) for s in seqs]
         x = torch.stack([torch.from_numpy(m) for m, _, _ in batch])  # (B, T) full ids, masked
@@ -165,7 +173,10 @@ def main():
             nll.append(vocab.full_nll(F.cross_entropy(logits + vocab.logit_offset, labels, reduction="none").double(),
                                       torch.from_numpy(s[positions])))
         correct, is_mask = torch.cat(correct).double(), torch.cat(is_mask)
-        return {"heldout_masked_acc": round(correct.mean().item(), 4),
+        attentions = model.bert(vocab.to_compact[torch.from_numpy(np.stack(monitor_seqs[:4]))])["attentions"]
+        return {"previous_token_attention": offset_attention(attentions, -1),
+                "next_token_attention": offset_attention(attentions, 1),
+                "heldout_masked_acc": round(correct.mean().item(), 4),
                 "heldout_mask_token_acc": round(correct[is_mask].mean().item(), 4),
                 "heldout_mlm_loss": round(torch.cat(nll).mean().item(), 4)}
 
@@ -307,6 +318,8 @@ def write_model_card(folder, hp, vocab, summary, metrics, examples, train_tokens
                         f"{h['heldout_mask_token_acc']} |" for h in summary["history"])
     fills = "\n".join(f"- `{p}` -> " + ", ".join(f"{w} ({q})" for w, q in top) for p, top in examples)
     unigram_word = decode("bert-base-uncased", [metrics["unigram_token"]])
+    schedule = ", ".join(f"length {length} (batch {hp['tokens_per_step'] // length}) from step {first}"
+                         for first, length in hp["seq_len_schedule"])
     card = f"""# {NAME}
 
 A small BERT trained in this repository by masked-language modelling so the playground works offline at first open.
@@ -338,15 +351,17 @@ so the training loss is the full-vocabulary loss of the exported model. A rare w
 
 ## Training
 
-`scripts/train/train_bert.py`: sequences `[CLS]` + {hp['seq_len'] - 2} tokens from random offsets + `[SEP]`, token
-types 0; {int(hp['mask_prob'] * 100)}% of tokens selected (80% `[MASK]`, 10% a random id, 10% unchanged), loss on the
+`scripts/train/train_bert.py`: sequences `[CLS]` + tokens from random offsets + `[SEP]`, token types 0, with a
+sequence-length warm-up of {hp['tokens_per_step']} tokens per step: {schedule} (a head's attention starts uniform, so
+the gradient that teaches it to find its neighbours shrinks as 1 / length; short sequences first get it off the
+"predict `the` at every [MASK]" plateau); {int(hp['mask_prob'] * 100)}% of tokens selected (80% `[MASK]`, 10% a random id, 10% unchanged), loss on the
 selected positions. AdamW (betas 0.9/0.98, weight decay {hp['weight_decay']} on matrices), peak learning rate {hp['lr']}
 with {hp['warmup']} warmup steps, constant, then a linear decay to 10%
-over the last {int(100 * hp['decay_fraction'])}% of the steps, gradient clipping 1.0, batch {hp['batch_size']} x {hp['seq_len']},
+over the last {int(100 * hp['decay_fraction'])}% of the steps, gradient clipping 1.0,
 no dropout, seed {hp['seed']}; Hugging Face's initialisation except the position embeddings, which start as
 sinusoids of the same spread; {summary['steps_done']} of {hp['steps']} steps (about
-{summary['steps_done'] * hp['batch_size'] * hp['seq_len'] / 1e6:.2f}M tokens) in {summary['minutes']} wall-clock minutes on one CPU thread of a
-shared 2-core machine (nice 19)
+{summary['steps_done'] * hp['tokens_per_step'] / 1e6:.2f}M tokens) in {summary['minutes']} wall-clock minutes on one CPU thread of a
+shared 2-core machine
 (torch 1.13, OpenBLAS). Held-out masked accuracy during training (32 sequences):
 
 | step | minutes | train loss | held-out masked accuracy | at `[MASK]` positions |
@@ -370,13 +385,15 @@ positions (and the kind of replacement), the labels and the reference prediction
 ## Limitations
 
 At `[MASK]` positions the model is right {metrics['mask_token_accuracy']} of the time against {metrics['unigram_mask_token_accuracy']} for always
-predicting `{unigram_word}`: within the CPU time it had ({summary['steps_done']} steps, about {summary['steps_done'] * hp['batch_size'] * hp['seq_len'] * hp['mask_prob'] / 1e3:.0f}K masked predictions) it has
-not left the plateau where a masked-LM predicts frequent words whatever the context (runs with 4 layers, with
-sequences of 64 and with a higher learning rate stayed there too). Its gain over the baseline is real but modest:
-the 10% of selected tokens left unchanged it has learned to copy, and its loss is lower (topic and some local
-context). The attention maps, embeddings and fill-mask pipeline are all exercised; for fill-mask answers that look
-right, load a pretrained BERT from the Hub or train this script for many more steps (e.g. on the accelerator
-machine when a task has one: `steps` in `HP`).
+predicting `{unigram_word}`: within the CPU time it had ({summary['steps_done']} steps, about {summary['steps_done'] * hp['tokens_per_step'] * hp['mask_prob'] / 1e3:.0f}K masked predictions) it has
+not left the plateau where a masked-LM predicts frequent words whatever the context: its attention is still close
+to uniform (no head attends to its neighbours), so it knows the topic of a passage but not the word at a given place.
+Runs with 4 layers, with sequences of 64, with a higher learning rate, and this one with a sequence-length warm-up,
+all stayed there; published small BERTs needed hundreds of times more masked predictions. Its gain over the baseline
+is real but modest: it has learned to copy the 10% of selected tokens left unchanged, and its loss is lower (topic
+and some local context). The attention maps, embeddings, fill-mask and fine-tuning pipelines are all exercised; for
+fill-mask answers that look right, load a pretrained BERT from the Hub, or lengthen this run on a GPU (see
+`scripts/train/README.md`, "Lengthening a run").
 
 ## Fill-mask examples (top 5 with probabilities)
 

@@ -18,7 +18,8 @@ import torch
 import torch.nn.functional as F
 
 from common import (DATA_DIR, ROOT, CompactVocab, decode, encode, export_checkpoint, heldout_sample_text,
-                    join_documents, load_documents, rounded, split_documents, train, write_json)
+                    join_documents, load_documents, offset_attention, rounded, sinusoid_positions, split_documents, train,
+                    write_json)
 from hf_models import GPT2Config, GPT2LMHeadModel, hf_state_dict, load_hf_state_dict
 
 NAME = "playground-gpt2"
@@ -26,15 +27,16 @@ VOCAB_SIZE = 50257
 EOS = 50256  # <|endoftext|>, between documents
 HP = {
     "n_embd": 128, "n_layer": 3, "n_head": 4, "n_positions": 128,
-    "min_count": 5,  # training-split count for a token to get its own embedding row (see CompactVocab)
-    "batch_size": 8, "steps": 1400, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
-    "max_minutes": 50, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
+    "min_count": 20,  # training-split count for a token to get its own embedding row (see CompactVocab)
+    "batch_size": 8, "steps": 4500, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
+    "max_minutes": 150, "log_every": 100, "checkpoint_every": 100, "seed": 1234,
 }
 PROMPTS = ["The State of the Union is", "Call me Ishmael. Some years ago", "We must"]
 
 
 def init_weights(model, n_layer):
-    """Hugging Face's GPT-2 initialisation: N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 L)), LN 1 / 0."""
+    """Hugging Face's GPT-2 initialisation (N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 L)), LN 1 / 0), except
+    the learned position embeddings, which start as sinusoids of the same spread (see common.sinusoid_positions)."""
     with torch.no_grad():
         for name, p in model.named_parameters():
             if name.endswith("c_proj.weight"):
@@ -45,6 +47,7 @@ def init_weights(model, n_layer):
                 p.fill_(1.0)
             else:
                 p.zero_()
+        model.transformer.wpe.weight.copy_(sinusoid_positions(*model.transformer.wpe.weight.shape))
 
 
 def windows(stream, T):
@@ -122,7 +125,9 @@ def main():
 
     def evaluate(model):
         nll = torch.cat([window_nll_compact(model, vocab, w) for w in monitor])
-        return {"heldout_loss": round(nll.mean().item(), 4), "heldout_ppl": round(math.exp(nll.mean().item()), 1)}
+        x = vocab.to_compact[torch.from_numpy(np.stack(monitor[:4]))]  # (4, T)
+        return {"heldout_loss": round(nll.mean().item(), 4), "heldout_ppl": round(math.exp(nll.mean().item()), 1),
+                "previous_token_attention": offset_attention(model(x)["attentions"], -1)}
 
     work = DATA_DIR if args.out == default_out else args.out  # checkpoint and log
     os.makedirs(work, exist_ok=True)
@@ -231,6 +236,17 @@ def write_heldout_json(folder, full, counts, heldout_docs):
     }, indent=None)
 
 
+def previous_token_table(history):
+    """Markdown table of each head's previous-token attention at the first and the last evaluation of training."""
+    first, last = history[0], history[-1]
+    heads = len(last["previous_token_attention"][0])
+    rows = [f"| {l} | " + " | ".join(f"{a} -> **{b}**" for a, b in zip(before, after)) + " |"
+            for l, (before, after) in enumerate(zip(first["previous_token_attention"], last["previous_token_attention"]))]
+    return "\n".join([f"| layer | " + " | ".join(f"head {h}" for h in range(heads)) + " |",
+                      "|---|" + "---|" * heads, *rows,
+                      f"\n(step {first['step']} -> step {last['step']})"])
+
+
 def write_model_card(folder, hp, vocab, summary, metrics, samples, train_tokens, train_docs, heldout_docs):
     with open(os.path.join(folder, "heldout.json")) as f:
         sample = json.load(f)
@@ -273,14 +289,21 @@ tokens.
 `scripts/train/train_gpt2.py`: AdamW (betas 0.9/0.98, weight decay {hp['weight_decay']} on matrices), peak learning
 rate {hp['lr']} with {hp['warmup']} warmup steps, constant, then a linear decay to 10%
 over the last {int(100 * hp['decay_fraction'])}% of the steps, gradient clipping 1.0, batch {hp['batch_size']} x
-{hp['n_positions']} tokens from random offsets, no dropout, seed {hp['seed']}, {summary['steps_done']} of {hp['steps']} steps
+{hp['n_positions']} tokens from random offsets, no dropout, seed {hp['seed']}; Hugging Face's initialisation except the
+position embeddings, which start as sinusoids of the same spread; {summary['steps_done']} of {hp['steps']} steps
 (about {summary['steps_done'] * hp['batch_size'] * hp['n_positions'] / 1e6:.2f}M tokens) in {summary['minutes']} wall-clock minutes on one CPU thread of a
-shared 2-core machine (nice 19)
-(torch 1.13, OpenBLAS). Held-out perplexity during training (16 windows):
+shared 2-core machine (torch 1.13, OpenBLAS). Held-out perplexity during training (16 windows):
 
 | step | minutes | train loss | held-out ppl |
 |---|---|---|---|
 {history}
+
+## Attention
+
+Mean attention weight from each token to the one just before it, per head, on 4 held-out windows of
+{hp['n_positions']} tokens (a head attending uniformly over its causal window gives about 0.035):
+
+{previous_token_table(summary['history'])}
 
 ## Held-out metrics (the exported float16 weights, full 50257-way softmax)
 

@@ -9,7 +9,7 @@ import { createOrtSession } from '../onnx/ortSession';
 export type Run = () => Promise<Float32Array>;
 
 export interface BenchCase {
-  group: 'matmul' | 'attention' | 'model';
+  group: 'matmul' | 'attention' | 'model' | 'training';
   name: string;
   /** Floating-point operations of one run (multiply-add = 2), for GFLOP/s. */
   flops: number;
@@ -17,8 +17,12 @@ export interface BenchCase {
   perRun: number;
   ours: Run;
   ort: Partial<Record<OrtProvider, Run>>;
+  /** Tokens one run processes, for tokens/s (a forward's T, decode steps, a training step's B·T). */
+  tokensPerRun?: number;
   /** Said beside the row (e.g. ORT has no KV cache for decode). */
   note?: string;
+  /** Why ORT has no time for this row (shown in its ORT columns), e.g. no training API. */
+  ortUnavailable?: string;
   dispose(): Promise<void>;
 }
 

@@ -22,7 +22,7 @@ function int64Feeds(ort: OrtModule, names: string[], ids: number[]): Record<stri
 }
 
 /** Per layer: q, k, v, output, MLP up and down projections, and the two attention products. */
-function layerFlops(T: number, Tk: number, C: number, F: number): number {
+export function layerFlops(T: number, Tk: number, C: number, F: number): number {
   return 2 * T * (4 * C * C + 2 * C * F) + 4 * T * Tk * C;
 }
 
@@ -50,6 +50,7 @@ export async function bertForwardCase(context: BenchContext, shape: ModelShape):
     name: `BERT forward T=${shape.T} (L=${L} C=${C})`,
     flops: L * layerFlops(shape.T, shape.T, C, F) + 2 * shape.T * C * (C + V),
     perRun: 1,
+    tokensPerRun: shape.T,
     ours: async () => (await loaded.model.forward({ ids }, { mlmLogits: true })).mlmLogits!,
     ort: peer.runs,
     dispose: async () => {
@@ -74,6 +75,7 @@ export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promi
     name: `GPT-2 prefill T=${T} (L=${L} C=${C})`,
     flops: L * layerFlops(T, T, C, F) + 2 * T * C * V,
     perRun: 1,
+    tokensPerRun: T,
     ours: async () => {
       model.resetCache();
       return (await model.forward(prompt, { logits: 'all' })).logits!;
@@ -113,6 +115,7 @@ export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promi
     name: `GPT-2 decode ${decodeSteps} tokens after ${T} (ms/token)`,
     flops: L * layerFlops(1, Tk, C, F) + 2 * C * V,
     perRun: decodeSteps,
+    tokensPerRun: decodeSteps,
     note: 'both sides keep a KV cache (ORT: the graph exported with past_key_values, cache on the GPU for WebGPU)',
     ours: decodeOurs,
     ort: decodeOrt,

@@ -6,6 +6,7 @@ import type { OrtProvider } from '../onnx/ortSession';
 import { type BenchCase, type BenchContext, type KernelProfile, profileOurs } from './benchCase';
 import { attentionCase } from './attentionCase';
 import { matmulCase } from './matmulCase';
+import { trainingCase } from './trainingCase';
 import { bertForwardCase, gpt2Cases } from './modelCases';
 import { benchShapes } from './shapes';
 import { AGREEMENT, DEFAULT_TIMING, relativeMaxDiff, timeInterleaved, type TimingOptions } from './timing';
@@ -16,6 +17,10 @@ export interface BenchRow {
   note?: string;
   /** Tokens per run for decode (ms are per token), else 1. */
   perRun: number;
+  /** Our tokens per second, for rows that process tokens (forwards, decode, training). */
+  tokensPerSecond?: number;
+  /** Each provider without a time and why (training: onnxruntime-web has no training API). */
+  ortUnavailable: Partial<Record<OrtProvider, string>>;
   /** Median ms per run, or per token for decode. */
   ms: Partial<Record<'ours' | OrtProvider, number>>;
   gflops: Partial<Record<'ours' | OrtProvider, number>>;
@@ -48,6 +53,7 @@ export async function runBench(context: BenchContext, options: { timing?: Timing
     ...shapes.attention.map((shape) => () => attentionCase(context, shape)),
     () => bertForwardCase(context, shapes.models),
     () => gpt2Cases(context, shapes.models),
+    () => trainingCase(context, shapes.training),
   ];
   const rows: BenchRow[] = [];
   for (const factory of factories) {
@@ -70,8 +76,11 @@ export async function runBench(context: BenchContext, options: { timing?: Timing
 }
 
 async function measure(context: BenchContext, benchCase: BenchCase, timing: TimingOptions): Promise<BenchRow> {
-  const { group, name, note, flops, perRun } = benchCase;
-  const row: BenchRow = { group, name, note, perRun, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0 };
+  const { group, name, note, flops, perRun, tokensPerRun, ortUnavailable } = benchCase;
+  const row: BenchRow = {
+    group, name, note, perRun, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0,
+    ortUnavailable: ortUnavailable ? Object.fromEntries(context.providers.map((provider) => [provider, ortUnavailable])) : {},
+  };
   try {
     const reference = await benchCase.ours();
     row.gpuBytes = context.gpu.bytesInUse;
@@ -94,6 +103,7 @@ async function measure(context: BenchContext, benchCase: BenchCase, timing: Timi
       row.ms[who] = ms / perRun;
       row.gflops[who] = flops / (ms / perRun) / 1e6;
     }
+    if (tokensPerRun && row.ms.ours) row.tokensPerSecond = tokensPerRun / ((row.ms.ours * perRun) / 1000);
     for (const provider of context.providers) {
       const theirs = row.ms[provider];
       if (theirs !== undefined && row.ms.ours) row.speedup[provider] = theirs / row.ms.ours;
@@ -105,7 +115,7 @@ async function measure(context: BenchContext, benchCase: BenchCase, timing: Timi
 }
 
 function failedRow(error: string): BenchRow {
-  return { group: 'model', name: 'setup', perRun: 1, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0, error };
+  return { group: 'model', name: 'setup', perRun: 1, ms: {}, gflops: {}, speedup: {}, relativeDiff: {}, profile: emptyProfile(), gpuBytes: 0, ortUnavailable: {}, error };
 }
 
 const emptyProfile = (): KernelProfile => ({ dispatches: 0, kernelMs: {}, kernelCounts: {} });

@@ -1,5 +1,6 @@
-// What the benchmark measures: matmul at the shapes BERT-base and GPT-2 use, attention, and whole forwards. On a
-// software adapter (SwiftShader: a CPU pretending to be a GPU) every size is scaled down so a run takes minutes.
+// What the benchmark measures: matmul at the shapes BERT-base and GPT-2 use, attention, whole forwards and a training
+// step. On a software adapter (SwiftShader: a CPU pretending to be a GPU) every size is scaled down so a run takes
+// minutes.
 
 export interface MatmulShape {
   M: number;
@@ -23,11 +24,19 @@ export interface ModelShape {
   decodeSteps: number; // GPT-2 tokens decoded after the prompt
 }
 
+export interface TrainingShape {
+  /** config.json fields of the GPT-2 trained (Hugging Face names). */
+  gpt2: Record<string, number>;
+  B: number; // sequences per step
+  T: number; // tokens per sequence
+}
+
 export interface BenchShapes {
   scale: 'full' | 'software';
   matmul: MatmulShape[];
   attention: AttentionShape[];
   models: ModelShape;
+  training: TrainingShape;
 }
 
 const FULL: BenchShapes = {
@@ -49,6 +58,8 @@ const FULL: BenchShapes = {
     T: 128,
     decodeSteps: 16,
   },
+  // A small GPT-2 (4 layers x 256, GPT-2's vocabulary), 4 sequences of 128 tokens per step.
+  training: { gpt2: { vocab_size: 50257, n_embd: 256, n_layer: 4, n_head: 4, n_positions: 128 }, B: 4, T: 128 },
 };
 
 const SOFTWARE: BenchShapes = {
@@ -70,6 +81,8 @@ const SOFTWARE: BenchShapes = {
     T: 32,
     decodeSteps: 8,
   },
+  // The model rows' GPT-2 (2 layers x 128, vocabulary 2000), 2 sequences of 32 tokens per step.
+  training: { gpt2: { vocab_size: 2000, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 64 }, B: 2, T: 32 },
 };
 
 export function benchShapes(softwareAdapter: boolean): BenchShapes {

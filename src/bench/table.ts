@@ -1,19 +1,24 @@
 // The report as a fixed-width text table (console and page alike).
 
+import type { OrtProvider } from '../onnx/ortSession';
 import type { BenchReport, BenchRow } from './runBench';
 
 const fixed = (value: number | undefined, digits: number) => (value === undefined ? '—' : value.toFixed(digits));
+/** An ORT cell: 'n/a' where the row says ORT cannot run it at all (the reason is printed below the table). */
+const ort = (row: BenchRow, provider: OrtProvider, value: number | undefined, digits: number) =>
+  row.ortUnavailable[provider] ? 'n/a' : fixed(value, digits);
 
 const COLUMNS: [string, (row: BenchRow) => string][] = [
   ['case', (row) => row.name],
   ['ours ms', (row) => fixed(row.ms.ours, 2)],
-  ['ORT webgpu ms', (row) => fixed(row.ms.webgpu, 2)],
-  ['ORT wasm ms', (row) => fixed(row.ms.wasm, 2)],
+  ['ORT webgpu ms', (row) => ort(row, 'webgpu', row.ms.webgpu, 2)],
+  ['ORT wasm ms', (row) => ort(row, 'wasm', row.ms.wasm, 2)],
   ['ours GFLOP/s', (row) => fixed(row.gflops.ours, 2)],
-  ['webgpu GFLOP/s', (row) => fixed(row.gflops.webgpu, 2)],
-  ['wasm GFLOP/s', (row) => fixed(row.gflops.wasm, 2)],
-  ['ours/ORT webgpu', (row) => fixed(row.speedup.webgpu, 2)],
-  ['ours/ORT wasm', (row) => fixed(row.speedup.wasm, 2)],
+  ['webgpu GFLOP/s', (row) => ort(row, 'webgpu', row.gflops.webgpu, 2)],
+  ['wasm GFLOP/s', (row) => ort(row, 'wasm', row.gflops.wasm, 2)],
+  ['ours/ORT webgpu', (row) => ort(row, 'webgpu', row.speedup.webgpu, 2)],
+  ['ours/ORT wasm', (row) => ort(row, 'wasm', row.speedup.wasm, 2)],
+  ['ours tokens/s', (row) => fixed(row.tokensPerSecond, 0)],
   ['dispatches', (row) => String(row.profile.dispatches / row.perRun)],
   ['profiled GPU ms', (row) => fixed(gpuMs(row), 2)],
   ['GPU MB', (row) => (row.gpuBytes / 2 ** 20).toFixed(1)],
@@ -30,10 +35,11 @@ export function formatReport(report: BenchReport): string {
   const widths = COLUMNS.map(([title], c) => Math.max(title.length, ...cells.map((line) => line[c].length)));
   const line = (values: string[]) => values.map((value, c) => (c === 0 ? value.padEnd(widths[c]) : value.padStart(widths[c]))).join('  ');
   const breakdown = report.rows
-    .filter((row) => row.group === 'model' && Object.keys(row.profile.kernelMs).length > 0)
+    .filter((row) => (row.group === 'model' || row.group === 'training') && Object.keys(row.profile.kernelMs).length > 0)
     .map((row) => `${row.name}, our GPU time by kernel: ${kernelShares(row)}`);
   const notes = report.rows.flatMap((row) => [
     ...(row.note && row.group !== 'matmul' ? [`${row.name}: ${row.note}`] : []),
+    ...unavailable(row),
     ...(row.error ? [`${row.name}: ${row.error}`] : []),
   ]);
   return [...header, '', line(COLUMNS.map(([title]) => title)), ...cells.map(line), '', ...breakdown, ...notes].join('\n');
@@ -53,4 +59,11 @@ function kernelShares(row: BenchRow): string {
     .sort(([, a], [, b]) => b - a)
     .map(([kernel, ms]) => `${kernel} ${((100 * ms) / total).toFixed(0)}% (${kernelCounts[kernel]}x)`)
     .join(', ');
+}
+
+/** "<row>: ORT webgpu, wasm: n/a — <why>" once per reason. */
+function unavailable(row: BenchRow): string[] {
+  const byReason = new Map<string, string[]>();
+  for (const [provider, why] of Object.entries(row.ortUnavailable)) byReason.set(why, [...(byReason.get(why) ?? []), provider]);
+  return [...byReason].map(([why, providers]) => `${row.name}: ORT ${providers.join(', ')}: ${why}`);
 }

@@ -34,7 +34,10 @@ test('upload a dataset, train, watch the table and charts fill, pause and resume
   await page.getByTestId('ft-start').click();
 
   const progress = page.getByTestId('ft-progress');
-  await expect(page.getByTestId('ft-progress-line')).toContainText(/step \d+ \/ 33 · epoch 1 \/ 3 .* tokens\/s · ETA/);
+  // Epoch 1 computes each sentence's features once (about a second here); later epochs take milliseconds a step, so
+  // the line is polled often enough to catch epoch 1 and pause in it.
+  const line = async () => (await page.getByTestId('ft-progress-line').textContent()) ?? '';
+  await expect.poll(line, { intervals: [20], timeout: 60_000 }).toMatch(/step \d+ \/ 33 · epoch 1 \/ 3 .* tokens\/s · ETA/);
   await page.getByRole('button', { name: 'Pause' }).click();
   await expect(progress).toHaveAttribute('data-status', 'paused');
   const pausedAt = Number(await page.getByTestId('ft-loss-chart').getAttribute('data-points'));

@@ -68,7 +68,8 @@ try {
   const initial = await page.evaluate(() => window.playground.currentFineTune()?.initial());
   const epochs = await page.evaluate(() => window.playground.currentFineTune()?.metrics);
   const steps = await page.evaluate(() => window.playground.currentFineTune()?.losses().length);
-  console.log(JSON.stringify({ file: options.file, mode: options.mode, settings, steps, minutes: Number(minutes.toFixed(1)), initial, epochs: epochs?.map(({ epoch, trainingLoss, validationLoss, accuracy }) => ({ epoch, trainingLoss, validationLoss, accuracy })) }));
+  const secondsPerStep = steps ? Number(((minutes * 60) / steps).toFixed(2)) : null; // wall time (validation and checkpoints included) over steps
+  console.log(JSON.stringify({ file: options.file, mode: options.mode, settings, steps, minutes: Number(minutes.toFixed(1)), secondsPerStep, initial, epochs: epochs?.map(({ epoch, trainingLoss, validationLoss, accuracy }) => ({ epoch, trainingLoss, validationLoss, accuracy })) }));
 } finally {
   await browser.close();
   process.kill(-server.pid);

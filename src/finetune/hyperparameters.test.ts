@@ -20,4 +20,11 @@ describe('hyperparameters', () => {
     expect(() => checkHyperparameters(h, 512)).not.toThrow();
     expect(() => checkHyperparameters({ ...h, batchSize: 0, maxLength: 600 }, 512)).toThrow(/batchSize must be.*maxLength 600 is past this model's limit of 512/);
   });
+
+  it('gives a small model a learning rate that moves it: width 128 classification 2e-3, BERT-base 2e-5', () => {
+    expect(defaultHyperparameters('classification', 'full', 128).learningRate).toBe(2e-3);
+    expect(defaultHyperparameters('classification', 'full', 768).learningRate).toBe(2e-5);
+    expect(defaultHyperparameters('classification', 'head', 128).learningRate).toBe(1e-3);
+    expect(defaultHyperparameters('causal-lm', 'full', 128).learningRate).toBe(5e-5);
+  });
 });

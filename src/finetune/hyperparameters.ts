@@ -19,9 +19,24 @@ export interface Hyperparameters {
   sampleEvery: number; // causal LM: steps between sample generations
 }
 
-export function defaultHyperparameters(task: Task, mode: TrainingMode): Hyperparameters {
+/** Model width at or under which full classification fine-tuning defaults to SMALL_MODEL_CLASSIFICATION_LR. */
+export const SMALL_MODEL_WIDTH = 256;
+/**
+ * The tutorials' 2e-5 suits BERT-base; a 2 x 128 model barely moves at it. On the embedded BERT (UCI Yelp, batch 16,
+ * 2 epochs) held-out accuracy was 0.59 at 1e-4, 0.66 at 5e-4, 0.71 at 2e-3, and training diverged at 4e-3.
+ */
+const SMALL_MODEL_CLASSIFICATION_LR = 2e-3;
+
+function defaultLearningRate(task: Task, mode: TrainingMode, width?: number): number {
+  if (mode === 'head') return 1e-3;
+  if (task === 'causal-lm') return 5e-5;
+  return width !== undefined && width <= SMALL_MODEL_WIDTH ? SMALL_MODEL_CLASSIFICATION_LR : 2e-5;
+}
+
+/** Defaults for a run; `width` (the model's hidden size) picks a learning rate that moves a small model. */
+export function defaultHyperparameters(task: Task, mode: TrainingMode, width?: number): Hyperparameters {
   return {
-    learningRate: mode === 'head' ? 1e-3 : task === 'classification' ? 2e-5 : 5e-5,
+    learningRate: defaultLearningRate(task, mode, width),
     batchSize: task === 'classification' ? 16 : 8,
     epochs: 3,
     maxLength: task === 'classification' ? 128 : 64,

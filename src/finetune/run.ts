@@ -7,7 +7,7 @@ import { generate } from '../engine/generate';
 import type { Backend } from '../models/backend';
 import { buildModel } from '../models/checkpoint';
 import { loadTokenizer, type TextTokenizer } from '../tokenizers/tokenizer';
-import { parseModelConfig, type ModelConfig } from '../weights/config';
+import { modelWidth, parseModelConfig, type ModelConfig } from '../weights/config';
 import { writeSafetensors } from '../weights/safetensors-writer';
 import { classificationBatch, encodeExample } from './batches';
 import { causalLmData, classificationData } from './data/trainingData';
@@ -57,7 +57,8 @@ export class FineTuneRun {
 
   static async start(runData: RunData, settings: RunSettings, env: RunEnvironment): Promise<FineTuneRun> {
     const base = await env.loadBaseModel(settings.model);
-    const hyperparameters = { ...defaultHyperparameters(settings.task, settings.mode), ...settings.hyperparameters };
+    const width = modelWidth(parseModelConfig(base.config));
+    const hyperparameters = { ...defaultHyperparameters(settings.task, settings.mode, width), ...settings.hyperparameters };
     const record: RunRecord = {
       runId: `run-${Date.now().toString(36)}-${Math.floor(Math.random() * 1e6).toString(36)}`,
       createdAt: Date.now(),

@@ -51,6 +51,9 @@ const GELU_FORMS: Record<string, GeluForm> = {
   gelu_fast: 'tanh',
 };
 
+/** The model's hidden size C. */
+export const modelWidth = (config: ModelConfig): number => (config.family === 'gpt2' ? config.nEmbd : config.hiddenSize);
+
 export function parseModelConfig(json: unknown, fileName = 'config.json'): ModelConfig {
   const fields = new ConfigFields(json, fileName);
   const modelType = fields.raw.model_type;

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { useAppStore } from '../../state/store';
 import { memoryLimits } from '../../finetune/browserEnvironment';
 import { defaultHyperparameters, type Hyperparameters, type Task, type TrainingMode } from '../../finetune/hyperparameters';
+import { modelWidth } from '../../weights/config';
 import { estimateTrainingMemory, trainingMemoryProblem } from '../../finetune/memory';
 import type { RunData } from '../../finetune/runStore';
 import type { ModelConfig } from '../../weights/config';
@@ -28,7 +29,7 @@ export function SetupForm({ task, config }: { task: Task; config: ModelConfig })
   const data = useDataTable(task === 'classification');
   const [mode, setMode] = useState<TrainingMode>(task === 'classification' ? 'head' : 'full');
   const [overrides, setOverrides] = useState<Partial<Hyperparameters>>({});
-  const h = { ...defaultHyperparameters(task, mode), ...overrides };
+  const h = { ...defaultHyperparameters(task, mode, modelWidth(config)), ...overrides };
   const numLabels = data.labelled?.labels.length ?? 2;
   const memory = estimateTrainingMemory(config, mode, h.batchSize, h.maxLength, numLabels);
   const problem = trainingMemoryProblem(config, mode, h.batchSize, h.maxLength, memoryLimits(), numLabels);

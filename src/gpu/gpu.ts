@@ -20,6 +20,8 @@ export interface GpuInfo {
   architecture: string;
   description: string;
   isFallbackAdapter: boolean;
+  /** A CPU implementation of WebGPU (SwiftShader), whether or not the browser flags it as the fallback adapter. */
+  isSoftwareAdapter: boolean;
   features: string[];
   limits: Record<GpuLimitName, number>;
 }
@@ -77,6 +79,7 @@ export class Gpu {
       architecture: adapterInfo.architecture,
       description: adapterInfo.description,
       isFallbackAdapter,
+      isSoftwareAdapter: isFallbackAdapter || /swiftshader/i.test(`${adapterInfo.architecture} ${adapterInfo.description}`),
       features: [...device.features].map(String).sort(),
       limits: Object.fromEntries(REPORTED_LIMITS.map((name) => [name, limits[name]])) as Record<GpuLimitName, number>,
     };

@@ -1,6 +1,7 @@
 import { GpuError, Uniforms, type Recorder, type Tensor } from '../../gpu';
 import { reduceWgsl } from '../reduce';
 import attentionWgsl from './attention.wgsl?raw';
+import commonWgsl from './attention_common.wgsl?raw';
 import rowWgsl from './attention_row.wgsl?raw';
 import ioScalarWgsl from './io_scalar.wgsl?raw';
 import ioVec4Wgsl from './io_vec4.wgsl?raw';
@@ -48,13 +49,13 @@ export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>, op
   const label = `attention (${kernel} B=${B} H=${H} Tq=${Tq} Tk=${Tk} D=${D}${causal ? ' causal' : ''})`;
   const constants = { WRITE_PROBS: probs ? 1 : 0 };
   if (kernel === 'row') {
-    const pipeline = rec.gpu.pipeline('attention.row', reduceWgsl + rowWgsl, 'main', constants);
+    const pipeline = rec.gpu.pipeline('attention.row', reduceWgsl + commonWgsl + rowWgsl, 'main', constants);
     rec.dispatch({ label, pipeline, bindings, uniforms: uniforms.bytes(), workgroups: [Tq, H, B] });
     return;
   }
   const aligned = [D, qStride, kvStride, qCol, kCol, vCol].every((n) => n % 4 === 0);
   const headVec4s = Math.ceil(D / 4);
-  const source = (aligned ? ioVec4Wgsl : ioScalarWgsl) + unrollHeadVec4s(attentionWgsl, headVec4s);
+  const source = (aligned ? ioVec4Wgsl : ioScalarWgsl) + commonWgsl + unrollHeadVec4s(attentionWgsl, headVec4s);
   const pipeline = rec.gpu.pipeline(`attention.flash.${aligned ? 'vec4' : 'scalar'}.d${headVec4s}`, source, 'main', constants);
   rec.dispatch({ label, pipeline, bindings, uniforms: uniforms.bytes(), workgroups: [Math.ceil(Tq / FLASH_QUERIES_PER_GROUP), H, B] });
 }

@@ -8,34 +8,10 @@
 // dollar sign once per vec4 c = 0, 1, ... with the sign replaced by c (private arrays indexed in loops are slow on
 // some compilers, SwiftShader's above all), and prepends the loads (io_vec4.wgsl or io_scalar.wgsl).
 
-// Also write the probabilities (B, H, Tq, Tk) for the attention views: the raw scores first, then, once the row's
-// maximum and sum are known, the probabilities over them.
-override WRITE_PROBS: bool = false;
+// With probabilities requested (WRITE_PROBS), the raw scores are written first and, once the row's maximum and sum are
+// known, the probabilities over them. Parameters, bindings and masks: attention_common.wgsl.
 
 const WORKGROUP_SIZE = 64u;
-const MASKED = -3.0e38; // score of a key the query may not see
-const VISIBLE = -1.0e38; // anything above is a real score
-
-struct Params {
-  Tq: u32,
-  Tk: u32,
-  H: u32,
-  D: u32,
-  q_stride: u32,
-  kv_stride: u32,
-  q_col: u32,
-  k_col: u32,
-  v_col: u32,
-  kv_rows_per_batch: u32,
-  q_offset: u32,
-  causal: u32,
-  has_key_mask: u32,
-  scale: f32,
-}
-
-@group(0) @binding(3) var<storage, read> key_mask: array<u32>; // (B, Tk)
-@group(0) @binding(5) var<storage, read_write> probs: array<f32>; // (B, H, Tq, Tk)
-@group(0) @binding(6) var<uniform> params: Params;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
@@ -48,11 +24,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let D = params.D;
   let Tk = params.Tk;
 
-  // Causal: query i sits at absolute position q_offset + i and sees keys 0..q_offset + i.
-  var visible_keys = Tk;
-  if (params.causal != 0u) {
-    visible_keys = min(Tk, params.q_offset + i + 1u);
-  }
+  let visible = visible_keys(i);
 
   let q_base = (b * params.Tq + i) * params.q_stride + params.q_col + h * D;
   let query_$ = load_q(q_base, $u);
@@ -62,8 +34,8 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   let probs_base = ((b * params.H + h) * params.Tq + i) * Tk;
   var running_max = MASKED;
   var running_sum = 0.0;
-  for (var j = 0u; j < visible_keys; j++) {
-    if (params.has_key_mask != 0u && key_mask[b * Tk + j] == 0u) {
+  for (var j = 0u; j < visible; j++) {
+    if (!key_unmasked(b, j)) {
       if (WRITE_PROBS) {
         probs[probs_base + j] = MASKED;
       }
@@ -95,7 +67,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   if (WRITE_PROBS) {
     for (var j = 0u; j < Tk; j++) {
       var p = 0.0;
-      if (j < visible_keys) {
+      if (j < visible) {
         let score = probs[probs_base + j];
         p = select(0.0, exp(score - running_max) * inverse_sum, score > VISIBLE);
       }

@@ -1,4 +1,4 @@
-import { Uniforms, workgroupGrid, type GpuInfo, type Recorder, type Tensor } from '../../../gpu';
+import { Uniforms, workgroupGrid, type Recorder, type Tensor } from '../../../gpu';
 import { matmul } from '../../../kernels/matmul/matmul';
 import type { MatmulArgs } from '../../../kernels/matmul/matmul.ref';
 import type { BlockedMatmulArgs } from './blockedMatmul.ref';
@@ -36,14 +36,9 @@ export function trainingMatmul(rec: Recorder, args: MatmulArgs<Tensor>): void {
   const { x, w, bias, out, M, N, K, wLayout, activation = 'none' } = args;
   const plain = !args.outStride && !args.outOffset && !args.wRowOffset && !args.biasOffset && !args.xRowOffset && activation === 'none';
   const fits = w.dtype === 'f32' && w.byteLength <= rec.gpu.info.limits.maxStorageBufferBindingSize;
-  if (softwareAdapter(rec.gpu.info) && plain && fits && N % 4 === 0) {
+  if (rec.gpu.info.isSoftwareAdapter && plain && fits && N % 4 === 0) {
     blockedMatmul(rec, { a: x, b: w, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate: false, label: `linear_${wLayout} (${M}x${K}x${N})` });
   } else {
     matmul(rec, args);
   }
-}
-
-/** A CPU implementation of WebGPU (SwiftShader), whether or not the browser flags it as the fallback adapter. */
-function softwareAdapter(info: GpuInfo): boolean {
-  return info.isFallbackAdapter || /swiftshader/i.test(`${info.architecture} ${info.description}`);
 }

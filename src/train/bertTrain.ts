@@ -11,7 +11,7 @@ import { add } from '../kernels/add/add';
 import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { gelu } from '../kernels/gelu/gelu';
-import { trainingMatmul } from './kernels/blockedMatmul/blockedMatmul';
+import { matmul } from '../kernels/matmul/matmul';
 import { checkTokenIds } from '../models/checkIds';
 import { bertWeightsToTensors, type BertWeights } from '../weights/bert-weights';
 import type { BertConfig } from '../weights/config';
@@ -216,13 +216,13 @@ export class BertTrain implements TrainGraph<BertBatch> {
       const input = l === 0 ? stream : a.hidden[l - 1];
       const last = l === L - 1; // only the [CLS] rows past the keys and values
       const rows = last ? B : BT;
-      trainingMatmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
+      matmul(rec, { x: input, w: layer.qkvWeight.param, bias: layer.qkvBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'nk' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.context[l], probs: a.probs[l], keyMask: inputs.keyMask,
         B, Tq: last ? 1 : T, Tk: T, H, D: C / H, causal: false, qStride: last ? T * 3 * C : 3 * C, kvStride: 3 * C,
         qCol: 0, kCol: C, vCol: 2 * C, kvRowsPerBatch: T,
       });
-      trainingMatmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: rows, N: C, K: C, wLayout: 'nk' });
+      matmul(rec, { x: a.context[l], w: layer.attnOutputWeight.param, bias: layer.attnOutputBias.param, out: a.branch, M: rows, N: C, K: C, wLayout: 'nk' });
       const attnBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 1 + 2 * l);
       if (last) firstToken(rec, { x: input, out: a.clsInput, B, T, C });
       add(rec, { a: attnBranch, b: last ? a.clsInput : input, out: a.attnSum[l], n: rows * C });
@@ -230,9 +230,9 @@ export class BertTrain implements TrainGraph<BertBatch> {
         x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
         mean: a.attnMean[l], rstd: a.attnRstd[l], rows, C, eps,
       });
-      trainingMatmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: rows, N: F, K: C, wLayout: 'nk' });
+      matmul(rec, { x: a.attnOut[l], w: layer.intermediateWeight.param, bias: layer.intermediateBias.param, out: a.intermediate[l], M: rows, N: F, K: C, wLayout: 'nk' });
       gelu(rec, { x: a.intermediate[l], out: a.intermediateGelu[l], n: rows * F, form });
-      trainingMatmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: rows, N: C, K: F, wLayout: 'nk' });
+      matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: rows, N: C, K: F, wLayout: 'nk' });
       const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 2 + 2 * l);
       add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: rows * C });
       layernormForward(rec, {
@@ -241,10 +241,10 @@ export class BertTrain implements TrainGraph<BertBatch> {
       });
     });
     // a.hidden[L - 1] holds the [CLS] rows (B, C): the pooler's input.
-    trainingMatmul(rec, { x: a.hidden[L - 1], w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
+    matmul(rec, { x: a.hidden[L - 1], w: p.poolerWeight.param, bias: p.poolerBias.param, out: a.pooledPre, M: B, N: C, K: C, wLayout: 'nk' });
     tanhForward(rec, { x: a.pooledPre, out: a.pooled, n: B * C });
     const classifierInput = drop.apply(rec, a.pooled, a.pooledDropped, B * C, 1 + 2 * p.layers.length);
-    trainingMatmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
+    matmul(rec, { x: classifierInput, w: p.classifierWeight.param, bias: p.classifierBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
     return { stream, classifierInput };
   }
 

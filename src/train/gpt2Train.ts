@@ -7,7 +7,7 @@ import { add } from '../kernels/add/add';
 import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { gelu } from '../kernels/gelu/gelu';
-import { trainingMatmul } from './kernels/blockedMatmul/blockedMatmul';
+import { matmul } from '../kernels/matmul/matmul';
 import { checkTokenIds } from '../models/checkIds';
 import type { Gpt2Config } from '../weights/config';
 import { gpt2WeightsToTensors, type Gpt2BlockWeights, type Gpt2Weights } from '../weights/gpt2-weights';
@@ -190,24 +190,24 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     p.blocks.forEach((block, l) => {
       const residual = l === 0 ? stream : a.residual3[l - 1];
       layernormForward(rec, { x: residual, gamma: block.ln1Weight.param, beta: block.ln1Bias.param, out: a.ln1[l], mean: a.ln1Mean[l], rstd: a.ln1Rstd[l], rows: BT, C, eps });
-      trainingMatmul(rec, { x: a.ln1[l], w: block.attnWeight.param, bias: block.attnBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'kn' });
+      matmul(rec, { x: a.ln1[l], w: block.attnWeight.param, bias: block.attnBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'kn' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.atty[l], probs: a.probs[l], B, Tq: T, Tk: T, H, D: C / H, causal: true,
         qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C,
       });
-      trainingMatmul(rec, { x: a.atty[l], w: block.attnProjWeight.param, bias: block.attnProjBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'kn' });
+      matmul(rec, { x: a.atty[l], w: block.attnProjWeight.param, bias: block.attnProjBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'kn' });
       const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
       add(rec, { a: residual, b: attnBranch, out: a.residual2[l], n: BT * C });
       layernormForward(rec, { x: a.residual2[l], gamma: block.ln2Weight.param, beta: block.ln2Bias.param, out: a.ln2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], rows: BT, C, eps });
-      trainingMatmul(rec, { x: a.ln2[l], w: block.fcWeight.param, bias: block.fcBias.param, out: a.fch[l], M: BT, N: F, K: C, wLayout: 'kn' });
+      matmul(rec, { x: a.ln2[l], w: block.fcWeight.param, bias: block.fcBias.param, out: a.fch[l], M: BT, N: F, K: C, wLayout: 'kn' });
       gelu(rec, { x: a.fch[l], out: a.fchGelu[l], n: BT * F, form: this.config.gelu });
-      trainingMatmul(rec, { x: a.fchGelu[l], w: block.mlpProjWeight.param, bias: block.mlpProjBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'kn' });
+      matmul(rec, { x: a.fchGelu[l], w: block.mlpProjWeight.param, bias: block.mlpProjBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'kn' });
       const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 2 + 2 * l);
       add(rec, { a: a.residual2[l], b: mlpBranch, out: a.residual3[l], n: BT * C });
     });
     const last = a.residual3[p.blocks.length - 1];
     layernormForward(rec, { x: last, gamma: p.lnfWeight.param, beta: p.lnfBias.param, out: a.lnf, mean: a.lnfMean, rstd: a.lnfRstd, rows: BT, C, eps });
-    trainingMatmul(rec, { x: a.lnf, w: p.wte.param, out: a.logits, M: BT, N: V, K: C, wLayout: 'nk' });
+    matmul(rec, { x: a.lnf, w: p.wte.param, out: a.logits, M: BT, N: V, K: C, wLayout: 'nk' });
     return stream;
   }
 

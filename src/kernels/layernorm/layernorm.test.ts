@@ -5,8 +5,8 @@ import { layernormRef } from './layernorm.ref';
 
 describe('layernorm', () => {
   const shapes: [number, number, number][] = [[1, 1, 1e-5], [3, 17, 1e-5], [17, 65, 1e-12], [65, 129, 1e-5], [2, 768, 1e-12], [129, 3, 1e-5]];
-  for (const [rows, C, eps] of shapes) {
-    it(`matches the reference for rows=${rows} C=${C} eps=${eps}`, async () => {
+  for (const [[rows, C, eps], serial] of shapes.flatMap((shape) => [[shape, false], [shape, true]] as const)) {
+    it(`matches the reference for rows=${rows} C=${C} eps=${eps}, ${serial ? 'one invocation' : 'one workgroup'} per row`, async () => {
       const gpu = await testGpu();
       // An offset far from zero checks the two-pass variance against cancellation.
       const xData = randomArray(rows * C, rows + C, 99, 101);
@@ -20,7 +20,7 @@ describe('layernorm', () => {
       const beta = upload(gpu, [C], 'f32', betaData, 'beta');
       const out = gpu.tensor([rows, C], 'f32', 'out');
       const rec = gpu.recorder('layernorm.test');
-      layernorm(rec, { x, gamma, beta, out, rows, C, eps });
+      layernorm(rec, { x, gamma, beta, out, rows, C, eps }, serial);
       const actual = rec.read(out);
       await rec.submit();
       expect(report('layernorm', `rows=${rows} C=${C}`, maxAbsDiff(await actual, expected))).toBeLessThan(2e-4);

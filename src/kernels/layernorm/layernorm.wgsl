@@ -1,17 +1,8 @@
-// out = (x - mean) / sqrt(var + eps) * gamma + beta, one workgroup per row, two passes (mean, then variance).
-struct Params {
-  rows: u32,
-  C: u32,
-  eps: f32,
-}
-
-@group(0) @binding(0) var<storage, read> x: array<f32>;
-@group(0) @binding(1) var<storage, read> gamma: array<f32>;
-@group(0) @binding(2) var<storage, read> beta: array<f32>;
-@group(0) @binding(3) var<storage, read_write> out: array<f32>;
+// out = (x - mean) / sqrt(var + eps) * gamma + beta per row of x (rows, C). Composed after reduce.wgsl and
+// layernorm_common.wgsl. `main`: one workgroup per row (real GPUs); `rows_serial`: one invocation per row.
 @group(0) @binding(4) var<uniform> params: Params;
 
-// 64 invocations per row: enough for C <= 1024 on real GPUs, and fewer idle lanes and barriers on software ones.
+// 64 invocations per row: enough for C <= 1024 on real GPUs.
 const WORKGROUP_SIZE = 64u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
@@ -34,5 +25,14 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let rstd = inverseSqrt(workgroup_sum(squares, lane) / f32(params.C) + params.eps);
   for (var c = lane; c < params.C; c += WORKGROUP_SIZE) {
     out[base + c] = (x[base + c] - mean) * rstd * gamma[c] + beta[c];
+  }
+}
+
+// Software adapters (SwiftShader), where barriers cost more than the arithmetic.
+@compute @workgroup_size(64)
+fn rows_serial(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let r = (group.x + group.y * groups.x) * 64u + lane;
+  if (r < params.rows) {
+    normalize_row(r);
   }
 }

@@ -3,6 +3,9 @@ import { geluErf, geluTanh } from '../gelu/gelu.ref';
 export type WeightLayout = 'kn' | 'nk';
 export type Activation = 'none' | 'gelu_erf' | 'gelu_tanh';
 
+/** The WGSL kernels' ACTIVATION override for each activation. */
+export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, gelu_erf: 1, gelu_tanh: 2 };
+
 export interface MatmulArgs<F> {
   x: F; // (xRowOffset + M, K)
   /** (K, N) for 'kn' (GPT-2 Conv1D); (N, K) for 'nk' (torch Linear, tied LM head), both after skipping wRowOffset rows. */
@@ -34,9 +37,13 @@ export function matmulRef(args: MatmulArgs<Float32Array>): void {
         const weight = wLayout === 'kn' ? w[wBase + k * N + n] : w[wBase + n * K + k];
         sum += x[xRow + k] * weight;
       }
-      if (activation === 'gelu_erf') sum = geluErf(sum);
-      else if (activation === 'gelu_tanh') sum = geluTanh(sum);
-      out[m * outStride + outOffset + n] = sum;
+      out[m * outStride + outOffset + n] = applyActivation(sum, activation);
     }
   }
+}
+
+export function applyActivation(value: number, activation: Activation): number {
+  if (activation === 'gelu_erf') return geluErf(value);
+  if (activation === 'gelu_tanh') return geluTanh(value);
+  return value;
 }

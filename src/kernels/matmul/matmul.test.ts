@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
-import { matmul } from './matmul';
+import { matmul, type MatmulKernel } from './matmul';
 import { matmulRef, type Activation, type MatmulArgs, type WeightLayout } from './matmul.ref';
 
 type Case = Omit<MatmulArgs<Float32Array>, 'x' | 'w' | 'bias' | 'out'> & { withBias: boolean; wRows?: number; xRows?: number };
@@ -23,16 +23,21 @@ cases.push({ M: 3, N: 20, K: 36, wLayout: 'nk', withBias: true, outStride: 50, o
 cases.push({ M: 66, N: 17, K: 33, wLayout: 'nk', withBias: true, outStride: 40, outOffset: 19, wRowOffset: 5, wRows: 30, biasOffset: 5 });
 cases.push({ M: 9, N: 24, K: 12, wLayout: 'kn', withBias: false, outStride: 30, outOffset: 3, wRowOffset: 2, wRows: 20, xRowOffset: 1, xRows: 10 });
 
+// Both kernel families on every case: matmul picks one by adapter, so each is forced here. The barrier-free family
+// runs the blocked kernel where it takes the shape, the serial matrix-vector kernel below 8 rows, tiles otherwise.
+const runs: [Case, MatmulKernel][] = cases.flatMap((c) => [[c, 'shared-memory'], [c, 'barrier-free']] as [Case, MatmulKernel][]);
+runs.push([{ M: 12, N: 24, K: 20, wLayout: 'kn', withBias: true, activation: 'gelu_tanh', outOffset: 48, xRowOffset: 3, xRows: 15, outStride: 24 }, 'barrier-free']);
+
 describe('matmul', () => {
-  for (const testCase of cases) {
+  for (const [testCase, kernel] of runs) {
     const { M, N, K, wLayout, withBias, wRows, xRows, ...rest } = testCase;
-    const name = `${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}`;
+    const name = `${kernel} ${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}`;
     it(`matches the reference: ${name}`, async () => {
       const gpu = await testGpu();
       const xData = randomArray((xRows ?? M) * K, M * 7 + K);
       const wData = randomArray((wRows ?? (wLayout === 'nk' ? N : K)) * (wLayout === 'nk' ? K : N), N * 13 + K);
       const biasData = withBias ? randomArray((rest.biasOffset ?? 0) + N, N) : undefined;
-      const outLength = M * (rest.outStride ?? N);
+      const outLength = (rest.outOffset ?? 0) + M * (rest.outStride ?? N);
       const expected = randomArray(outLength, 99);
       const initial = expected.slice();
       matmulRef({ x: xData, w: wData, bias: biasData, out: expected, M, N, K, wLayout, ...rest });
@@ -42,7 +47,7 @@ describe('matmul', () => {
       const bias = biasData && upload(gpu, [biasData.length], 'f32', biasData, 'bias');
       const out = upload(gpu, [outLength], 'f32', initial, 'out');
       const rec = gpu.recorder('matmul.test');
-      matmul(rec, { x, w, bias, out, M, N, K, wLayout, ...rest });
+      matmul(rec, { x, w, bias, out, M, N, K, wLayout, ...rest }, kernel);
       const actual = rec.read(out);
       await rec.submit();
       expect(report('matmul', name, maxAbsDiff(await actual, expected))).toBeLessThan(1e-5 * Math.sqrt(K) + 1e-6);

@@ -6,23 +6,52 @@ import ioVec4Wgsl from './io_vec4.wgsl?raw';
 import commonWgsl from './matmul_common.wgsl?raw';
 import gemvWgsl from './matmul_gemv.wgsl?raw';
 import tiledWgsl from './matmul_tiled.wgsl?raw';
-import type { Activation, MatmulArgs } from './matmul.ref';
+import { blockedMatmul } from './blocked';
+import { ACTIVATION_CODE, type MatmulArgs } from './matmul.ref';
 
 type Loads = 'vec4' | 'scalar' | 'f16';
 
 const LOADS_WGSL: Record<Loads, string> = { vec4: ioVec4Wgsl, scalar: ioScalarWgsl, f16: ioF16Wgsl };
-const ACTIVATION_CODE: Record<Activation, number> = { none: 0, gelu_erf: 1, gelu_tanh: 2 };
 
 /** Below this many rows a matrix-vector kernel (one pass over w per row) beats 64-row tiles. */
 const GEMV_MAX_ROWS = 8;
 
 /**
- * out[m, outOffset + n] = act(x[m] · w[:, n] + bias[n]); see MatmulArgs. Loads are vec4 when the contiguous
- * dimensions are multiples of 4 (K for x and 'nk' weights, N for 'kn' weights), scalar otherwise; f16 weights need
- * that alignment. Only the rows of w that are used get bound, so a vocabulary table larger than
- * maxStorageBufferBindingSize can be projected in chunks of N rows with wRowOffset.
+ * The two kernel families. 'shared-memory' (real GPUs): 64×64 tiles staged in workgroup memory, or below
+ * GEMV_MAX_ROWS rows a matrix-vector kernel whose lanes share each output. 'barrier-free' (software adapters such as
+ * SwiftShader, where a workgroup barrier costs more than the arithmetic): one 4×4 block per invocation (blocked.ts),
+ * or below GEMV_MAX_ROWS rows one column quad per invocation.
  */
-export function matmul(rec: Recorder, args: MatmulArgs<Tensor>): void {
+export type MatmulKernel = 'shared-memory' | 'barrier-free';
+
+/**
+ * out[m, outOffset + n] = act(x[m] · w[:, n] + bias[n]); see MatmulArgs. The family follows the adapter unless
+ * `kernel` forces one (tests, benchmarks); arguments the blocked kernel cannot take (see blockedTakes) run the tiles.
+ */
+export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, kernel?: MatmulKernel): void {
+  const family = kernel ?? (rec.gpu.info.isSoftwareAdapter ? 'barrier-free' : 'shared-memory');
+  const { x, w, bias, out, M, N, K, wLayout, activation, xRowOffset = 0, outOffset = 0 } = args;
+  if (family === 'barrier-free' && M >= GEMV_MAX_ROWS && blockedTakes(rec, args)) {
+    const label = `linear_${wLayout}${activation && activation !== 'none' ? `_${activation}` : ''} (${M}x${K}x${N})`;
+    blockedMatmul(rec, { a: x, b: w, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate: false, activation, aOffset: xRowOffset * K, outOffset, label });
+  } else {
+    sharedOrGemvMatmul(rec, args, family === 'barrier-free');
+  }
+}
+
+/** Whether the blocked kernel can run these arguments: f32 weights within one binding, N and the output window in quads, w unwindowed. */
+function blockedTakes(rec: Recorder, { w, N, outStride = N, outOffset = 0, wRowOffset = 0, biasOffset = 0 }: MatmulArgs<Tensor>): boolean {
+  const fits = w.dtype === 'f32' && w.byteLength <= rec.gpu.info.limits.maxStorageBufferBindingSize;
+  return fits && N % 4 === 0 && outStride === N && outOffset % 4 === 0 && wRowOffset === 0 && biasOffset === 0;
+}
+
+/**
+ * The tiled kernel, or below GEMV_MAX_ROWS rows a matrix-vector one (`serial`: one invocation per column quad, no
+ * barriers). Loads are vec4 when the contiguous dimensions are multiples of 4 (K for x and 'nk' weights, N for 'kn'
+ * weights), scalar otherwise; f16 weights need that alignment. Only the rows of w that are used get bound, so a
+ * vocabulary table larger than maxStorageBufferBindingSize can be projected in chunks of N rows with wRowOffset.
+ */
+function sharedOrGemvMatmul(rec: Recorder, args: MatmulArgs<Tensor>, barrierFree: boolean): void {
   const { x, w, bias, out, M, N, K, wLayout, activation = 'none' } = args;
   const { outStride = N, outOffset = 0, wRowOffset = 0, biasOffset = 0, xRowOffset = 0 } = args;
   if (x.dtype !== 'f32' || out.dtype !== 'f32' || (bias && bias.dtype !== 'f32') || w.dtype === 'u32') {
@@ -32,16 +61,17 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>): void {
   if (w.dtype === 'f16' && !aligned) throw new GpuError(`matmul: f16 weights need K${wLayout === 'kn' ? ' and N' : ''} to be multiples of 4`);
   const loads: Loads = w.dtype === 'f16' ? 'f16' : aligned ? 'vec4' : 'scalar';
   const gemv = M < GEMV_MAX_ROWS;
-  const entryPoint = gemv ? (wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w') : 'main';
+  const serial = gemv && barrierFree;
+  const entryPoint = gemv ? `${wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w'}${serial ? '_serial' : ''}` : 'main';
   const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0 };
   const lanes = gemvLanes(K, wLayout);
-  if (gemv) constants.LANES = lanes;
-  else constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
+  if (gemv && !serial) constants.LANES = lanes;
+  if (!gemv) constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
   const source = LOADS_WGSL[loads] + geluFunctionsWgsl + commonWgsl + (gemv ? gemvWgsl : tiledWgsl);
   const pipeline = rec.gpu.pipeline(`matmul.${loads}.${gemv ? 'gemv' : 'tiled'}`, source, entryPoint, constants);
 
   const weights = weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
-  const outputsPerWorkgroup = gemv ? (wLayout === 'nk' ? 256 / lanes : (4 * 256) / lanes) : 64;
+  const outputsPerWorkgroup = serial ? 4 * 64 : gemv ? (wLayout === 'nk' ? 256 / lanes : (4 * 256) / lanes) : 64;
   rec.dispatch({
     label: `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`} (${M}x${K}x${N})`,
     pipeline,

@@ -60,3 +60,45 @@ fn cols_of_w(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_inde
     }
   }
 }
+
+// Software adapters (SwiftShader), where a barrier costs more than the arithmetic: one invocation per column quad
+// n .. n + 3, running over all of K alone; workgroup (x: 64 quads, y: row m).
+@compute @workgroup_size(64)
+fn rows_of_w_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let m = group.y;
+  let n = (group.x * 64u + lane) * 4u;
+  if (n >= params.N) {
+    return;
+  }
+  var sum = vec4<f32>(0.0);
+  for (var k = 0u; k < params.K; k += 4u) {
+    let xq = x_quad(m, k);
+    sum += vec4<f32>(dot(xq, w_quad(n, k, params.N, params.K)), dot(xq, w_quad(n + 1u, k, params.N, params.K)),
+                     dot(xq, w_quad(n + 2u, k, params.N, params.K)), dot(xq, w_quad(n + 3u, k, params.N, params.K)));
+  }
+  store_quad(m, n, sum);
+}
+
+@compute @workgroup_size(64)
+fn cols_of_w_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+  let m = group.y;
+  let n = (group.x * 64u + lane) * 4u;
+  if (n >= params.N) {
+    return;
+  }
+  var sum = vec4<f32>(0.0);
+  for (var k = 0u; k < params.K; k += 4u) {
+    let xq = x_quad(m, k);
+    sum += xq.x * w_quad(k, n, params.K, params.N) + xq.y * w_quad(k + 1u, n, params.K, params.N)
+         + xq.z * w_quad(k + 2u, n, params.K, params.N) + xq.w * w_quad(k + 3u, n, params.K, params.N);
+  }
+  store_quad(m, n, sum);
+}
+
+fn store_quad(m: u32, n: u32, sums: vec4<f32>) {
+  for (var j = 0u; j < 4u; j++) {
+    if (n + j < params.N) {
+      store(m, n + j, sums[j]);
+    }
+  }
+}

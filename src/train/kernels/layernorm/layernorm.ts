@@ -1,4 +1,5 @@
 import { Uniforms, workgroupGrid, type Recorder, type Tensor } from '../../../gpu';
+import { layernormCommonWgsl } from '../../../kernels/layernorm/layernorm';
 import type { LayernormBackwardArgs, LayernormForwardArgs } from './layernorm.ref';
 import backwardDxWgsl from './layernorm_backward_dx.wgsl?raw';
 import backwardParamsWgsl from './layernorm_backward_params.wgsl?raw';
@@ -8,7 +9,7 @@ import forwardWgsl from './layernorm_forward.wgsl?raw';
 export function layernormForward(rec: Recorder, { x, gamma, beta, out, mean, rstd, rows, C, eps }: LayernormForwardArgs<Tensor>): void {
   rec.dispatch({
     label: 'layernorm_forward',
-    pipeline: rec.gpu.pipeline('layernorm_forward', forwardWgsl),
+    pipeline: rec.gpu.pipeline('layernorm_forward', layernormCommonWgsl + forwardWgsl),
     bindings: [x, gamma, beta, out, mean, rstd],
     uniforms: new Uniforms().u32(rows).u32(C).f32(eps).bytes(),
     workgroups: workgroupGrid(Math.ceil(rows / 64)),

@@ -1,6 +1,7 @@
+import type { Floats } from '../../../kernels/matmul/blocked.ref';
 import type { WeightLayout } from '../../../kernels/matmul/matmul.ref';
 
-export type Floats = Float32Array | Float64Array;
+export type { Floats };
 
 export interface MatmulBackwardArgs<F> {
   dout: F; // (M, N) gradient of out = x·W + bias

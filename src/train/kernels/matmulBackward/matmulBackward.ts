@@ -1,13 +1,13 @@
 import { Uniforms, workgroupGrid, type Recorder, type Tensor } from '../../../gpu';
+import { blockedMatmul } from '../../../kernels/matmul/blocked';
 import type { MatmulBackwardArgs } from './matmulBackward.ref';
-import { blockedMatmul } from '../blockedMatmul/blockedMatmul';
 import dbiasWgsl from './matmul_backward_dbias.wgsl?raw';
 import dwWgsl from './matmul_backward_dw.wgsl?raw';
 import dxWgsl from './matmul_backward_dx.wgsl?raw';
 
 /**
  * Records dx, dW and (with a bias) dbias of out = x·W + bias. When the rows written are whole quads (K a multiple of
- * 4, and N too for 'kn') dx and dW are blocked products (src/train/kernels/blockedMatmul: 4×4 outputs per
+ * 4, and N too for 'kn') dx and dW are blocked products (src/kernels/matmul/blocked.ts: 4×4 outputs per
  * invocation, vec4 loads when N is a multiple of 4 as well, scalar loads otherwise, as for a vocabulary); other
  * shapes take one plain reduction per output element.
  */

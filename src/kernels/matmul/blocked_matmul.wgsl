@@ -1,18 +1,21 @@
-// out (P, Q) (=|+=) A (P, R) · B (R, Q) (+ bias (Q)): the products of training, forward (x·Wᵀ + bias) and backward
-// (dx = dout·W, dW = xᵀ·dout, in either weight layout). One 4×4 block of out per invocation, accumulated from 4×4
-// blocks of A and B with vec4 FMAs, and no shared memory or barriers: on a software adapter (SwiftShader) barriers
-// cost more than the arithmetic. A may be stored transposed, (R, P), and B transposed, (Q, R). Q must be a multiple
-// of 4 (out is written in quads); loads come from io_vec4.wgsl or io_scalar.wgsl (prepended), which read zeros past
-// the last row or column.
+// out (P, Q) (=|+=) act(A (P, R) · B (R, Q) + bias (Q)): linear layers on a software adapter (x·W or x·Wᵀ, with
+// the GELU epilogue) and training's backward products (dx = dout·W, dW = xᵀ·dout, in either weight layout).
+// One 4×4 block of out per invocation, accumulated from 4×4 blocks of A and B with vec4 FMAs, and no shared memory or
+// barriers: on a software adapter (SwiftShader) barriers cost more than the arithmetic. A may be stored transposed,
+// (R, P), and B transposed, (Q, R). Q must be a multiple of 4 (out is written in quads). Prepended: gelu_functions.wgsl
+// (the epilogue) and blocked_io_vec4.wgsl or blocked_io_scalar.wgsl (loads reading zeros past the last row or column).
 override A_T: bool = false;
 override B_T: bool = false;
 override HAS_BIAS: bool = false;
+override ACTIVATION: u32 = 0u; // 0: none, 1: GELU (erf), 2: GELU (tanh)
 
 struct Params {
   P: u32,
   Q: u32,
   R: u32,
   accumulate: u32, // out += instead of out =
+  a_base: u32, // elements of a before its first row
+  out_base: u32, // quads of out before its first row
 }
 
 @group(0) @binding(2) var<storage, read_write> out: array<vec4<f32>>; // (P, Q)
@@ -63,9 +66,19 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   for (var i = 0u; i < 4u; i++) {
     let p = p0 + i;
     if (p < P) {
-      let o = p * qQuads + q0 / 4u;
-      let value = rows[i] + shift;
+      let o = params.out_base + p * qQuads + q0 / 4u;
+      let value = activate(rows[i] + shift);
       out[o] = select(value, value + out[o], params.accumulate != 0u);
     }
   }
+}
+
+fn activate(v: vec4<f32>) -> vec4<f32> {
+  if (ACTIVATION == 1u) {
+    return vec4<f32>(gelu_erf(v.x), gelu_erf(v.y), gelu_erf(v.z), gelu_erf(v.w));
+  }
+  if (ACTIVATION == 2u) {
+    return vec4<f32>(gelu_tanh(v.x), gelu_tanh(v.y), gelu_tanh(v.z), gelu_tanh(v.w));
+  }
+  return v;
 }

@@ -222,3 +222,15 @@ def write_json(path, obj, indent=2):
 def rounded(values, digits=7):
     """Floats rounded to `digits` significant digits, for small JSON files."""
     return [float(f"{v:.{digits}g}") for v in np.asarray(values, dtype=np.float64).ravel()]
+
+
+def attention_table(history, key):
+    """Markdown table of each head's neighbour attention (history key 'previous_token_attention' or
+    'next_token_attention') at the first and the last evaluation of training."""
+    first, last = history[0], history[-1]
+    heads = len(last[key][0])
+    rows = [f"| {l} | " + " | ".join(f"{a} -> **{b}**" for a, b in zip(before, after)) + " |"
+            for l, (before, after) in enumerate(zip(first[key], last[key]))]
+    return "\n".join([f"| layer | " + " | ".join(f"head {h}" for h in range(heads)) + " |",
+                      "|---|" + "---|" * heads, *rows,
+                      f"\n(step {first['step']} -> step {last['step']})"])

@@ -17,9 +17,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from common import (DATA_DIR, ROOT, CompactVocab, decode, encode, export_checkpoint, heldout_sample_text,
-                    join_documents, load_documents, offset_attention, rounded, sinusoid_positions, split_documents, train,
-                    write_json)
+from common import (DATA_DIR, ROOT, CompactVocab, attention_table, decode, encode, export_checkpoint,
+                    heldout_sample_text, join_documents, load_documents, offset_attention, rounded, sinusoid_positions,
+                    split_documents, train, write_json)
 from hf_models import GPT2Config, GPT2LMHeadModel, hf_state_dict, load_hf_state_dict
 
 NAME = "playground-gpt2"
@@ -236,17 +236,6 @@ def write_heldout_json(folder, full, counts, heldout_docs):
     }, indent=None)
 
 
-def previous_token_table(history):
-    """Markdown table of each head's previous-token attention at the first and the last evaluation of training."""
-    first, last = history[0], history[-1]
-    heads = len(last["previous_token_attention"][0])
-    rows = [f"| {l} | " + " | ".join(f"{a} -> **{b}**" for a, b in zip(before, after)) + " |"
-            for l, (before, after) in enumerate(zip(first["previous_token_attention"], last["previous_token_attention"]))]
-    return "\n".join([f"| layer | " + " | ".join(f"head {h}" for h in range(heads)) + " |",
-                      "|---|" + "---|" * heads, *rows,
-                      f"\n(step {first['step']} -> step {last['step']})"])
-
-
 def write_model_card(folder, hp, vocab, summary, metrics, samples, train_tokens, train_docs, heldout_docs):
     with open(os.path.join(folder, "heldout.json")) as f:
         sample = json.load(f)
@@ -303,7 +292,7 @@ shared 2-core machine (torch 1.13, OpenBLAS). Held-out perplexity during trainin
 Mean attention weight from each token to the one just before it, per head, on 4 held-out windows of
 {hp['n_positions']} tokens (a head attending uniformly over its causal window gives about 0.035):
 
-{previous_token_table(summary['history'])}
+{attention_table(summary['history'], 'previous_token_attention')}
 
 ## Held-out metrics (the exported float16 weights, full 50257-way softmax)
 

@@ -31,14 +31,25 @@ test('upload a dataset, train, watch the table and charts fill, pause and resume
   await expect(page.getByTestId('ft-preview').locator('tbody tr')).toHaveCount(5);
   for (const [key, value] of Object.entries(SETTINGS)) await page.getByTestId(`ft-${key}`).fill(value);
   await expect(page.getByTestId('ft-memory')).toContainText('AdamW state');
+  // Pause from inside the page the moment the progress line first shows a step of epoch 1, with the Pause button
+  // (the run's handle if the button has not rendered yet): a step takes milliseconds here, so a poll from the test
+  // process can miss epoch 1, or the whole run.
+  const pausedLine = page.evaluate(() => new Promise<string>((resolve) => {
+    const observer = new MutationObserver(() => {
+      const text = document.querySelector('[data-testid="ft-progress-line"]')?.textContent ?? '';
+      if (!/step \d+ \/ 33 · epoch 1 \/ 3/.test(text)) return;
+      observer.disconnect();
+      const pause = Array.from(document.querySelectorAll('button')).find((button) => button.textContent === 'Pause');
+      if (pause) pause.click();
+      else window.playground.currentFineTune()?.pause();
+      resolve(text);
+    });
+    observer.observe(document.body, { subtree: true, childList: true, characterData: true });
+  }));
   await page.getByTestId('ft-start').click();
 
   const progress = page.getByTestId('ft-progress');
-  // Epoch 1 computes each sentence's features once (about a second here); later epochs take milliseconds a step, so
-  // the line is polled often enough to catch epoch 1 and pause in it.
-  const line = async () => (await page.getByTestId('ft-progress-line').textContent()) ?? '';
-  await expect.poll(line, { intervals: [20], timeout: 60_000 }).toMatch(/step \d+ \/ 33 · epoch 1 \/ 3 .* tokens\/s · ETA/);
-  await page.getByRole('button', { name: 'Pause' }).click();
+  expect(await pausedLine).toMatch(/step \d+ \/ 33 · epoch 1 \/ 3 .* tokens\/s · ETA/);
   await expect(progress).toHaveAttribute('data-status', 'paused');
   const pausedAt = Number(await page.getByTestId('ft-loss-chart').getAttribute('data-points'));
   expect(pausedAt).toBeGreaterThan(0);

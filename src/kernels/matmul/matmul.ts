@@ -1,12 +1,12 @@
 import { BYTES_PER_ELEMENT, GpuError, Uniforms, type Recorder, type Tensor, type TensorWindow } from '../../gpu';
 import geluFunctionsWgsl from '../gelu/gelu_functions.wgsl?raw';
+import { blockedMatmul } from './blocked';
 import ioF16Wgsl from './io_f16.wgsl?raw';
 import ioScalarWgsl from './io_scalar.wgsl?raw';
 import ioVec4Wgsl from './io_vec4.wgsl?raw';
 import commonWgsl from './matmul_common.wgsl?raw';
 import gemvWgsl from './matmul_gemv.wgsl?raw';
 import tiledWgsl from './matmul_tiled.wgsl?raw';
-import { blockedMatmul } from './blocked';
 import { ACTIVATION_CODE, type MatmulArgs } from './matmul.ref';
 
 type Loads = 'vec4' | 'scalar' | 'f16';

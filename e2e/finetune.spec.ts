@@ -29,6 +29,8 @@ test('upload a dataset, train, watch the table and charts fill, pause and resume
   await page.getByTestId('ft-file').setInputFiles({ name: 'sentiment.tsv', mimeType: 'text/tab-separated-values', buffer: Buffer.from(sentimentTsv(96)) });
   await expect(page.getByTestId('ft-data-summary')).toContainText('96 examples, 2 labels: 0 = 0, 1 = 1');
   await expect(page.getByTestId('ft-preview').locator('tbody tr')).toHaveCount(5);
+  await expect(page.getByLabel('every parameter')).toBeChecked(); // a small model starts on every parameter
+  await page.getByLabel('classifier head only (encoder frozen)').check();
   for (const [key, value] of Object.entries(SETTINGS)) await page.getByTestId(`ft-${key}`).fill(value);
   await expect(page.getByTestId('ft-memory')).toContainText('AdamW state');
   // Pause from inside the page the moment the progress line first shows a step of epoch 1, with the Pause button

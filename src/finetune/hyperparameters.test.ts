@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkHyperparameters, defaultHyperparameters, learningRateAt } from './hyperparameters';
+import { checkHyperparameters, defaultHyperparameters, defaultTrainingMode, learningRateAt } from './hyperparameters';
 
 describe('learning-rate schedule', () => {
   it('warms up linearly, then decays linearly to zero', () => {
@@ -26,5 +26,12 @@ describe('hyperparameters', () => {
     expect(defaultHyperparameters('classification', 'full', 768).learningRate).toBe(2e-5);
     expect(defaultHyperparameters('classification', 'head', 128).learningRate).toBe(1e-3);
     expect(defaultHyperparameters('causal-lm', 'full', 128).learningRate).toBe(5e-5);
+  });
+
+  it('starts the Fine-tune tab on every parameter for causal LM and a small BERT, on the head alone for BERT-base', () => {
+    expect(defaultTrainingMode('classification', 128)).toBe('full');
+    expect(defaultTrainingMode('classification', 768)).toBe('head');
+    expect(defaultTrainingMode('classification')).toBe('head');
+    expect(defaultTrainingMode('causal-lm', 768)).toBe('full');
   });
 });

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { useAppStore } from '../../state/store';
 import { memoryLimits } from '../../finetune/browserEnvironment';
-import { defaultHyperparameters, type Hyperparameters, type Task, type TrainingMode } from '../../finetune/hyperparameters';
+import { defaultHyperparameters, defaultTrainingMode, type Hyperparameters, type Task, type TrainingMode } from '../../finetune/hyperparameters';
 import { modelWidth } from '../../weights/config';
 import { estimateTrainingMemory, trainingMemoryProblem } from '../../finetune/memory';
 import type { RunData } from '../../finetune/runStore';
@@ -27,7 +27,7 @@ export function SetupForm({ task, config }: { task: Task; config: ModelConfig })
   const start = useAppStore((s) => s.startFineTune);
   const status = useAppStore((s) => s.fineTuneStatus);
   const data = useDataTable(task === 'classification');
-  const [mode, setMode] = useState<TrainingMode>(task === 'classification' ? 'head' : 'full');
+  const [mode, setMode] = useState<TrainingMode>(() => defaultTrainingMode(task, modelWidth(config)));
   const [overrides, setOverrides] = useState<Partial<Hyperparameters>>({});
   const h = { ...defaultHyperparameters(task, mode, modelWidth(config)), ...overrides };
   const numLabels = data.labelled?.labels.length ?? 2;

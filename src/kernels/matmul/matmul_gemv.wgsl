@@ -1,6 +1,6 @@
 // Matrix-vector products for a few rows of x (decode steps): workgroup (x: output block, y: row m).
 // LANES invocations share one output (or column quad) and stride over K; the host picks LANES from K so short
-// rows do not leave lanes idle.
+// rows do not leave lanes idle. The *_serial entry points (software adapters) give each column quad one invocation.
 override LANES: u32 = 32u;
 
 var<workgroup> partial: array<f32, 256>;

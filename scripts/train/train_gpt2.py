@@ -28,8 +28,8 @@ EOS = 50256  # <|endoftext|>, between documents
 HP = {
     "n_embd": 128, "n_layer": 3, "n_head": 4, "n_positions": 128,
     "min_count": 20,  # training-split count for a token to get its own embedding row (see CompactVocab)
-    "batch_size": 8, "steps": 10000, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
-    "max_minutes": 80, "log_every": 250, "checkpoint_every": 100, "seed": 1234,
+    "batch_size": 8, "steps": 20000, "lr": 2e-3, "warmup": 100, "decay_fraction": 0.25, "weight_decay": 0.1,
+    "max_minutes": 150, "log_every": 250, "checkpoint_every": 100, "seed": 1234,
 }
 PROMPTS = ["The State of the Union is", "Call me Ishmael. Some years ago", "We must"]
 

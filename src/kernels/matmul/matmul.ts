@@ -62,11 +62,11 @@ function sharedOrGemvMatmul(rec: Recorder, args: MatmulArgs<Tensor>, barrierFree
   const loads: Loads = w.dtype === 'f16' ? 'f16' : aligned ? 'vec4' : 'scalar';
   const gemv = M < GEMV_MAX_ROWS;
   const serial = gemv && barrierFree;
-  const entryPoint = gemv ? `${wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w'}${serial ? '_serial' : ''}` : 'main';
+  const entryPoint = serial ? 'quads_serial' : gemv ? (wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w') : 'main';
   const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0 };
   const lanes = gemvLanes(K, wLayout);
   if (gemv && !serial) constants.LANES = lanes;
-  if (!gemv) constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
+  else constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
   const source = LOADS_WGSL[loads] + geluFunctionsWgsl + commonWgsl + (gemv ? gemvWgsl : tiledWgsl);
   const pipeline = rec.gpu.pipeline(`matmul.${loads}.${gemv ? 'gemv' : 'tiled'}`, source, entryPoint, constants);
 

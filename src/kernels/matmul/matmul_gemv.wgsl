@@ -1,6 +1,6 @@
 // Matrix-vector products for a few rows of x (decode steps): workgroup (x: output block, y: row m).
 // LANES invocations share one output (or column quad) and stride over K; the host picks LANES from K so short
-// rows do not leave lanes idle. The *_serial entry points (software adapters) give each column quad one invocation.
+// rows do not leave lanes idle. `quads_serial` (software adapters) gives each column quad one invocation.
 override LANES: u32 = 32u;
 
 var<workgroup> partial: array<f32, 256>;
@@ -62,25 +62,11 @@ fn cols_of_w(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_inde
 }
 
 // Software adapters (SwiftShader), where a barrier costs more than the arithmetic: one invocation per column quad
-// n .. n + 3, running over all of K alone; workgroup (x: 64 quads, y: row m).
-@compute @workgroup_size(64)
-fn rows_of_w_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
-  let m = group.y;
-  let n = (group.x * 64u + lane) * 4u;
-  if (n >= params.N) {
-    return;
-  }
-  var sum = vec4<f32>(0.0);
-  for (var k = 0u; k < params.K; k += 4u) {
-    let xq = x_quad(m, k);
-    sum += vec4<f32>(dot(xq, w_quad(n, k, params.N, params.K)), dot(xq, w_quad(n + 1u, k, params.N, params.K)),
-                     dot(xq, w_quad(n + 2u, k, params.N, params.K)), dot(xq, w_quad(n + 3u, k, params.N, params.K)));
-  }
-  store_quad(m, n, sum);
-}
+// n .. n + 3, running over all of K alone; workgroup (x: 64 quads, y: row m). W_IS_NK: w is (N, K), else (K, N).
+override W_IS_NK: bool = false;
 
 @compute @workgroup_size(64)
-fn cols_of_w_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
+fn quads_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) lane: u32) {
   let m = group.y;
   let n = (group.x * 64u + lane) * 4u;
   if (n >= params.N) {
@@ -89,8 +75,13 @@ fn cols_of_w_serial(@builtin(workgroup_id) group: vec3u, @builtin(local_invocati
   var sum = vec4<f32>(0.0);
   for (var k = 0u; k < params.K; k += 4u) {
     let xq = x_quad(m, k);
-    sum += xq.x * w_quad(k, n, params.K, params.N) + xq.y * w_quad(k + 1u, n, params.K, params.N)
-         + xq.z * w_quad(k + 2u, n, params.K, params.N) + xq.w * w_quad(k + 3u, n, params.K, params.N);
+    if (W_IS_NK) {
+      sum += vec4<f32>(dot(xq, w_quad(n, k, params.N, params.K)), dot(xq, w_quad(n + 1u, k, params.N, params.K)),
+                       dot(xq, w_quad(n + 2u, k, params.N, params.K)), dot(xq, w_quad(n + 3u, k, params.N, params.K)));
+    } else {
+      sum += xq.x * w_quad(k, n, params.K, params.N) + xq.y * w_quad(k + 1u, n, params.K, params.N)
+           + xq.z * w_quad(k + 2u, n, params.K, params.N) + xq.w * w_quad(k + 3u, n, params.K, params.N);
+    }
   }
   store_quad(m, n, sum);
 }

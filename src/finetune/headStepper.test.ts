@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { buildModel } from '../models/checkpoint';
 import { createCpuBackend } from '../models/cpuBackend';
 import { loadTokenizer } from '../tokenizers/tokenizer';
-import { gradientError, numericalGradient, random64, reportGradient } from '../train/testing/gradcheck';
+import { gradientError, numericalGradient, random64, reportGradient } from '../kernels/gradcheck';
 import { classificationBatch, encodeExample } from './batches';
 import { freshClassifier, freshPooler } from './freshHead';
 import { HeadStepper, headLossAndGradients, type HeadParameters } from './headStepper';

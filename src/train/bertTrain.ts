@@ -18,15 +18,16 @@ import type { BertConfig } from '../weights/config';
 import type { HostTensor } from '../weights/host-tensor';
 import { DropoutSites } from './dropoutSites';
 import type { Evaluation, MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
-import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
-import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
-import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
-import { embeddingBackward } from './kernels/embeddingBackward/embeddingBackward';
-import { firstToken, firstTokenBackward } from './kernels/firstToken/firstToken';
-import { geluBackward } from './kernels/geluBackward/geluBackward';
-import { layernormBackward, layernormForward } from './kernels/layernorm/layernorm';
-import { matmulBackward } from './kernels/matmulBackward/matmulBackward';
-import { tanhBackward, tanhForward } from './kernels/tanh/tanh';
+import { attentionBackward } from '../kernels/attention/attentionBackward';
+import { crossEntropy } from '../kernels/crossEntropy/crossEntropy';
+import { IGNORE_INDEX, targetsToU32 } from '../kernels/crossEntropy/targets';
+import { embeddingBackward } from '../kernels/embedding/embeddingBackward';
+import { firstToken, firstTokenBackward } from '../kernels/firstToken/firstToken';
+import { geluBackward } from '../kernels/gelu/geluBackward';
+import { layernorm } from '../kernels/layernorm/layernorm';
+import { layernormBackward } from '../kernels/layernorm/layernormBackward';
+import { matmulBackward } from '../kernels/matmul/matmulBackward';
+import { tanhBackward, tanhForward } from '../kernels/tanh/tanh';
 import { bertParameters, bertWeightsOf, parameterList, type BertParameters } from './bertParameters';
 import { readParameters, releaseParameters, type TrainableParameter } from './parameters';
 
@@ -206,7 +207,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       ids: inputs.ids, typeIds: inputs.typeIds, wte: p.wordEmbeddings.param, wpe: p.positionEmbeddings.param,
       wtt: p.tokenTypeEmbeddings.param, out: a.embedded, B, T, C,
     });
-    layernormForward(rec, {
+    layernorm(rec, {
       x: a.embedded, gamma: p.embeddingsLnWeight.param, beta: p.embeddingsLnBias.param, out: a.encoded,
       mean: a.embeddedMean, rstd: a.embeddedRstd, rows: BT, C, eps,
     });
@@ -226,7 +227,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       const attnBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 1 + 2 * l);
       if (last) firstToken(rec, { x: input, out: a.clsInput, B, T, C });
       add(rec, { a: attnBranch, b: last ? a.clsInput : input, out: a.attnSum[l], n: rows * C });
-      layernormForward(rec, {
+      layernorm(rec, {
         x: a.attnSum[l], gamma: layer.attnLnWeight.param, beta: layer.attnLnBias.param, out: a.attnOut[l],
         mean: a.attnMean[l], rstd: a.attnRstd[l], rows, C, eps,
       });
@@ -235,7 +236,7 @@ export class BertTrain implements TrainGraph<BertBatch> {
       matmul(rec, { x: a.intermediateGelu[l], w: layer.outputWeight.param, bias: layer.outputBias.param, out: a.branch, M: rows, N: C, K: F, wLayout: 'nk' });
       const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 2 + 2 * l);
       add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: rows * C });
-      layernormForward(rec, {
+      layernorm(rec, {
         x: a.outputSum[l], gamma: layer.outputLnWeight.param, beta: layer.outputLnBias.param, out: a.hidden[l],
         mean: a.outputMean[l], rstd: a.outputRstd[l], rows, C, eps,
       });

@@ -3,8 +3,8 @@
 // the micro-batch's seed, and the backward pass applies the same mask to the gradient.
 
 import type { Recorder, Tensor } from '../gpu';
-import { dropout } from './kernels/dropout/dropout';
-import { hash32 } from './kernels/dropout/dropout.ref';
+import { dropout } from '../kernels/dropout/dropout';
+import { hash32 } from '../kernels/dropout/hash';
 
 export class DropoutSites {
   constructor(

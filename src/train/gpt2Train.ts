@@ -14,13 +14,14 @@ import { gpt2WeightsToTensors, type Gpt2BlockWeights, type Gpt2Weights } from '.
 import type { HostTensor } from '../weights/host-tensor';
 import { DropoutSites } from './dropoutSites';
 import type { Evaluation, MicroBatchContext, MicroBatchRecording, TrainGraph } from './graph';
-import { attentionBackward } from './kernels/attentionBackward/attentionBackward';
-import { crossEntropy } from './kernels/crossEntropy/crossEntropy';
-import { IGNORE_INDEX, targetsToU32 } from './kernels/crossEntropy/crossEntropy.ref';
-import { embeddingBackward } from './kernels/embeddingBackward/embeddingBackward';
-import { geluBackward } from './kernels/geluBackward/geluBackward';
-import { layernormBackward, layernormForward } from './kernels/layernorm/layernorm';
-import { matmulBackward } from './kernels/matmulBackward/matmulBackward';
+import { attentionBackward } from '../kernels/attention/attentionBackward';
+import { crossEntropy } from '../kernels/crossEntropy/crossEntropy';
+import { IGNORE_INDEX, targetsToU32 } from '../kernels/crossEntropy/targets';
+import { embeddingBackward } from '../kernels/embedding/embeddingBackward';
+import { geluBackward } from '../kernels/gelu/geluBackward';
+import { layernorm } from '../kernels/layernorm/layernorm';
+import { layernormBackward } from '../kernels/layernorm/layernormBackward';
+import { matmulBackward } from '../kernels/matmul/matmulBackward';
 import {
   mapStruct, readParameters, releaseParameters, trainableParameter, type ParameterStruct, type TrainableParameter,
 } from './parameters';
@@ -189,7 +190,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
     const stream = drop.apply(rec, a.encoded, a.encodedDropped, BT * C, 0);
     p.blocks.forEach((block, l) => {
       const residual = l === 0 ? stream : a.residual3[l - 1];
-      layernormForward(rec, { x: residual, gamma: block.ln1Weight.param, beta: block.ln1Bias.param, out: a.ln1[l], mean: a.ln1Mean[l], rstd: a.ln1Rstd[l], rows: BT, C, eps });
+      layernorm(rec, { x: residual, gamma: block.ln1Weight.param, beta: block.ln1Bias.param, out: a.ln1[l], mean: a.ln1Mean[l], rstd: a.ln1Rstd[l], rows: BT, C, eps });
       matmul(rec, { x: a.ln1[l], w: block.attnWeight.param, bias: block.attnBias.param, out: a.qkv[l], M: BT, N: 3 * C, K: C, wLayout: 'kn' });
       attention(rec, {
         q: a.qkv[l], k: a.qkv[l], v: a.qkv[l], out: a.atty[l], probs: a.probs[l], B, Tq: T, Tk: T, H, D: C / H, causal: true,
@@ -198,7 +199,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
       matmul(rec, { x: a.atty[l], w: block.attnProjWeight.param, bias: block.attnProjBias.param, out: a.branch, M: BT, N: C, K: C, wLayout: 'kn' });
       const attnBranch = drop.apply(rec, a.branch, a.branchDropped, BT * C, 1 + 2 * l);
       add(rec, { a: residual, b: attnBranch, out: a.residual2[l], n: BT * C });
-      layernormForward(rec, { x: a.residual2[l], gamma: block.ln2Weight.param, beta: block.ln2Bias.param, out: a.ln2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], rows: BT, C, eps });
+      layernorm(rec, { x: a.residual2[l], gamma: block.ln2Weight.param, beta: block.ln2Bias.param, out: a.ln2[l], mean: a.ln2Mean[l], rstd: a.ln2Rstd[l], rows: BT, C, eps });
       matmul(rec, { x: a.ln2[l], w: block.fcWeight.param, bias: block.fcBias.param, out: a.fch[l], M: BT, N: F, K: C, wLayout: 'kn' });
       gelu(rec, { x: a.fch[l], out: a.fchGelu[l], n: BT * F, form: this.config.gelu });
       matmul(rec, { x: a.fchGelu[l], w: block.mlpProjWeight.param, bias: block.mlpProjBias.param, out: a.branch, M: BT, N: C, K: F, wLayout: 'kn' });
@@ -206,7 +207,7 @@ export class Gpt2Train implements TrainGraph<Gpt2Batch> {
       add(rec, { a: a.residual2[l], b: mlpBranch, out: a.residual3[l], n: BT * C });
     });
     const last = a.residual3[p.blocks.length - 1];
-    layernormForward(rec, { x: last, gamma: p.lnfWeight.param, beta: p.lnfBias.param, out: a.lnf, mean: a.lnfMean, rstd: a.lnfRstd, rows: BT, C, eps });
+    layernorm(rec, { x: last, gamma: p.lnfWeight.param, beta: p.lnfBias.param, out: a.lnf, mean: a.lnfMean, rstd: a.lnfRstd, rows: BT, C, eps });
     matmul(rec, { x: a.lnf, w: p.wte.param, out: a.logits, M: BT, N: V, K: C, wLayout: 'nk' });
     return stream;
   }

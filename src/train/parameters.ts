@@ -3,7 +3,7 @@
 
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import type { HostTensor } from '../weights/host-tensor';
-import { fill } from './kernels/fill/fill';
+import { fill } from '../kernels/fill/fill';
 
 export interface TrainableParameter {
   /** The name in the training graph (Hugging Face's, except BERT's fused `...attention.self.qkv.*`). */

@@ -4,9 +4,9 @@
 
 import type { Gpu, Tensor } from '../gpu';
 import type { Evaluation, TrainGraph } from './graph';
-import { adamw } from './kernels/adamw/adamw';
-import { hash32 } from './kernels/dropout/dropout.ref';
-import { gradNorm, gradNormSlots } from './kernels/gradNorm/gradNorm';
+import { adamw } from '../kernels/adamw/adamw';
+import { hash32 } from '../kernels/dropout/hash';
+import { gradNorm, gradNormSlots } from '../kernels/gradNorm/gradNorm';
 import { zeroGradients } from './parameters';
 import { learningRate, type LrSchedule } from './schedule';
 

@@ -1,6 +1,6 @@
 import { applyActivation, type Activation } from './matmul.ref';
+import type { Floats } from '../types';
 
-export type Floats = Float32Array | Float64Array;
 
 export interface BlockedMatmulArgs<F> {
   a: F; // (aOffset + P·R): (P, R), or (R, P) when aT

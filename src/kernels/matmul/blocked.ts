@@ -4,7 +4,7 @@ import blockedWgsl from './blocked_matmul.wgsl?raw';
 import ioScalarWgsl from './blocked_io_scalar.wgsl?raw';
 import ioVec4Wgsl from './blocked_io_vec4.wgsl?raw';
 import type { BlockedMatmulArgs } from './blocked.ref';
-import { ACTIVATION_CODE } from './matmul.ref';
+import { ACTIVATION_CODE } from './activation';
 
 /**
  * out (=|+=) act(A·B + bias) in 4×4 blocks, A and B each optionally transposed; Q and outOffset must be multiples

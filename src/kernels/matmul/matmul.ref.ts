@@ -3,9 +3,6 @@ import { geluErf, geluTanh } from '../gelu/gelu.ref';
 export type WeightLayout = 'kn' | 'nk';
 export type Activation = 'none' | 'gelu_erf' | 'gelu_tanh';
 
-/** The WGSL kernels' ACTIVATION override for each activation. */
-export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, gelu_erf: 1, gelu_tanh: 2 };
-
 export interface MatmulArgs<F> {
   x: F; // (xRowOffset + M, K)
   /** (K, N) for 'kn' (GPT-2 Conv1D); (N, K) for 'nk' (torch Linear, tied LM head), both after skipping wRowOffset rows. */

@@ -7,7 +7,8 @@ import ioVec4Wgsl from './io_vec4.wgsl?raw';
 import commonWgsl from './matmul_common.wgsl?raw';
 import gemvWgsl from './matmul_gemv.wgsl?raw';
 import tiledWgsl from './matmul_tiled.wgsl?raw';
-import { ACTIVATION_CODE, type MatmulArgs } from './matmul.ref';
+import { ACTIVATION_CODE } from './activation';
+import type { MatmulArgs } from './matmul.ref';
 
 type Loads = 'vec4' | 'scalar' | 'f16';
 

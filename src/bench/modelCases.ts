@@ -12,6 +12,7 @@ import { writeSafetensors } from '../weights/safetensors-writer';
 import { syntheticBertConfig, syntheticBertTensors, syntheticGpt2Config, syntheticGpt2Tensors } from '../weights/synthetic-checkpoints';
 import { type BenchCase, type BenchContext, ortRuns } from './benchCase';
 import type { ModelShape } from './shapes';
+import { SafetensorsFile } from '../weights/safetensors';
 
 const tokenIds = (T: number, V: number, seed: number) => Array.from({ length: T }, (_, i) => (i * 7919 + seed) % V);
 
@@ -29,13 +30,13 @@ export function layerFlops(T: number, Tk: number, C: number, F: number): number 
 function loadBert(context: BenchContext, shape: ModelShape) {
   const config = syntheticBertConfig(shape.bert);
   const safetensors = writeSafetensors(syntheticBertTensors(config, { pooler: false }));
-  return buildModel(createGpuBackend(context.gpu, 'bench.bert'), { config: config.raw, safetensors });
+  return buildModel(createGpuBackend(context.gpu, 'bench.bert'), { config: config.raw, weights: SafetensorsFile.parse(safetensors) });
 }
 
 function loadGpt2(context: BenchContext, shape: ModelShape) {
   const config = syntheticGpt2Config(shape.gpt2);
   const safetensors = writeSafetensors(syntheticGpt2Tensors(config));
-  return buildModel(createGpuBackend(context.gpu, 'bench.gpt2'), { config: config.raw, safetensors });
+  return buildModel(createGpuBackend(context.gpu, 'bench.gpt2'), { config: config.raw, weights: SafetensorsFile.parse(safetensors) });
 }
 
 export async function bertForwardCase(context: BenchContext, shape: ModelShape): Promise<BenchCase> {

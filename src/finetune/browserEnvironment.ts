@@ -8,6 +8,7 @@ import { createGpuBackend } from '../models/gpuBackend';
 import type { Backend } from '../models/backend';
 import { builtinTokenizerUrl, fetchTokenizerJson } from '../tokenizers/builtins';
 import { parseModelConfig } from '../weights/config';
+import { safetensorsBytes } from '../weights/safetensors-writer';
 import { loadModelFiles } from '../weights/sources';
 import type { MemoryLimits } from './memory';
 import { modelSourceOf } from './modelSource';
@@ -41,8 +42,7 @@ export function browserEnvironment(hubEndpoint: string, budgetBytes?: number): R
       const files = await loadModelFiles(modelSourceOf(model, hubEndpoint));
       const family = parseModelConfig(files.config).family;
       const tokenizer = files.tokenizer ?? (await fetchTokenizerJson(builtinTokenizerUrl(FAMILY_TOKENIZER[family])));
-      const { buffer, byteOffset, byteLength } = files.safetensors;
-      return { name: Array.isArray(model) ? 'local files' : model, config: files.config, safetensors: buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer, tokenizer };
+      return { name: Array.isArray(model) ? 'local files' : model, config: files.config, safetensors: safetensorsBytes(files.weights), tokenizer };
     },
   };
 }

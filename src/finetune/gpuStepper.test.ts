@@ -10,6 +10,7 @@ import { GpuStepper } from './gpuStepper';
 import { fixtureModel } from './testing/fixtures';
 import { writeSafetensors } from '../weights/safetensors-writer';
 import { exportFolder } from './export';
+import { SafetensorsFile } from '../weights/safetensors';
 
 /** With PLAYGROUND_EXPORT_DIR set, exported folders are written there for scripts/reference/check_export.py. */
 async function keepExport(name: string, files: File[]) {
@@ -37,7 +38,7 @@ describe('GpuStepper: every parameter trained on the GPU behind the fine-tuning 
     const stepper = new GpuStepper(gpu, base.config, base.safetensors, 3, hyper);
     const evaluation = await stepper.evaluate(batch);
     // Independent: the inference BERT on the CPU references with the same weights, one row at a time.
-    const loaded = buildModel(createCpuBackend(), { config: base.config, safetensors: writeSafetensors(await stepper.exportTensors()) });
+    const loaded = buildModel(createCpuBackend(), { config: base.config, weights: SafetensorsFile.parse(writeSafetensors(await stepper.exportTensors())) });
     if (loaded.modelType !== 'bert') throw new Error('expected BERT');
     let maxDiff = 0;
     for (let b = 0; b < batch.B; b++) {
@@ -53,7 +54,7 @@ describe('GpuStepper: every parameter trained on the GPU behind the fine-tuning 
     expect(Math.abs(first.loss - evaluation.loss)).toBeLessThan(1e-5);
     const labels = ['negative', 'neutral', 'positive'];
     const files = exportFolder({ task: 'classification', baseConfig: base.config, tensors: await stepper.exportTensors(), tokenizer: base.tokenizer, labels, name: 'tiny-bert-cls-finetuned' });
-    const reloaded = buildModel(createCpuBackend(), { config: JSON.parse(await files[0].text()), safetensors: new Uint8Array(await files[1].arrayBuffer()) });
+    const reloaded = buildModel(createCpuBackend(), { config: JSON.parse(await files[0].text()), weights: SafetensorsFile.parse(new Uint8Array(await files[1].arrayBuffer())) });
     expect(reloaded.modelType).toBe('bert');
     await keepExport('bert-classification', files);
     stepper.dispose();

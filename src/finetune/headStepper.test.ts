@@ -8,6 +8,7 @@ import { freshClassifier, freshPooler } from './freshHead';
 import { HeadStepper, headLossAndGradients, type HeadParameters } from './headStepper';
 import { Rng } from './rng';
 import { fixtureModel } from './testing/fixtures';
+import { SafetensorsFile } from '../weights/safetensors';
 
 describe('head-only training (pooler and classifier on the frozen encoder)', () => {
   it('has the gradients of finite differences for the pooler and the classifier', () => {
@@ -26,7 +27,7 @@ describe('head-only training (pooler and classifier on the frozen encoder)', () 
   it('trains the pooler with the classifier, saves both with their moments and exports them', async () => {
     const base = fixtureModel('tiny-bert');
     const tokenizer = loadTokenizer(base.tokenizer);
-    const loaded = buildModel(createCpuBackend(), { config: base.config, safetensors: new Uint8Array(base.safetensors) });
+    const loaded = buildModel(createCpuBackend(), { config: base.config, weights: SafetensorsFile.parse(new Uint8Array(base.safetensors)) });
     if (loaded.modelType !== 'bert') throw new Error('expected BERT');
     const C = loaded.config.hiddenSize;
     const rng = new Rng(1);

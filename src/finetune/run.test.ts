@@ -105,7 +105,7 @@ describe('a classification run on the tiny BERT (CPU backend, classifier head on
     const file = SafetensorsFile.parse(safetensors);
     const shapes = Object.fromEntries(file.names.map((name) => [name, [...file.entry(name).shape]]));
     expect(shapes).toEqual(bertForSequenceClassificationShapes({ V: 1000, P: 64, C: 32, F: 64, L: 2, K: 2 }));
-    const loaded = buildModel(createCpuBackend(), { config, safetensors });
+    const loaded = buildModel(createCpuBackend(), { config, weights: file });
     expect(loaded.modelType === 'bert' && loaded.weights.classifier?.weight.shape).toEqual([2, 32]);
   });
 });

@@ -20,6 +20,7 @@ import { softmaxRows } from './metrics';
 import { Rng } from './rng';
 import type { BaseModelFiles, RunData, RunRecord, RunStore } from './runStore';
 import { FineTuneLoop, type TrainingData, type TrainingStepper } from './session';
+import { SafetensorsFile } from '../weights/safetensors';
 
 export interface RunEnvironment {
   store: RunStore;
@@ -122,7 +123,7 @@ export class FineTuneRun {
   /** A short continuation of `prompt` by the model as it is now (causal LM). */
   async sample(prompt: string, maxNewTokens = 24): Promise<string> {
     const tensors = await this.loop.between(() => this.stepper.exportTensors());
-    const loaded = buildModel(this.backend, { config: this.base.config, safetensors: writeSafetensors(tensors) });
+    const loaded = buildModel(this.backend, { config: this.base.config, weights: SafetensorsFile.parse(writeSafetensors(tensors)) });
     if (loaded.modelType !== 'gpt2') throw new Error('Samples come from a causal-LM run.');
     try {
       const eos = loaded.config.eosTokenId;
@@ -158,7 +159,7 @@ function createStepper(mode: TrainingMode, base: BaseModelFiles, env: RunEnviron
     if (!env.gpu) throw new Error('Training every parameter needs WebGPU. Without it, choose "classifier head only" (BERT classification).');
     return new GpuStepper(env.gpu, base.config, base.safetensors, numLabels, h);
   }
-  const loaded = buildModel(env.backend, { config: base.config, safetensors: new Uint8Array(base.safetensors) });
+  const loaded = buildModel(env.backend, { config: base.config, weights: SafetensorsFile.parse(new Uint8Array(base.safetensors)) });
   if (loaded.modelType !== 'bert') {
     loaded.model.dispose();
     throw new Error('Training the head only is for BERT sequence classification.');

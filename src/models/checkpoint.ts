@@ -1,7 +1,7 @@
 // A checkpoint's files -> a model on a backend. The one path every model takes: embedded, Hub, URL and local files.
 
 import { parseModelConfig, type BertConfig, type Gpt2Config } from '../weights/config';
-import { SafetensorsFile } from '../weights/safetensors';
+import type { TensorSource } from '../weights/tensor-source';
 import { gpt2WeightsFromSafetensors } from '../weights/gpt2-weights';
 import { bertWeightsFromSafetensors, type BertWeights } from '../weights/bert-weights';
 import type { Gpt2Weights } from '../weights/gpt2-weights';
@@ -15,12 +15,12 @@ export type LoadedModel<Buf> =
 
 export interface CheckpointFiles {
   config: unknown; // parsed config.json
-  safetensors: ArrayBuffer | Uint8Array; // model.safetensors
+  weights: TensorSource; // model.safetensors, shards or a torch checkpoint
 }
 
 export function buildModel<Buf>(backend: Backend<Buf>, files: CheckpointFiles): LoadedModel<Buf> {
   const config = parseModelConfig(files.config);
-  const file = SafetensorsFile.parse(files.safetensors);
+  const file = files.weights;
   if (config.family === 'gpt2') {
     const weights = gpt2WeightsFromSafetensors(file, config);
     return { modelType: 'gpt2', config, weights, model: new Gpt2(backend, config, weights) };

@@ -8,6 +8,7 @@ import { buildModel } from './checkpoint';
 import { createCpuBackend } from './cpuBackend';
 import type { Bert } from './bert/bert';
 import type { Gpt2 } from './gpt2/gpt2';
+import { SafetensorsFile } from '../weights/safetensors';
 
 const ROOT = join(__dirname, '../..');
 const read = (path: string) => readFileSync(join(ROOT, path));
@@ -16,7 +17,7 @@ const json = <T>(path: string) => JSON.parse(read(path).toString('utf8')) as T;
 function load(name: string) {
   return buildModel(createCpuBackend(), {
     config: json(`public/models/${name}/config.json`),
-    safetensors: new Uint8Array(read(`public/models/${name}/model.safetensors`)),
+    weights: SafetensorsFile.parse(new Uint8Array(read(`public/models/${name}/model.safetensors`))),
   });
 }
 

@@ -4,7 +4,7 @@
 import type { BertConfig } from './config';
 import { CheckpointReader } from './checkpoint-reader';
 import { renamed, type HostTensor } from './host-tensor';
-import type { SafetensorsFile } from './safetensors';
+import type { TensorSource } from './tensor-source';
 
 export interface BertLayerWeights {
   queryWeight: HostTensor; // (C, C) encoder.layer.{i}.attention.self.query.weight
@@ -102,7 +102,7 @@ function layerShapes(config: BertConfig): Record<keyof BertLayerWeights, number[
 }
 
 /** Reads and checks every BERT parameter; throws one WeightsError listing all missing or misshapen tensors. */
-export function bertWeightsFromSafetensors(file: SafetensorsFile, config: BertConfig): BertWeights {
+export function bertWeightsFromSafetensors(file: TensorSource, config: BertConfig): BertWeights {
   const prefix = file.has('bert.embeddings.word_embeddings.weight') ? 'bert.' : '';
   const reader = new CheckpointReader(file, prefix);
   const { vocabSize: V, maxPositionEmbeddings: P, typeVocabSize: TV, hiddenSize: C, numHiddenLayers: L } = config;

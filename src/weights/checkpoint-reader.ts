@@ -1,6 +1,6 @@
 import { WeightsError } from './errors';
 import { formatShape, type HostTensor } from './host-tensor';
-import type { SafetensorsFile } from './safetensors';
+import type { TensorSource } from './tensor-source';
 
 const MAX_LISTED_PROBLEMS = 12;
 
@@ -12,7 +12,7 @@ export class CheckpointReader {
   private readonly problems: { tensor: string; text: string }[] = [];
 
   constructor(
-    private readonly file: SafetensorsFile,
+    private readonly file: TensorSource,
     readonly prefix: string,
   ) {}
 

@@ -4,7 +4,7 @@
 import type { Gpt2Config } from './config';
 import { CheckpointReader } from './checkpoint-reader';
 import { renamed, type HostTensor } from './host-tensor';
-import type { SafetensorsFile } from './safetensors';
+import type { TensorSource } from './tensor-source';
 
 export interface Gpt2BlockWeights {
   ln1Weight: HostTensor; // (C) h.{i}.ln_1.weight
@@ -64,7 +64,7 @@ function blockShapes(config: Gpt2Config): Record<keyof Gpt2BlockWeights, number[
 }
 
 /** Reads and checks every GPT-2 parameter; throws one WeightsError listing all missing or misshapen tensors. */
-export function gpt2WeightsFromSafetensors(file: SafetensorsFile, config: Gpt2Config): Gpt2Weights {
+export function gpt2WeightsFromSafetensors(file: TensorSource, config: Gpt2Config): Gpt2Weights {
   const reader = new CheckpointReader(file, file.has('transformer.wte.weight') ? 'transformer.' : '');
   const { vocabSize: V, nPositions: P, nEmbd: C, nLayer: L } = config;
   const shapes = blockShapes(config);

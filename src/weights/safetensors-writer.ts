@@ -1,6 +1,8 @@
 import { WeightsError } from './errors';
 import { float32ToBf16Bits, float32ToF16Bits } from './half';
 import { formatShape, numelOf, type HostTensor } from './host-tensor';
+import { SafetensorsFile } from './safetensors';
+import type { TensorSource } from './tensor-source';
 
 export type WritableDtype = 'F32' | 'F16' | 'BF16';
 
@@ -68,4 +70,14 @@ function encode(data: Float32Array, dtype: WritableDtype): Uint8Array {
 
 function compareNames(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A checkpoint as the bytes of one safetensors file (an ArrayBuffer of its own): the file itself when it is one, else written as F32. */
+export function safetensorsBytes(source: TensorSource): ArrayBuffer {
+  if (source instanceof SafetensorsFile) {
+    const { buffer, byteOffset, byteLength } = source.bytes;
+    return buffer.slice(byteOffset, byteOffset + byteLength) as ArrayBuffer;
+  }
+  const bytes = writeSafetensors(source.names.map((name) => source.hostTensor(name)));
+  return bytes.buffer as ArrayBuffer;
 }

@@ -5,6 +5,7 @@
 import { WeightsError } from './errors';
 import { bf16BitsToFloat32, f16BitsToFloat32, float32ToBf16Bits, float32ToF16Bits } from './half';
 import { formatShape, numelOf, type HostTensor } from './host-tensor';
+import type { TensorSource } from './tensor-source';
 
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
@@ -20,12 +21,14 @@ export interface TensorEntry {
   dataEnd: number;
 }
 
-export class SafetensorsFile {
+export class SafetensorsFile implements TensorSource {
   private constructor(
     readonly fileName: string,
     readonly metadata: Readonly<Record<string, string>>,
     private readonly entries: ReadonlyMap<string, TensorEntry>,
     private readonly dataSection: Uint8Array,
+    /** The whole file as parsed. */
+    readonly bytes: Uint8Array,
   ) {}
 
   /** Validates the whole header and every tensor's bounds; converts no data. */
@@ -40,7 +43,7 @@ export class SafetensorsFile {
       if (name !== '__metadata__') entries.set(name, parseEntry(name, value, dataSection.length, fileName));
     }
     checkNoOverlap([...entries.values()], fileName);
-    return new SafetensorsFile(fileName, metadata, entries, dataSection);
+    return new SafetensorsFile(fileName, metadata, entries, dataSection, file);
   }
 
   get names(): string[] {

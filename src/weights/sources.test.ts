@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { FetchFunction } from './download';
 import type { ByteCache } from './model-cache';
 import { writeSafetensors } from './safetensors-writer';
+import { SafetensorsFile } from './safetensors';
 import { hubBaseUrl, loadModelFiles, type LoadProgress, type ModelSource } from './sources';
 
 const BASE = 'http://models.test/tiny';
@@ -94,7 +95,7 @@ describe('loadModelFiles from a URL', () => {
     });
     expect(loaded.config).toEqual(config);
     expect(loaded.tokenizer).toEqual(tokenizer);
-    expect(loaded.safetensors).toEqual(safetensors);
+    expect((loaded.weights as SafetensorsFile).bytes).toEqual(safetensors);
     const last = reports[reports.length - 1];
     expect(last.percent).toBe(100);
     expect(last.files.every((file) => file.done && !file.fromCache)).toBe(true);
@@ -242,7 +243,7 @@ describe('loadModelFiles from local files', () => {
     const reports: LoadProgress[] = [];
     const loaded = await loadModelFiles({ kind: 'files', files }, { onProgress: (p) => reports.push(p) });
     expect(loaded).toMatchObject({ config, tokenizer, source: expect.stringMatching(/^local files \(README\.md, /) });
-    expect(loaded.safetensors).toEqual(safetensors);
+    expect((loaded.weights as SafetensorsFile).bytes).toEqual(safetensors);
     expect(reports[reports.length - 1].percent).toBe(100);
   });
 

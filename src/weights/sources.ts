@@ -6,6 +6,7 @@ import { WeightsError } from './errors';
 import { openBrowserCache, type ByteCache } from './model-cache';
 import { readStream } from './read-stream';
 import { SafetensorsFile } from './safetensors';
+import type { TensorSource } from './tensor-source';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
@@ -44,7 +45,7 @@ export interface LoadOptions {
 export interface ModelFiles {
   source: string; // where they came from, in words
   config: unknown; // parsed config.json
-  safetensors: Uint8Array; // model.safetensors
+  weights: TensorSource; // the checkpoint's tensors (model.safetensors today)
   tokenizer: unknown | null; // parsed tokenizer.json, null when the source has none
 }
 
@@ -78,19 +79,19 @@ export async function loadModelFiles(source: ModelSource, options: LoadOptions =
     source.kind === 'files'
       ? localReader(source.files, progress, options.signal)
       : await remoteReader(baseUrlOf(source), progress, options);
-  const [config, safetensors, tokenizer] = await Promise.all([
+  const [config, weights, tokenizer] = await Promise.all([
     read('config.json', parseJsonFile).then((config) => {
       options.onConfig?.(config);
       return config;
     }),
-    read('model.safetensors', checkSafetensors),
+    read('model.safetensors', (bytes, file) => SafetensorsFile.parse(bytes, file)),
     read('tokenizer.json', parseJsonFile).catch((error: unknown) => {
       if (!(error instanceof FileNotFoundError)) throw error;
       progress.forget('tokenizer.json');
       return null;
     }),
   ]);
-  return { source: describeSource(source), config, safetensors, tokenizer };
+  return { source: describeSource(source), config, weights, tokenizer };
 }
 
 /** Reads one file and decodes it; the decoder throws when the bytes are not the file they should be. */
@@ -154,11 +155,6 @@ function parseJsonFile(bytes: Uint8Array, file: string, where: string): unknown 
     }
     throw new WeightsError(`${file} at ${where} is not valid JSON (${(error as Error).message})`, file);
   }
-}
-
-function checkSafetensors(bytes: Uint8Array, file: string): Uint8Array {
-  SafetensorsFile.parse(bytes, file);
-  return bytes;
 }
 
 /** Per-file and overall progress; the overall total is known once every expected file has announced its size. */

@@ -62,7 +62,7 @@ describe.skipIf(!referenceDir)('Hugging Face checkpoints from ../shared', () => 
       const config = parseModelConfig(loaded.config);
       expect(config.family).toBe(id === 'fake-gpt2' ? 'gpt2' : 'bert');
       const onDisk = readFileSync(join(referenceDir!, id, 'model.safetensors'));
-      expect(Buffer.compare(loaded.safetensors, onDisk)).toBe(0);
+      expect(Buffer.compare((loaded.weights as SafetensorsFile).bytes, onDisk)).toBe(0);
       const tokenizerModel = (loaded.tokenizer as { model: { type: string } }).model;
       expect(tokenizerModel.type).toBe(id === 'fake-gpt2' ? 'BPE' : 'WordPiece');
     });

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer, type HubServer } from '../../scripts/hub-server.mjs';
 import { writeSafetensors } from '../../src/weights/safetensors-writer';
+import { SafetensorsFile } from '../../src/weights/safetensors';
 import { loadModelFiles } from '../../src/weights/sources';
 import { syntheticGpt2Config, syntheticGpt2Tensors } from '../../src/weights/synthetic-checkpoints';
 
@@ -76,7 +77,7 @@ describe('hub-server', () => {
     const source = { kind: 'hub', id: 'test-org/tiny-gpt2', endpoint: hub.url } as const;
     const loaded = await loadModelFiles(source, { cache: null });
     expect(loaded.config).toEqual(config);
-    expect(loaded.safetensors).toEqual(safetensors);
+    expect((loaded.weights as SafetensorsFile).bytes).toEqual(safetensors);
     expect(loaded.tokenizer).toEqual({ version: '1.0' });
   });
 

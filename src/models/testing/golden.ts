@@ -1,6 +1,7 @@
 // Test support: read the torch reference's fixtures (test/fixtures) and compare arrays.
 import { readFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { SafetensorsFile } from '../../weights/safetensors';
 
 export const FIXTURES = join(__dirname, '../../../test/fixtures');
 export const SHARED_REFERENCE = join(__dirname, '../../../../shared/data/hf-reference');
@@ -30,7 +31,7 @@ export interface Golden {
 export function readCheckpoint(dir: string) {
   return {
     config: JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as unknown,
-    safetensors: new Uint8Array(readFileSync(join(dir, 'model.safetensors'))),
+    weights: SafetensorsFile.parse(new Uint8Array(readFileSync(join(dir, 'model.safetensors')))),
   };
 }
 

@@ -1,9 +1,16 @@
 export interface AttentionArgs<F, U> {
   /** Query rows: element (b, i, h, d) at q[(b·Tq + i)·qStride + qCol + h·D + d]. */
   q: F;
-  /** Key rows: element (b, j, h, d) at k[(b·kvRowsPerBatch + j)·kvStride + kCol + h·D + d]. */
+  /**
+   * Key rows: element (b, j, g, d) of kv head g at k[(b·kvRowsPerBatch + j)·kvStride + kCol + g·D + d]; query head h
+   * reads kv head g = floor(h / (H / Hkv)).
+   */
   k: F;
-  /** Value rows: like k with vCol. k, v and q may be the same packed (T, 3C) tensor. */
+  /**
+   * Value rows: like k with vCol. k, v and q may be the same packed tensor: (T, 3C) q|k|v, or with grouped-query
+   * attention (T, (H + 2·Hkv)·D) (qStride = kvStride = (H + 2·Hkv)·D, kCol H·D, vCol (H + Hkv)·D); or k and v a KV
+   * cache of the kv heads only, (P, 2·Hkv·D) k|v rows (kvStride 2·Hkv·D, vCol Hkv·D), beside q (T, H·D).
+   */
   v: F;
   out: F; // (B, Tq, H·D)
   /** Softmax probabilities (B, H, Tq, Tk), written only when given. */
@@ -12,17 +19,25 @@ export interface AttentionArgs<F, U> {
   Tq: number;
   Tk: number;
   H: number;
+  /** Key and value heads (grouped-query attention), a divisor of H; default H (one per query head). */
+  Hkv?: number;
   D: number;
   /** Query i sits at absolute position qOffset + i and sees keys 0..qOffset + i. */
   causal: boolean;
   qOffset?: number; // default 0 (Tk - Tq when decoding with a KV cache)
   keyMask?: U; // (B, Tk): 1 attend, 0 padding
   qStride?: number; // default H·D
-  kvStride?: number; // default H·D
+  kvStride?: number; // default Hkv·D
   qCol?: number; // default 0
   kCol?: number; // default 0
   vCol?: number; // default 0
   kvRowsPerBatch?: number; // rows per batch entry in k and v (a KV cache's capacity); default Tk
+}
+
+/** Query heads per kv head, H / Hkv; throws unless Hkv divides H. */
+export function kvGroup(H: number, Hkv: number): number {
+  if (!(Number.isInteger(Hkv) && Hkv >= 1 && H % Hkv === 0)) throw new Error(`attention: Hkv=${Hkv} kv heads must divide H=${H} query heads`);
+  return H / Hkv;
 }
 
 /**
@@ -31,11 +46,13 @@ export interface AttentionArgs<F, U> {
  */
 export function attentionRef(args: AttentionArgs<Float32Array, Uint32Array>): void {
   const { q, k, v, out, probs, B, Tq, Tk, H, D, causal, keyMask } = args;
-  const { qOffset = 0, qStride = H * D, kvStride = H * D, qCol = 0, kCol = 0, vCol = 0, kvRowsPerBatch = Tk } = args;
+  const { Hkv = H, qOffset = 0, qStride = H * D, kvStride = Hkv * D, qCol = 0, kCol = 0, vCol = 0, kvRowsPerBatch = Tk } = args;
+  const group = kvGroup(H, Hkv);
   const scale = 1 / Math.sqrt(D);
   const scores = new Float64Array(Tk);
   for (let b = 0; b < B; b++) {
     for (let h = 0; h < H; h++) {
+      const kvHead = Math.floor(h / group);
       for (let i = 0; i < Tq; i++) {
         const qBase = (b * Tq + i) * qStride + qCol + h * D;
         let max = -Infinity;
@@ -45,7 +62,7 @@ export function attentionRef(args: AttentionArgs<Float32Array, Uint32Array>): vo
             scores[j] = -Infinity;
             continue;
           }
-          const kBase = (b * kvRowsPerBatch + j) * kvStride + kCol + h * D;
+          const kBase = (b * kvRowsPerBatch + j) * kvStride + kCol + kvHead * D;
           let dot = 0;
           for (let d = 0; d < D; d++) dot += q[qBase + d] * k[kBase + d];
           scores[j] = dot * scale;
@@ -61,7 +78,7 @@ export function attentionRef(args: AttentionArgs<Float32Array, Uint32Array>): vo
         const outBase = (b * Tq + i) * H * D + h * D;
         for (let d = 0; d < D; d++) {
           let value = 0;
-          for (let j = 0; j < Tk; j++) value += scores[j] * v[(b * kvRowsPerBatch + j) * kvStride + vCol + h * D + d];
+          for (let j = 0; j < Tk; j++) value += scores[j] * v[(b * kvRowsPerBatch + j) * kvStride + vCol + kvHead * D + d];
           out[outBase + d] = value;
         }
       }

@@ -3,13 +3,16 @@ import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { attention, attentionKernel, type AttentionKernel } from './attention';
 import { attentionRef, type AttentionArgs } from './attention.ref';
 
-type Layout = 'packed' | 'separate' | 'cache';
+// packed: one (B·T, (H + 2·Hkv)·D) q|k|v tensor; separate: q (B·Tq, H·D), k and v (B·Tk, Hkv·D); cache: k and v
+// (B·P, Hkv·D) apiece with spare rows; kv-cache: one (B·P, 2·Hkv·D) k|v tensor holding only the kv heads, beside q.
+type Layout = 'packed' | 'separate' | 'cache' | 'kv-cache';
 interface Case {
   name: string;
   B: number;
   Tq: number;
   Tk: number;
   H: number;
+  Hkv?: number;
   D: number;
   causal: boolean;
   qOffset?: number;
@@ -41,6 +44,14 @@ const cases: Case[] = [
   { name: 'KV-cache batched decode with padding', B: 2, Tq: 1, Tk: 33, H: 2, D: 8, causal: true, qOffset: 32, layout: 'cache', withProbs: true, padding: 'some' },
   { name: 'largest head', B: 1, Tq: 5, Tk: 70, H: 1, D: 256, causal: true, qOffset: 65, layout: 'cache', withProbs: true },
   { name: 'long decode', B: 1, Tq: 1, Tk: 1000, H: 2, D: 32, causal: true, qOffset: 999, layout: 'cache', withProbs: false },
+  // grouped-query attention: query head h reads kv head floor(h / (H / Hkv))
+  { name: 'GQA 4 heads on 2, packed prefill', B: 1, Tq: 17, Tk: 17, H: 4, Hkv: 2, D: 5, causal: true, layout: 'packed', withProbs: true },
+  { name: 'GQA 8 heads on 1, packed vec4', B: 2, Tq: 67, Tk: 67, H: 8, Hkv: 1, D: 16, causal: true, layout: 'packed', withProbs: true },
+  { name: 'GQA 4 heads on 2, separate with padding', B: 2, Tq: 13, Tk: 13, H: 4, Hkv: 2, D: 8, causal: false, layout: 'separate', withProbs: true, padding: 'some' },
+  { name: 'GQA 8 heads on 1, k|v cache decode', B: 1, Tq: 1, Tk: 65, H: 8, Hkv: 1, D: 16, causal: true, qOffset: 64, layout: 'kv-cache', withProbs: true },
+  { name: 'GQA 4 heads on 2, k|v cache chunk with padding', B: 2, Tq: 3, Tk: 17, H: 4, Hkv: 2, D: 7, causal: true, qOffset: 14, layout: 'kv-cache', withProbs: true, padding: 'some' },
+  { name: 'GQA 6 heads on 3, separate cache', B: 1, Tq: 21, Tk: 50, H: 6, Hkv: 3, D: 12, causal: true, qOffset: 29, layout: 'cache', withProbs: true },
+  { name: 'GQA 4 heads on 2, long k|v cache decode', B: 1, Tq: 1, Tk: 1000, H: 4, Hkv: 2, D: 32, causal: true, qOffset: 999, layout: 'kv-cache', withProbs: false },
 ];
 
 const CACHE_CAPACITY_EXTRA = 5;
@@ -56,25 +67,33 @@ describe('attention', () => {
 
   const runs = cases.flatMap((testCase) => KERNELS.map((kernel) => ({ ...testCase, kernel })));
   for (const testCase of runs) {
-    const { B, Tq, Tk, H, D, causal, qOffset = 0, layout, withProbs, padding, kernel } = testCase;
+    const { B, Tq, Tk, H, Hkv = H, D, causal, qOffset = 0, layout, withProbs, padding, kernel } = testCase;
     const name = `${testCase.name}, ${kernel}`;
-    it(`matches the reference: ${name} (B=${B} Tq=${Tq} Tk=${Tk} H=${H} D=${D})`, async () => {
+    it(`matches the reference: ${name} (B=${B} Tq=${Tq} Tk=${Tk} H=${H}${Hkv === H ? '' : ` Hkv=${Hkv}`} D=${D})`, async () => {
       const gpu = await testGpu();
       const C = H * D;
-      const seed = B * 1000 + Tq * 10 + Tk;
+      const kvC = Hkv * D;
+      const seed = B * 1000 + Tq * 10 + Tk + Hkv;
       let geometry: Omit<AttentionArgs<Float32Array, Uint32Array>, 'q' | 'k' | 'v' | 'out' | 'probs' | 'keyMask'>;
       let qData: Float32Array;
       let kData: Float32Array;
       let vData: Float32Array;
+      const heads = { H, Hkv: Hkv === H ? undefined : Hkv }; // the default when every query head has its own
       if (layout === 'packed') {
-        qData = kData = vData = randomArray(B * Tq * 3 * C, seed, -2, 2);
-        geometry = { B, Tq, Tk, H, D, causal, qOffset, qStride: 3 * C, kvStride: 3 * C, qCol: 0, kCol: C, vCol: 2 * C };
+        const row = C + 2 * kvC;
+        qData = kData = vData = randomArray(B * Tq * row, seed, -2, 2);
+        geometry = { B, Tq, Tk, ...heads, D, causal, qOffset, qStride: row, kvStride: row, qCol: 0, kCol: C, vCol: C + kvC };
+      } else if (layout === 'kv-cache') {
+        const kvRowsPerBatch = Tk + CACHE_CAPACITY_EXTRA;
+        qData = randomArray(B * Tq * C, seed, -2, 2);
+        kData = vData = randomArray(B * kvRowsPerBatch * 2 * kvC, seed + 1, -2, 2);
+        geometry = { B, Tq, Tk, ...heads, D, causal, qOffset, kvStride: 2 * kvC, kCol: 0, vCol: kvC, kvRowsPerBatch };
       } else {
         const kvRowsPerBatch = layout === 'cache' ? Tk + CACHE_CAPACITY_EXTRA : Tk;
         qData = randomArray(B * Tq * C, seed, -2, 2);
-        kData = randomArray(B * kvRowsPerBatch * C, seed + 1, -2, 2);
-        vData = randomArray(B * kvRowsPerBatch * C, seed + 2, -2, 2);
-        geometry = { B, Tq, Tk, H, D, causal, qOffset, kvRowsPerBatch };
+        kData = randomArray(B * kvRowsPerBatch * kvC, seed + 1, -2, 2);
+        vData = randomArray(B * kvRowsPerBatch * kvC, seed + 2, -2, 2);
+        geometry = { B, Tq, Tk, ...heads, D, causal, qOffset, kvRowsPerBatch };
       }
       // Keys at or beyond a batch entry's length are padding.
       const lengths = padding === 'some' ? [Tk - 1, Tk - 5] : [0, Tk];
@@ -85,7 +104,7 @@ describe('attention', () => {
 
       const q = upload(gpu, [qData.length], 'f32', qData, 'q');
       const k = layout === 'packed' ? q : upload(gpu, [kData.length], 'f32', kData, 'k');
-      const v = layout === 'packed' ? q : upload(gpu, [vData.length], 'f32', vData, 'v');
+      const v = layout === 'packed' ? q : layout === 'kv-cache' ? k : upload(gpu, [vData.length], 'f32', vData, 'v');
       const keyMask = maskData && upload(gpu, [B, Tk], 'u32', maskData, 'key_mask');
       const out = gpu.tensor([B, Tq, C], 'f32', 'out');
       const probs = withProbs ? gpu.tensor([B, H, Tq, Tk], 'f32', 'probs') : undefined;

@@ -5,7 +5,7 @@ import commonWgsl from './attention_common.wgsl?raw';
 import rowWgsl from './attention_row.wgsl?raw';
 import ioScalarWgsl from './io_scalar.wgsl?raw';
 import ioVec4Wgsl from './io_vec4.wgsl?raw';
-import type { AttentionArgs } from './attention.ref';
+import { kvGroup, type AttentionArgs } from './attention.ref';
 
 export const ATTENTION_MAX_KEYS = 1024;
 export const ATTENTION_MAX_HEAD_SIZE = 256;
@@ -28,14 +28,16 @@ export function attentionKernel(Tq: number, Tk: number): AttentionKernel {
 
 /**
  * Scaled dot-product attention for all batches, heads and queries in one dispatch (see AttentionArgs for the
- * layouts: q, k and v may be one packed (B·T, 3C) tensor, or k and v a KV cache). Tk <= 1024, D <= 256.
+ * layouts: q, k and v may be one packed (B·T, 3C) or (B·T, (H + 2·Hkv)·D) tensor, or k and v a KV cache). With
+ * grouped-query attention (Hkv < H) query head h reads kv head floor(h / (H / Hkv)). Tk <= 1024, D <= 256.
  * The probabilities are written only when `probs` is given (a pipeline variant). The flash kernel loads vec4s when
  * D, the strides and the column offsets are multiples of 4, scalars otherwise. `options.kernel` overrides
  * attentionKernel (tests, benchmarks).
  */
 export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>, options: { kernel?: AttentionKernel } = {}): void {
   const { q, k, v, out, probs, B, Tq, Tk, H, D, causal, keyMask } = args;
-  const { qOffset = 0, qStride = H * D, kvStride = H * D, qCol = 0, kCol = 0, vCol = 0, kvRowsPerBatch = Tk } = args;
+  const { Hkv = H, qOffset = 0, qStride = H * D, kvStride = Hkv * D, qCol = 0, kCol = 0, vCol = 0, kvRowsPerBatch = Tk } = args;
+  const group = kvGroup(H, Hkv);
   if (Tk > ATTENTION_MAX_KEYS || D > ATTENTION_MAX_HEAD_SIZE) {
     throw new GpuError(`attention: Tk=${Tk} and D=${D} must be at most ${ATTENTION_MAX_KEYS} and ${ATTENTION_MAX_HEAD_SIZE}`);
   }
@@ -43,10 +45,10 @@ export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>, op
   const uniforms = new Uniforms()
     .u32(Tq).u32(Tk).u32(H).u32(D)
     .u32(qStride).u32(kvStride).u32(qCol).u32(kCol).u32(vCol).u32(kvRowsPerBatch)
-    .u32(qOffset).u32(causal ? 1 : 0).u32(keyMask ? 1 : 0).f32(1 / Math.sqrt(D));
+    .u32(qOffset).u32(causal ? 1 : 0).u32(keyMask ? 1 : 0).f32(1 / Math.sqrt(D)).u32(group);
   const kernel = options.kernel ?? attentionKernel(Tq, Tk);
   const bindings = [q, k, v, keyMask ?? rec.gpu.placeholder, out, probs ?? rec.gpu.placeholderOutput];
-  const label = `attention (${kernel} B=${B} H=${H} Tq=${Tq} Tk=${Tk} D=${D}${causal ? ' causal' : ''})`;
+  const label = `attention (${kernel} B=${B} H=${H}${Hkv === H ? '' : ` Hkv=${Hkv}`} Tq=${Tq} Tk=${Tk} D=${D}${causal ? ' causal' : ''})`;
   const constants = { WRITE_PROBS: probs ? 1 : 0 };
   if (kernel === 'row') {
     const pipeline = rec.gpu.pipeline('attention.row', reduceWgsl + commonWgsl + rowWgsl, 'main', constants);

@@ -31,6 +31,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   var values_$ = vec4<f32>(0.0);
 
   let kv_row0 = b * params.kv_rows_per_batch;
+  let kv_h = kv_head(h);
   let probs_base = ((b * params.H + h) * params.Tq + i) * Tk;
   var running_max = MASKED;
   var running_sum = 0.0;
@@ -41,7 +42,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
       }
       continue;
     }
-    let k_base = (kv_row0 + j) * params.kv_stride + params.k_col + h * D;
+    let k_base = (kv_row0 + j) * params.kv_stride + params.k_col + kv_h * D;
     var product = 0.0;
     product += dot(query_$, load_k(k_base, $u));
     let score = product * params.scale;
@@ -56,7 +57,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
     }
     let weight = exp(score - running_max);
     running_sum += weight;
-    let v_base = (kv_row0 + j) * params.kv_stride + params.v_col + h * D;
+    let v_base = (kv_row0 + j) * params.kv_stride + params.v_col + kv_h * D;
     values_$ += weight * load_v(v_base, $u);
   }
 

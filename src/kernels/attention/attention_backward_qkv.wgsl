@@ -1,21 +1,24 @@
-// dqkv from the score gradients, four consecutive d per invocation: (b, t, part, h, d0 .. d0 + 3) of dqkv (B, T, 3C).
-// The queries are the first Tq rows of each sequence (i < Tq):
-//   q part: Σ_s dscores[b, h, t, s]·k[b, s, h, d] (zero for t ≥ Tq)
-//   k part: Σ_i dscores[b, h, i, t]·q[b, i, h, d]
-//   v part: Σ_i probs[b, h, i, t]·dout[b, i, h, d]
+// dqkv from the score gradients, four consecutive d per invocation: (b, t, head column c, d0 .. d0 + 3) of dqkv
+// (B, T, (H + 2·Hkv)·D), whose columns hold H query heads, then Hkv key heads, then Hkv value heads. Query head h
+// reads kv head h / group (group = H / Hkv), so a kv head's gradients sum over the group's query heads. The queries are
+// the first Tq rows of each sequence (i < Tq):
+//   q head h:  Σ_s dscores[b, h, t, s]·k[b, s, h / group, d] (zero for t ≥ Tq)
+//   k head g:  Σ_{h in g's group} Σ_i dscores[b, h, i, t]·q[b, i, h, d]
+//   v head g:  Σ_{h in g's group} Σ_i probs[b, h, i, t]·dout[b, i, h, d]
 struct Params {
   B: u32,
   T: u32,
   H: u32,
   D: u32,
   Tq: u32,
+  Hkv: u32,
 }
 
-@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, Tq, C)
-@group(0) @binding(1) var<storage, read> qkv: array<f32>; // (B, T, 3C)
+@group(0) @binding(0) var<storage, read> dout: array<f32>; // (B, Tq, H·D)
+@group(0) @binding(1) var<storage, read> qkv: array<f32>; // (B, T, (H + 2·Hkv)·D)
 @group(0) @binding(2) var<storage, read> probs: array<f32>; // (B, H, Tq, T)
 @group(0) @binding(3) var<storage, read> dscores: array<f32>; // (B, H, Tq, T)
-@group(0) @binding(4) var<storage, read_write> dqkv: array<f32>; // (B, T, 3C)
+@group(0) @binding(4) var<storage, read_write> dqkv: array<f32>; // (B, T, (H + 2·Hkv)·D)
 @group(0) @binding(5) var<uniform> params: Params;
 
 // Elements index + 0..3 of qkv or dout, the ones at or past `end` (the head's last d) read as index's.
@@ -33,44 +36,54 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let T = params.T;
   let Tq = params.Tq;
   let H = params.H;
+  let Hkv = params.Hkv;
   let D = params.D;
-  let C = H * D;
+  let heads = H + 2u * Hkv; // head columns per row
+  let width = heads * D;
+  let kvGroup = H / Hkv;
   let quads = (D + 3u) / 4u;
-  if (index >= params.B * T * 3u * H * quads) {
+  if (index >= params.B * T * heads * quads) {
     return;
   }
   let d0 = (index % quads) * 4u;
-  let h = (index / quads) % H;
-  let part = (index / (quads * H)) % 3u; // 0 q, 1 k, 2 v
-  let bt = index / (quads * H * 3u);
+  let c = (index / quads) % heads;
+  let bt = index / (quads * heads);
   let t = bt % T;
   let b = bt / T;
-  let scoreBase = (b * H + h) * Tq * T;
-  let offset = h * D + d0; // within a C-wide row
-  let last = h * D + D - 1u - offset; // the head's last d, relative to d0
+  let last = D - 1u - d0; // the head's last d, relative to d0
   var sum = vec4<f32>();
-  if (part == 0u) {
+  if (c < H) {
     if (t < Tq) {
+      let scoreBase = (b * H + c) * Tq * T;
+      let kCol = (H + c / kvGroup) * D + d0;
       for (var s = 0u; s < T; s++) {
-        let k = (b * T + s) * 3u * C + C + offset;
+        let k = (b * T + s) * width + kCol;
         sum += dscores[scoreBase + t * T + s] * qkv4(k, k + last);
       }
     }
-  } else if (part == 1u) {
-    for (var i = 0u; i < Tq; i++) {
-      let q = (b * T + i) * 3u * C + offset;
-      sum += dscores[scoreBase + i * T + t] * qkv4(q, q + last);
+  } else if (c < H + Hkv) {
+    let g = c - H;
+    for (var h = g * kvGroup; h < (g + 1u) * kvGroup; h++) {
+      let scoreBase = (b * H + h) * Tq * T;
+      for (var i = 0u; i < Tq; i++) {
+        let q = (b * T + i) * width + h * D + d0;
+        sum += dscores[scoreBase + i * T + t] * qkv4(q, q + last);
+      }
     }
   } else {
-    for (var i = 0u; i < Tq; i++) {
-      let g = (b * Tq + i) * C + offset;
-      sum += probs[scoreBase + i * T + t] * dout4(g, g + last);
+    let g = c - H - Hkv;
+    for (var h = g * kvGroup; h < (g + 1u) * kvGroup; h++) {
+      let scoreBase = (b * H + h) * Tq * T;
+      for (var i = 0u; i < Tq; i++) {
+        let y = (b * Tq + i) * H * D + h * D + d0;
+        sum += probs[scoreBase + i * T + t] * dout4(y, y + last);
+      }
     }
   }
-  let out = bt * 3u * C + part * C + offset;
-  for (var i = 0u; i < 4u; i++) {
-    if (d0 + i < D) {
-      dqkv[out + i] = sum[i];
+  let out = bt * width + c * D + d0;
+  for (var e = 0u; e < 4u; e++) {
+    if (d0 + e < D) {
+      dqkv[out + e] = sum[e];
     }
   }
 }

@@ -22,6 +22,7 @@ struct Params {
   causal: u32,
   has_key_mask: u32,
   scale: f32,
+  kv_group: u32, // query heads per kv head, H / Hkv (grouped-query attention; 1 otherwise)
 }
 
 @group(0) @binding(3) var<storage, read> key_mask: array<u32>; // (B, Tk)
@@ -34,6 +35,11 @@ fn visible_keys(i: u32) -> u32 {
     return min(params.Tk, params.q_offset + i + 1u);
   }
   return params.Tk;
+}
+
+/** The kv head query head h reads. */
+fn kv_head(h: u32) -> u32 {
+  return h / params.kv_group;
 }
 
 /** Key j of batch b is not padding. */

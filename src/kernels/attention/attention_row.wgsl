@@ -29,12 +29,13 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
 
   let visible = visible_keys(i);
   let kv_row0 = b * params.kv_rows_per_batch;
+  let kv_h = kv_head(h);
 
   var local_max = MASKED;
   for (var j = lane; j < Tk; j += WORKGROUP_SIZE) {
     var score = MASKED;
     if (j < visible && key_unmasked(b, j)) {
-      let k_base = (kv_row0 + j) * params.kv_stride + params.k_col + h * D;
+      let k_base = (kv_row0 + j) * params.kv_stride + params.k_col + kv_h * D;
       var dot = 0.0;
       for (var d = 0u; d < D; d++) {
         dot += query[d] * k[k_base + d];
@@ -68,7 +69,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(local_invocation_index) la
   for (var d = lane; d < D; d += WORKGROUP_SIZE) {
     var value = 0.0;
     for (var j = 0u; j < visible; j++) {
-      value += scores[j] * v[(kv_row0 + j) * params.kv_stride + params.v_col + h * D + d];
+      value += scores[j] * v[(kv_row0 + j) * params.kv_stride + params.v_col + kv_h * D + d];
     }
     out[out_base + d] = value;
   }

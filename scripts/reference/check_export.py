@@ -1,5 +1,5 @@
 """Loads a folder the Fine-tune tab exported into the torch reference of the class its config.json names
-(BertForSequenceClassification or GPT2LMHeadModel), requiring exactly the tensor names and shapes Hugging Face's
+(any architecture in CLASSES), requiring exactly the tensor names and shapes Hugging Face's
 save_pretrained writes for it (no missing, no unexpected key), then runs it once.
 
     /usr/bin/python3 scripts/reference/check_export.py <exported folder> [<exported folder> ...]
@@ -14,12 +14,23 @@ import sys
 import torch
 
 sys.path.insert(0, os.path.dirname(__file__))
+from hf_distilbert import DistilBertConfig, DistilBertForMaskedLM, DistilBertForSequenceClassification  # noqa: E402
+from hf_gpt_neox import GPTNeoXConfig, GPTNeoXForCausalLM  # noqa: E402
+from hf_llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
 from hf_models import BertConfig, BertForSequenceClassification, GPT2Config, GPT2LMHeadModel, load_hf_state_dict  # noqa: E402
+from hf_roberta import RobertaConfig, RobertaForMaskedLM, RobertaForSequenceClassification  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
 
 CLASSES = {
     "BertForSequenceClassification": (BertConfig, BertForSequenceClassification),
     "GPT2LMHeadModel": (GPT2Config, GPT2LMHeadModel),
+    "DistilBertForMaskedLM": (DistilBertConfig, DistilBertForMaskedLM),
+    "DistilBertForSequenceClassification": (DistilBertConfig, DistilBertForSequenceClassification),
+    "RobertaForMaskedLM": (RobertaConfig, RobertaForMaskedLM),
+    "RobertaForSequenceClassification": (RobertaConfig, RobertaForSequenceClassification),
+    "GPTNeoXForCausalLM": (GPTNeoXConfig, GPTNeoXForCausalLM),
+    "LlamaForCausalLM": (LlamaConfig, LlamaForCausalLM),
+    "Qwen2ForCausalLM": (LlamaConfig, LlamaForCausalLM),
 }
 
 

@@ -1,4 +1,6 @@
-"""BERT and GPT-2 in plain torch, following Hugging Face transformers (4.36) module by module.
+"""BERT and GPT-2 in plain torch, following Hugging Face transformers (4.36) module by module, and the helpers that
+every family's reference shares (activations, checkpoint keys). The other families live beside this file:
+hf_distilbert.py, hf_roberta.py, hf_gpt_neox.py, hf_llama.py (Llama and Qwen2).
 
 Independent reference for the WebGPU engine: module and parameter names are exactly Hugging Face's, so
 `model.state_dict()` uses the keys that `save_pretrained` writes (minus tied tensors, see `hf_state_dict`)
@@ -8,6 +10,7 @@ our own training run without it).
 Legend: B batch, T sequence length, C channels, H heads, D head size (C / H), V vocabulary, F FFN size.
 """
 import math
+import re
 from dataclasses import dataclass, field
 
 import torch
@@ -37,6 +40,10 @@ class GPT2Config:
 def gelu_new(x):
     """GPT-2's tanh approximation of GELU (transformers.activations.NewGELUActivation)."""
     return 0.5 * x * (1.0 + torch.tanh(math.sqrt(2.0 / math.pi) * (x + 0.044715 * torch.pow(x, 3.0))))
+
+
+# transformers.activations.ACT2FN, for the names the supported configs use ("gelu" is the exact erf form).
+ACT2FN = {"gelu": F.gelu, "gelu_new": gelu_new, "relu": F.relu, "silu": F.silu}
 
 
 class Conv1D(nn.Module):
@@ -380,17 +387,25 @@ class BertForSequenceClassification(nn.Module):
 # Checkpoint keys
 # ---------------------------------------------------------------------------------------------------------------
 
-# Tensors that save_pretrained leaves out because they share storage with another saved tensor.
-TIED_KEYS = {"lm_head.weight", "cls.predictions.decoder.weight", "cls.predictions.decoder.bias"}
+# Tensors that save_pretrained leaves out because they share storage with another saved tensor (GPT-2, BERT,
+# DistilBERT, RoBERTa; Llama and GPT-NeoX when tie_word_embeddings is true). A listed key is dropped only when it
+# really is an alias: an untied lm_head.weight (Llama) is saved.
+TIED_KEYS = {"lm_head.weight", "cls.predictions.decoder.weight", "cls.predictions.decoder.bias",
+             "vocab_projector.weight", "lm_head.decoder.weight", "lm_head.decoder.bias", "embed_out.weight"}
 
 
 def hf_state_dict(model):
     """The tensors save_pretrained writes for this model: the state dict without the tied aliases."""
-    return {k: v for k, v in model.state_dict().items() if k not in TIED_KEYS}
+    state = model.state_dict()
+    saved = {v.data_ptr() for k, v in state.items() if k not in TIED_KEYS}
+    return {k: v for k, v in state.items() if k not in TIED_KEYS or v.data_ptr() not in saved}
 
 
-def load_hf_state_dict(model, tensors):
-    """Load a checkpoint's tensors; raise if any key is missing or unexpected (tied aliases are not expected)."""
+def load_hf_state_dict(model, tensors, ignore_unexpected=None):
+    """Load a checkpoint's tensors; raise if any key is missing or unexpected (tied aliases are not expected).
+    `ignore_unexpected`: a regular expression for keys Hugging Face's from_pretrained skips (legacy buffers)."""
+    if ignore_unexpected is not None:
+        tensors = {k: v for k, v in tensors.items() if not re.search(ignore_unexpected, k)}
     expected = set(hf_state_dict(model))
     missing, unexpected = sorted(expected - set(tensors)), sorted(set(tensors) - expected)
     if missing or unexpected:

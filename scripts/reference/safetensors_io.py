@@ -10,7 +10,7 @@ import struct
 import numpy as np
 import torch
 
-DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32}
+DTYPES = {"F32": np.float32, "F16": np.float16, "I64": np.int64, "I32": np.int32, "U8": np.uint8}
 NAMES = {np.dtype(v): k for k, v in DTYPES.items()}
 
 
@@ -37,7 +37,8 @@ def write_safetensors(path, tensors, dtype="F32", metadata=None):
         a = t.detach().cpu().numpy()
         if np.issubdtype(a.dtype, np.floating):
             a = a.astype(DTYPES[dtype])
-        arrays[name] = np.ascontiguousarray(a).astype(a.dtype.newbyteorder("<"), copy=False)
+        # (np.ascontiguousarray makes a 0-d array 1-d; reshape keeps a scalar tensor's shape [])
+        arrays[name] = np.ascontiguousarray(a).reshape(a.shape).astype(a.dtype.newbyteorder("<"), copy=False)
     header = {"__metadata__": metadata or {"format": "pt"}}
     offset = 0
     for name, a in arrays.items():

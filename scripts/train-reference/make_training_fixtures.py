@@ -1,10 +1,11 @@
 """Torch reference for the WebGPU training step (src/train), as llm.c's test_gpt2 does for its C trainer.
 
-  /usr/bin/python3 scripts/train-reference/make_training_fixtures.py
+  /usr/bin/python3 scripts/train-reference/make_training_fixtures.py [<name> ...]
 
-For the seeded tiny checkpoints test/fixtures/models/{tiny-gpt2, tiny-bert-cls}, a fixed batch and dropout off,
-runs the Hugging Face architecture (scripts/reference/hf_models.py) in float64 and writes
-test/fixtures/training/<name>.json with
+For the seeded tiny checkpoints test/fixtures/models/<name> (FIXTURES below: tiny-gpt2, tiny-bert-cls,
+tiny-distilbert-cls, tiny-roberta-cls, tiny-gpt-neox, tiny-llama), a fixed batch and dropout off, runs the Hugging
+Face architecture (scripts/reference/hf_models.py, hf_distilbert.py, hf_roberta.py, hf_gpt_neox.py, hf_llama.py) in
+float64 and writes test/fixtures/training/<name>.json (only the names given, or all) with
   - every parameter's gradient at step 1, before clipping (Hugging Face names): complete for tensors of up to
     FULL_LIMIT elements, otherwise the L2 norm plus the values at a fixed set of indices (the largest magnitudes
     and an even spread);
@@ -15,6 +16,10 @@ groups them: weight decay on matrices and embeddings, none on biases and LayerNo
 otherwise decay every parameter). Gradients are clipped to MAX_GRAD_NORM by global norm
 (torch.nn.utils.clip_grad_norm_), and each step's learning rate follows src/train/schedule.ts: linear warm-up,
 then cosine decay to MIN_LR_RATIO of the peak.
+
+The float64 sums depend on the BLAS: with Debian's OpenBLAS the committed tiny-gpt2 and tiny-bert-cls files come
+out with about 65 values different by 5e-17 at most (gradients that are zero up to rounding), so
+regenerate only the fixtures you change.
 """
 import json
 import math
@@ -26,6 +31,9 @@ import torch.nn.functional as F
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "scripts", "reference"))
+from hf_distilbert import DistilBertConfig, DistilBertForSequenceClassification  # noqa: E402
+from hf_gpt_neox import GPTNeoXConfig, GPTNeoXForCausalLM  # noqa: E402
+from hf_llama import LlamaConfig, LlamaForCausalLM  # noqa: E402
 from hf_models import (  # noqa: E402
     BertConfig,
     BertForSequenceClassification,
@@ -33,6 +41,7 @@ from hf_models import (  # noqa: E402
     GPT2LMHeadModel,
     load_hf_state_dict,
 )
+from hf_roberta import RobertaConfig, RobertaForSequenceClassification  # noqa: E402
 from safetensors_io import read_safetensors  # noqa: E402
 
 MODELS = os.path.join(ROOT, "test", "fixtures", "models")
@@ -122,10 +131,11 @@ def train(model, loss_fn):
     return gradients, norm, losses
 
 
-def gpt2_fixture():
-    model = load("tiny-gpt2", GPT2LMHeadModel, GPT2Config)
+def causal_lm_fixture(name, model_class, config_class, seed):
+    """B 2, T 16 random ids; targets the next token, -100 at each end and on the second sequence's last 4."""
+    model = load(name, model_class, config_class)
     B, T, V = 2, 16, model.config.vocab_size
-    generator = torch.Generator().manual_seed(1234)
+    generator = torch.Generator().manual_seed(seed)
     ids = torch.randint(0, V, (B, T), generator=generator)
     targets = torch.cat([ids[:, 1:], torch.full((B, 1), IGNORE_INDEX)], dim=1)  # labels=input_ids, shifted
     targets[1, -4:] = IGNORE_INDEX  # as if the second sequence ended early (padding)
@@ -136,8 +146,12 @@ def gpt2_fixture():
 
     gradients, norm, losses = train(model, loss_fn)
     batch = {"B": B, "T": T, "input_ids": ids.tolist(), "targets": targets.tolist()}
-    return {"model": "tiny-gpt2", "task": "causal-lm", "batch": batch, "optimizer": OPTIMIZER,
+    return {"model": name, "task": "causal-lm", "batch": batch, "optimizer": OPTIMIZER,
             "grad_norm": norm, "losses": losses, "gradients": gradients}
+
+
+def gpt2_fixture():
+    return causal_lm_fixture("tiny-gpt2", GPT2LMHeadModel, GPT2Config, seed=1234)
 
 
 def bert_fixture():
@@ -165,10 +179,63 @@ def bert_fixture():
             "grad_norm": norm, "losses": losses, "gradients": gradients}
 
 
+def encoder_batch(lengths, T, V, bos, eos, pad, separator, seed):
+    """bos ... eos of the given lengths, pad (attention mask 0) after; the first is a sentence pair whose segments
+    are joined by `separator` at position 4 (DistilBERT [SEP], RoBERTa </s></s>). Words are ids 200 ... V - 2."""
+    generator = torch.Generator().manual_seed(seed)
+    ids = torch.full((len(lengths), T), pad, dtype=torch.long)
+    mask = torch.zeros(len(lengths), T, dtype=torch.long)
+    for b, n in enumerate(lengths):
+        ids[b, 0], ids[b, n - 1] = bos, eos
+        ids[b, 1 : n - 1] = torch.randint(200, V - 1, (n - 2,), generator=generator)  # clear of the special ids
+        mask[b, :n] = 1
+    ids[0, 4 : 4 + len(separator)] = torch.tensor(separator)
+    return ids, mask
+
+
+def sequence_classification_fixture(name, model_class, config_class, special, labels, seed):
+    """B 3, T 10: lengths 10, 7, 5 with padding after; mean cross-entropy of the classifier."""
+    model = load(name, model_class, config_class)
+    lengths, T = [10, 7, 5], 10
+    ids, mask = encoder_batch(lengths, T, model.config.vocab_size, seed=seed, **special)
+    labels = torch.tensor(labels)
+
+    def loss_fn(m):
+        return F.cross_entropy(m(ids, mask)["logits"], labels)
+
+    gradients, norm, losses = train(model, loss_fn)
+    batch = {"B": len(lengths), "T": T, "input_ids": ids.tolist(), "attention_mask": mask.tolist(),
+             "labels": labels.tolist()}
+    return {"model": name, "task": "sequence-classification", "batch": batch, "optimizer": OPTIMIZER,
+            "grad_norm": norm, "losses": losses, "gradients": gradients}
+
+
+FIXTURES = {
+    "tiny-gpt2": gpt2_fixture,
+    "tiny-bert-cls": bert_fixture,
+    # [CLS] 101, [SEP] 102, [PAD] 0; 2 labels
+    "tiny-distilbert-cls": lambda: sequence_classification_fixture(
+        "tiny-distilbert-cls", DistilBertForSequenceClassification, DistilBertConfig,
+        dict(bos=101, eos=102, pad=0, separator=[102]), labels=[1, 0, 1], seed=2468),
+    # <s> 0, </s> 2, <pad> 1; 3 labels
+    "tiny-roberta-cls": lambda: sequence_classification_fixture(
+        "tiny-roberta-cls", RobertaForSequenceClassification, RobertaConfig,
+        dict(bos=0, eos=2, pad=1, separator=[2, 2]), labels=[2, 0, 1], seed=1357),
+    # parallel residual, rotary on half of each head
+    "tiny-gpt-neox": lambda: causal_lm_fixture("tiny-gpt-neox", GPTNeoXForCausalLM, GPTNeoXConfig, seed=4321),
+    # grouped-query attention (4 heads, 2 kv heads), untied lm_head
+    "tiny-llama": lambda: causal_lm_fixture("tiny-llama", LlamaForCausalLM, LlamaConfig, seed=8765),
+}
+
+
 def main():
     torch.set_num_threads(2)
     os.makedirs(OUT, exist_ok=True)
-    for fixture in (gpt2_fixture(), bert_fixture()):
+    names = sys.argv[1:] or list(FIXTURES)
+    unknown = [n for n in names if n not in FIXTURES]
+    if unknown:
+        raise SystemExit(f"unknown fixtures {unknown}; known: {list(FIXTURES)}")
+    for fixture in (FIXTURES[n]() for n in names):
         path = os.path.join(OUT, f"{fixture['model']}.json")
         with open(path, "w") as f:
             json.dump(fixture, f, separators=(",", ":"))

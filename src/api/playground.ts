@@ -3,7 +3,9 @@ import { engine, type FillMaskResult, type ForwardOptions, type ForwardResult, t
 import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
-import type { Encoding } from '../tokenizers/tokenizer';
+import { decodeArguments, tokenizeArguments } from '../tokenizers/arguments';
+import type { TokenizeOptions } from '../tokenizers/protocol';
+import type { DecodeOptions, Encoding } from '../tokenizers/tokenizer';
 import { runDataFrom, type DataOptions, type DataSource } from '../finetune/dataInput';
 import type { FineTuneHandle } from '../finetune/handle';
 import type { Classification } from '../finetune/run';
@@ -18,9 +20,13 @@ import type { OrtProvider } from '../onnx/ortSession';
  * script the page through it; it drives the same store and engine as the UI, so the page shows what it does.
  */
 export interface PlaygroundApi extends AttentionApi {
-  /** Tokenizes with 'bert-base-uncased', 'gpt2', a Hub id or a tokenizer.json URL (in the tokenizer worker). */
-  tokenize(text: string, tokenizer: string): Promise<Encoding>;
-  decode(ids: number[], tokenizer: string): Promise<string>;
+  /**
+   * Tokenizes with 'bert-base-uncased', 'gpt2', a Hub id (tokenizer.json, or vocab files converted as transformers
+   * does) or a URL, in the tokenizer worker; options as transformers' call (pair, truncation, padding…).
+   */
+  tokenize(text: string, tokenizer: string, options?: TokenizeOptions): Promise<Encoding>;
+  /** ids -> text as transformers' decode: skipSpecialTokens, cleanUpTokenizationSpaces (default: the tokenizer's). */
+  decode(ids: number[], tokenizer: string, options?: DecodeOptions): Promise<string>;
   /** The embedded models, which work offline. */
   models(): { name: string; modelType: 'gpt2' | 'bert'; source: string }[];
   /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. */
@@ -49,11 +55,15 @@ export interface PlaygroundApi extends AttentionApi {
 export function createPlaygroundApi(): PlaygroundApi {
   const hub = () => useAppStore.getState().hubEndpoint;
   return {
-    tokenize: async (text, tokenizer) => {
-      const { ids, tokens, offsets, special } = await tokenizerClient().tokenize(text, resolveTokenizer(tokenizer, hub()));
-      return { ids, tokens, offsets, special };
+    tokenize: async (...args) => {
+      const { text, tokenizer, options } = tokenizeArguments(...args);
+      const { ids, tokens, offsets, special, typeIds, wordIds, attentionMask } = await tokenizerClient().tokenize(text, resolveTokenizer(tokenizer, hub()), options);
+      return { ids, tokens, offsets, special, typeIds, wordIds, ...(attentionMask ? { attentionMask } : {}) };
     },
-    decode: (ids, tokenizer) => tokenizerClient().decode(ids, resolveTokenizer(tokenizer, hub())),
+    decode: async (...args) => {
+      const { ids, tokenizer, options } = decodeArguments(...args);
+      return tokenizerClient().decode(ids, resolveTokenizer(tokenizer, hub()), options);
+    },
     models: () => EMBEDDED_MODELS.map(({ name, modelType, path }) => ({ name, modelType, source: path })),
     loadModel: async (source) => {
       const info = await useAppStore.getState().loadModel(source);

@@ -1,9 +1,9 @@
-// The page's tokenizer worker and how a tokenizer name is resolved: a built-in name, a tokenizer.json URL, or a
-// Hub id (whose tokenizer.json lives at <endpoint>/<id>/resolve/main/tokenizer.json).
+// The page's tokenizer worker and how a tokenizer name is resolved: a built-in name, a tokenizer.json URL, a
+// folder URL, or a Hub id (whose files live at <endpoint>/<id>/resolve/main/: tokenizer.json, or vocab files).
 
 import { createTokenizerClient, createTokenizerWorker, type TokenizerChoice, type TokenizerClient } from '../tokenizers/client';
-import { isBuiltinTokenizerName } from '../tokenizers/builtins';
-import { hubBaseUrl, modelFileUrl } from '../weights/sources';
+import { isBuiltinTokenizerName } from '../tokenizers/sources';
+import { hubBaseUrl } from '../weights/sources';
 
 let client: TokenizerClient | undefined;
 
@@ -15,5 +15,5 @@ export function tokenizerClient(): TokenizerClient {
 
 export function resolveTokenizer(name: string, hubEndpoint: string): TokenizerChoice {
   if (isBuiltinTokenizerName(name) || /^(https?:|\.{0,2}\/)/.test(name)) return name;
-  return modelFileUrl(hubBaseUrl(name, hubEndpoint), 'tokenizer.json');
+  return { folder: hubBaseUrl(name, hubEndpoint) };
 }

@@ -15,6 +15,8 @@ export interface TokenizeResult {
   /** Byte-level BPE (GPT-2 style): tokens stand for bytes, shown decoded as UTF-8 or hex. */
   byteLevel?: boolean;
   vocabularySize?: number;
+  /** Where the tokenizer came from (a tokenizer.json URL, or vocab files and the converter used). */
+  builtFrom?: string;
   pending: boolean;
 }
 
@@ -59,8 +61,8 @@ export const createTokenizeSlice: StateCreator<AppState, [], [], TokenizeSlice> 
         let result: TokenizeResult;
         try {
           const reply = await tokenizerClient().tokenize(text, resolveTokenizer(name, get().hubEndpoint));
-          const { ids, tokens, offsets, special, elapsedMs, vocabularySize, byteLevel } = reply;
-          result = { encoding: { ids, tokens, offsets, special }, ms: elapsedMs, vocabularySize, byteLevel, pending: false };
+          const { ids, tokens, offsets, special, typeIds, wordIds, elapsedMs, vocabularySize, byteLevel, builtFrom } = reply;
+          result = { encoding: { ids, tokens, offsets, special, typeIds, wordIds }, ms: elapsedMs, vocabularySize, byteLevel, builtFrom, pending: false };
         } catch (error) {
           result = { error: error instanceof Error ? error.message : String(error), pending: false };
         }

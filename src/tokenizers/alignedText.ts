@@ -60,3 +60,18 @@ export function mapCodePoints(aligned: AlignedText, rewrite: (char: string) => s
   });
   return { text: pieces.join(''), starts, ends };
 }
+
+/** Units [start, end) of an aligned text, still aligned to the original. */
+export function alignedSubText(aligned: AlignedText, start: number, end: number): AlignedText {
+  return { text: aligned.text.slice(start, end), starts: aligned.starts.slice(start, end), ends: aligned.ends.slice(start, end) };
+}
+
+/** `prefix` put before a non-empty text; its units share the first character's original span (Rust's prepend). */
+export function prependAligned(aligned: AlignedText, prefix: string): AlignedText {
+  if (aligned.text.length === 0) return aligned;
+  return {
+    text: prefix + aligned.text,
+    starts: [...Array<number>(prefix.length).fill(aligned.starts[0]), ...aligned.starts],
+    ends: [...Array<number>(prefix.length).fill(aligned.ends[0]), ...aligned.ends],
+  };
+}

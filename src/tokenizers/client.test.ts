@@ -11,7 +11,13 @@ import { loadTokenizer } from './tokenizer';
 /** The worker's handler on one end of a MessageChannel, the client on the other: real structured cloning. */
 function connectClient() {
   const channel = new MessageChannel();
-  const readFromPublic = async (url: string) => JSON.parse(readFileSync(new URL(url), 'utf8'));
+  const readFromPublic = async (url: string) => {
+    try {
+      return { status: 200, text: readFileSync(new URL(url), 'utf8') };
+    } catch {
+      return { status: 404, text: null, problem: 'HTTP 404' };
+    }
+  };
   const handle = createRequestHandler(readFromPublic);
   channel.port2.addEventListener('message', (event) => {
     void handle(event.data).then((response) => channel.port2.postMessage(response));
@@ -38,6 +44,17 @@ describe('tokenizer worker client', () => {
     const byJson = await client.tokenize('Hello world', { key: 'my-gpt2', json });
     expect(await client.decode(byJson.ids, { key: 'my-gpt2', json })).toBe('Hello world');
     await expect(client.tokenize('x', { key: 'broken', json: {} })).rejects.toThrow(/Not a tokenizer.json/);
+    close();
+  });
+
+  it('reports a missing file with its URL, and advises `npm install` only for the built-ins', async () => {
+    const { client, close } = connectClient();
+    const missing = pathToFileURL(join(process.cwd(), 'no-such-folder', 'tokenizer.json')).href;
+    const error = await client.tokenize('x', missing).catch((caught: Error) => caught.message);
+    expect(error).toBe(`Tokenizer file not found at ${missing} (HTTP 404).`);
+    const folder = await client.tokenize('x', { folder: pathToFileURL(join(process.cwd(), 'no-such-folder')).href }).catch((caught: Error) => caught.message);
+    expect(folder).toMatch(/^No tokenizer found at .*no-such-folder\/: tokenizer\.json \(HTTP 404\), vocab\.txt \(HTTP 404\)/);
+    expect(folder).not.toMatch(/npm install/);
     close();
   });
 

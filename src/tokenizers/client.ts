@@ -1,6 +1,6 @@
-import { builtinTokenizerUrl, isBuiltinTokenizerName } from './builtins';
-import type { KindSummary, TokenizerRequest, TokenizerResponse, TokenizerSource } from './protocol';
-import type { Encoding } from './tokenizer';
+import type { KindSummary, TokenizeOptions, TokenizerFacts, TokenizerRequest, TokenizerResponse } from './protocol';
+import { builtinTokenizerUrl, isBuiltinTokenizerName, type TokenizerSource } from './sources';
+import type { DecodeOptions, Encoding } from './tokenizer';
 
 /** The part of a Worker the client uses (a MessagePort fits too, which is how the tests drive it). */
 export interface TokenizerPort {
@@ -8,21 +8,17 @@ export interface TokenizerPort {
   addEventListener(type: 'message', listener: (event: MessageEvent<TokenizerResponse>) => void): void;
 }
 
-/** What a tokenize reply says besides the encoding. */
-export interface TokenizerFacts {
-  elapsedMs: number;
-  vocabularySize: number;
-  byteLevel: boolean;
-}
-
-/** A built-in name ('bert-base-uncased', 'gpt2'), a URL of a tokenizer.json, or a tokenizer.json object with a key. */
-export type TokenizerChoice = string | { key: string; json: unknown };
+/**
+ * A built-in name ('bert-base-uncased', 'gpt2'), a URL of a tokenizer.json, `{ folder }` for a model folder
+ * (tokenizer.json or vocab files), or a tokenizer.json object with a key.
+ */
+export type TokenizerChoice = string | { folder: string } | { key: string; json: unknown };
 
 export interface TokenizerClient {
-  tokenize(text: string, tokenizer: TokenizerChoice): Promise<Encoding & TokenizerFacts>;
-  decode(ids: number[], tokenizer: TokenizerChoice): Promise<string>;
+  tokenize(text: string, tokenizer: TokenizerChoice, options?: TokenizeOptions): Promise<Encoding & TokenizerFacts & { elapsedMs: number }>;
+  decode(ids: number[], tokenizer: TokenizerChoice, options?: DecodeOptions): Promise<string>;
   /** Word-level and character-level tokenizers built from `tokenizer`'s vocabulary, run on `text`. */
-  kinds(text: string, tokenizer: TokenizerChoice): Promise<{ word: KindSummary; character: KindSummary }>;
+  kinds(text: string, tokenizer: TokenizerChoice): Promise<{ word: KindSummary; character: KindSummary; normalized: boolean }>;
 }
 
 type RequestBody = TokenizerRequest extends infer Request ? (Request extends unknown ? Omit<Request, 'id'> : never) : never;
@@ -31,7 +27,7 @@ export function createTokenizerWorker(): Worker {
   return new Worker(new URL('./tokenize.worker.ts', import.meta.url), { type: 'module', name: 'tokenizer' });
 }
 
-/** Promise-based requests to the tokenizer worker; built-in names resolve against `pageBase`. */
+/** Promise-based requests to the tokenizer worker; built-in names and relative URLs resolve against `pageBase`. */
 export function createTokenizerClient(port: TokenizerPort, pageBase: string | URL = document.baseURI): TokenizerClient {
   const pending = new Map<number, (response: TokenizerResponse) => void>();
   let nextId = 1;
@@ -42,7 +38,9 @@ export function createTokenizerClient(port: TokenizerPort, pageBase: string | UR
 
   const toSource = (choice: TokenizerChoice): TokenizerSource => {
     if (typeof choice !== 'string') return choice;
-    return { url: isBuiltinTokenizerName(choice) ? builtinTokenizerUrl(choice, pageBase).href : new URL(choice, pageBase).href };
+    if (isBuiltinTokenizerName(choice)) return { url: builtinTokenizerUrl(choice, pageBase).href, builtin: true };
+    const url = new URL(choice, pageBase).href;
+    return /\.json(\?.*)?$/.test(url) ? { url } : { folder: url };
   };
 
   function request(message: RequestBody): Promise<TokenizerResponse> {
@@ -54,22 +52,22 @@ export function createTokenizerClient(port: TokenizerPort, pageBase: string | UR
   }
 
   return {
-    async tokenize(text, tokenizer) {
-      const response = await request({ kind: 'tokenize', text, tokenizer: toSource(tokenizer) });
+    async tokenize(text, tokenizer, options) {
+      const response = await request({ kind: 'tokenize', text, tokenizer: toSource(tokenizer), options });
       if (response.ok && response.kind === 'tokenize') {
-        const { encoding, elapsedMs, vocabularySize, byteLevel } = response;
-        return { ...encoding, elapsedMs, vocabularySize, byteLevel };
+        const { encoding, elapsedMs, vocabularySize, byteLevel, builtFrom, modelMaxLength } = response;
+        return { ...encoding, elapsedMs, vocabularySize, byteLevel, builtFrom, modelMaxLength };
       }
       throw new Error('Unexpected reply to a tokenize request.');
     },
-    async decode(ids, tokenizer) {
-      const response = await request({ kind: 'decode', ids, tokenizer: toSource(tokenizer) });
+    async decode(ids, tokenizer, options) {
+      const response = await request({ kind: 'decode', ids, tokenizer: toSource(tokenizer), options });
       if (response.ok && response.kind === 'decode') return response.text;
       throw new Error('Unexpected reply to a decode request.');
     },
     async kinds(text, tokenizer) {
       const response = await request({ kind: 'kinds', text, tokenizer: toSource(tokenizer) });
-      if (response.ok && response.kind === 'kinds') return { word: response.word, character: response.character };
+      if (response.ok && response.kind === 'kinds') return { word: response.word, character: response.character, normalized: response.normalized };
       throw new Error('Unexpected reply to a kinds request.');
     },
   };

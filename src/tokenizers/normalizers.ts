@@ -1,5 +1,6 @@
-import { type AlignedText, forEachCodePoint, mapCodePoints } from './alignedText';
-import { flattenStages, type StageConfig, UnsupportedTokenizerError } from './tokenizerJson';
+import { type AlignedText, forEachCodePoint, mapCodePoints, prependAligned } from './alignedText';
+import { compilePattern } from './patterns';
+import { flattenStages, type StageConfig, stageField, UnsupportedTokenizerError } from './tokenizerJson';
 
 /** A normalizer that keeps the alignment to the original text, with Hugging Face's (Rust) semantics. */
 export type AlignedNormalizer = (input: AlignedText) => AlignedText;
@@ -17,6 +18,22 @@ function createStep(config: StageConfig): AlignedNormalizer {
       return lowercase;
     case 'NFD':
       return decomposeCanonically;
+    case 'NFKD':
+      return (input) => decompose(input, 'NFKD');
+    case 'NFC':
+      return (input) => compose(input, 'NFC');
+    case 'NFKC':
+      return (input) => compose(input, 'NFKC');
+    case 'StripAccents':
+      return (input) => mapCodePoints(input, (char) => (/^\p{M}$/u.test(char) ? '' : char));
+    case 'Strip':
+      return strip(stageField(config, 'left', 'boolean', true), stageField(config, 'right', 'boolean', true));
+    case 'Prepend': {
+      const prefix = stageField<string>(config, 'prepend', 'string');
+      return (input) => prependAligned(input, prefix);
+    }
+    case 'Replace':
+      return replace(config);
     default:
       throw new UnsupportedTokenizerError(`Normalizer "${config.type}" is not supported (offsets cannot be aligned).`);
   }
@@ -72,10 +89,14 @@ function lowercase(input: AlignedText): AlignedText {
  * ordering moves a mark across a boundary).
  */
 function decomposeCanonically(input: AlignedText): AlignedText {
-  const decomposed = input.text.normalize('NFD');
+  return decompose(input, 'NFD');
+}
+
+function decompose(input: AlignedText, form: 'NFD' | 'NFKD'): AlignedText {
+  const decomposed = input.text.normalize(form);
   const sourceUnits: number[] = [];
   forEachCodePoint(input.text, (char, index) => {
-    const decomposedLength = isPrintableAscii(char) ? 1 : [...char.normalize('NFD')].length;
+    const decomposedLength = isPrintableAscii(char) ? 1 : [...char.normalize(form)].length;
     for (let count = 0; count < decomposedLength; count++) sourceUnits.push(index);
   });
   const starts: number[] = [];
@@ -89,4 +110,76 @@ function decomposeCanonically(input: AlignedText): AlignedText {
     }
   }
   return { text: decomposed, starts, ends };
+}
+
+/**
+ * NFC / NFKC as Rust's alignment-keeping normalization does it: decompose (NFD / NFKD, every piece keeping its
+ * character's span), then compose; a composed character takes the span of the first decomposed character it
+ * absorbs, and the characters after it line up with the decomposed ones that follow.
+ */
+function compose(input: AlignedText, form: 'NFC' | 'NFKC'): AlignedText {
+  const decomposed = decompose(input, form === 'NFC' ? 'NFD' : 'NFKD');
+  const unitOfCodePoint: number[] = [];
+  forEachCodePoint(decomposed.text, (_, index) => unitOfCodePoint.push(index));
+  const text: string[] = [];
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let position = 0;
+  for (const char of decomposed.text.normalize(form)) {
+    const source = unitOfCodePoint[Math.min(position, unitOfCodePoint.length - 1)];
+    text.push(char);
+    for (let unit = 0; unit < char.length; unit++) {
+      starts.push(decomposed.starts[source]);
+      ends.push(decomposed.ends[source]);
+    }
+    position += [...char.normalize('NFD')].length;
+  }
+  return { text: text.join(''), starts, ends };
+}
+
+const isWhitespace = (char: string) => /^\p{White_Space}$/u.test(char);
+
+function strip(left: boolean, right: boolean): AlignedNormalizer {
+  return (input) => {
+    const chars = [...input.text];
+    let first = 0;
+    let last = chars.length;
+    if (left) while (first < last && isWhitespace(chars[first])) first++;
+    if (right) while (last > first && isWhitespace(chars[last - 1])) last--;
+    const start = chars.slice(0, first).join('').length;
+    const end = start + chars.slice(first, last).join('').length;
+    return { text: input.text.slice(start, end), starts: input.starts.slice(start, end), ends: input.ends.slice(start, end) };
+  };
+}
+
+/** Replace: every match becomes `content`, whose units take the span of the match's last character (as in Rust). */
+function replace(config: StageConfig): AlignedNormalizer {
+  const pattern = compilePattern(config.pattern, 'Replace.pattern');
+  const content = stageField(config, 'content', 'string', '');
+  return (input) => {
+    const pieces: string[] = [];
+    const starts: number[] = [];
+    const ends: number[] = [];
+    let cursor = 0;
+    const keep = (start: number, end: number) => {
+      pieces.push(input.text.slice(start, end));
+      for (let unit = start; unit < end; unit++) {
+        starts.push(input.starts[unit]);
+        ends.push(input.ends[unit]);
+      }
+    };
+    for (const match of input.text.matchAll(pattern)) {
+      if (match[0].length === 0) continue;
+      keep(cursor, match.index);
+      const last = match.index + match[0].length - 1;
+      pieces.push(content);
+      for (let unit = 0; unit < content.length; unit++) {
+        starts.push(input.starts[last]);
+        ends.push(input.ends[last]);
+      }
+      cursor = match.index + match[0].length;
+    }
+    keep(cursor, input.text.length);
+    return { text: pieces.join(''), starts, ends };
+  };
 }

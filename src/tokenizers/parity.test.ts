@@ -1,14 +1,12 @@
 import { Tokenizer as RustTokenizer } from '@anush008/tokenizers';
 import { BertTokenizer, GPT2Tokenizer } from '@xenova/transformers';
 import { describe, expect, it } from 'vitest';
-import { generateParityCorpus } from '../../test/parity/corpus';
-import {
-  codePointOffsetsToUtf16, generatedTokenizerPath, readJson, sharedReferencePath,
-} from '../../test/parity/references';
-import { loadTokenizer, type TextTokenizer } from './tokenizer';
+import { compareWithRust, parityCorpus as corpus, parityInputs } from '../../test/parity/compare';
+import { generatedTokenizerPath, readJson, sharedReferencePath } from '../../test/parity/references';
+import { loadTokenizer } from './tokenizer';
 
-// Parity with Hugging Face's Rust tokenizers (native binding): ids, tokens, offsets, special mask, decode.
-const corpus = generateParityCorpus();
+// Parity with Hugging Face's Rust tokenizers (native binding): ids, tokens, offsets, special mask, type ids, word
+// ids, decode.
 
 interface ParityCase {
   label: string;
@@ -45,49 +43,10 @@ const cases: ParityCase[] = [
   },
 ];
 
-interface Comparable {
-  ids: number[];
-  tokens: string[];
-  offsets: [number, number][];
-  special: boolean[];
-  typeIds?: number[];
-  decoded: string;
-}
-
-async function rustEncoding(rust: RustTokenizer, first: string, second?: string): Promise<Comparable> {
-  const encoding = await rust.encode(first, second ?? null);
-  const offsets = encoding.getOffsets();
-  const sequenceIds = encoding.getSequenceIds();
-  return {
-    ids: encoding.getIds(),
-    tokens: encoding.getTokens(),
-    offsets: offsets.map((offset, index) =>
-      codePointOffsetsToUtf16(sequenceIds[index] === 1 ? (second ?? '') : first, [offset])[0]),
-    special: encoding.getSpecialTokensMask().map((flag) => flag === 1),
-    ...(second === undefined ? {} : { typeIds: encoding.getTypeIds() }),
-    decoded: await rust.decode(encoding.getIds(), false),
-  };
-}
-
-function ourEncoding(ours: TextTokenizer, first: string, second?: string): Comparable {
-  const encoding = second === undefined ? ours.encode(first) : ours.encodePair(first, second);
-  return { ...encoding, decoded: ours.decode(encoding.ids) };
-}
-
 describe.each(cases)('parity with Hugging Face Rust tokenizers: $label', ({ label, json, pairs }) => {
   it.skipIf(json === null)('matches on every corpus string', async () => {
-    const reference = RustTokenizer.fromString(JSON.stringify(json));
-    const ours = loadTokenizer(json);
-    const inputs: [string, string?][] = corpus.map((text) => [text]);
-    if (pairs) inputs.push(...corpus.slice(0, 500).map((text, index): [string, string] => [text, corpus[index + 500]]));
-    const mismatches: string[] = [];
-    for (const [first, second] of inputs) {
-      const expected = await rustEncoding(reference, first, second);
-      const actual = ourEncoding(ours, first, second);
-      if (JSON.stringify(actual) !== JSON.stringify(expected)) {
-        mismatches.push(`${JSON.stringify([first, second])}\n  ours ${JSON.stringify(actual)}\n  rust ${JSON.stringify(expected)}`);
-      }
-    }
+    const inputs = parityInputs(pairs);
+    const mismatches = await compareWithRust(loadTokenizer(json), RustTokenizer.fromString(JSON.stringify(json)), inputs);
     console.log(`[parity] ${label}: ${inputs.length} inputs checked (${corpus.length} strings${pairs ? ' + 500 pairs' : ''}), ${mismatches.length} mismatches`);
     for (const mismatch of mismatches.slice(0, 3)) console.log(mismatch);
     expect(mismatches.length).toBe(0);

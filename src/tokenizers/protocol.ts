@@ -1,10 +1,7 @@
-import type { Encoding } from './tokenizer';
+import type { TokenizerSource } from './sources';
+import type { DecodeOptions, Encoding, TruncationStrategy } from './tokenizer';
 
-/**
- * Which tokenizer a request means: a URL of a tokenizer.json (the client turns built-in names into URLs), or a
- * tokenizer.json object with a key under which the worker keeps it for later requests.
- */
-export type TokenizerSource = { url: string } | { key: string; json: unknown };
+export type { TokenizerSource };
 
 /** How one kind of tokenizer (word, character) cuts a text. */
 export interface KindSummary {
@@ -15,13 +12,34 @@ export interface KindSummary {
   sample: string[];
 }
 
+/** transformers' call options: truncation and padding use `maxLength`, else tokenizer_config's model_max_length. */
+export interface TokenizeOptions {
+  /** A second text: the pair is encoded as the tokenizer's template says (BERT: [CLS] A [SEP] B [SEP]). */
+  pair?: string;
+  addSpecialTokens?: boolean;
+  maxLength?: number;
+  truncation?: TruncationStrategy;
+  /** 'max_length': pad to maxLength; 'longest': one text is its own longest (only the attention mask is added). */
+  padding?: 'max_length' | 'longest';
+}
+
 export type TokenizerRequest =
-  | { id: number; kind: 'tokenize'; text: string; tokenizer: TokenizerSource }
+  | { id: number; kind: 'tokenize'; text: string; tokenizer: TokenizerSource; options?: TokenizeOptions }
   | { id: number; kind: 'kinds'; text: string; tokenizer: TokenizerSource }
-  | { id: number; kind: 'decode'; ids: number[]; tokenizer: TokenizerSource };
+  | { id: number; kind: 'decode'; ids: number[]; tokenizer: TokenizerSource; options?: DecodeOptions };
+
+/** What a reply says about the tokenizer itself. */
+export interface TokenizerFacts {
+  vocabularySize: number;
+  byteLevel: boolean;
+  /** Where the tokenizer came from ("tokenizer.json", "vocab.txt … (built as transformers' BertConverter does)"). */
+  builtFrom: string;
+  /** tokenizer_config.json's model_max_length, when the folder has one. */
+  modelMaxLength: number | null;
+}
 
 export type TokenizerResponse =
-  | { id: number; ok: true; kind: 'tokenize'; encoding: Encoding; vocabularySize: number; byteLevel: boolean; elapsedMs: number }
+  | ({ id: number; ok: true; kind: 'tokenize'; encoding: Encoding; elapsedMs: number } & TokenizerFacts)
   | { id: number; ok: true; kind: 'decode'; text: string; elapsedMs: number }
-  | { id: number; ok: true; kind: 'kinds'; word: KindSummary; character: KindSummary; elapsedMs: number }
+  | { id: number; ok: true; kind: 'kinds'; word: KindSummary; character: KindSummary; normalized: boolean; elapsedMs: number }
   | { id: number; ok: false; error: string };

@@ -32,7 +32,8 @@ const fragments: Record<string, string[]> = {
     'www.example.com/a_b-c'],
   code: ['const x = (a, b) => a ** b;', 'def f(x):\n    return x[::-1]', '#include <stdio.h>', '{"key": [1, 2]}',
     'a != b && c <= d', 'x_1 = y__2', '</div>', '#!/bin/sh'],
-  specials: ['[CLS]', '[SEP]', '[MASK]', '[PAD]', '[UNK]', '<|endoftext|>', '[cls]', '[MASK ]', '<|endoftext', '##ing'],
+  specials: ['[CLS]', '[SEP]', '[MASK]', '[PAD]', '[UNK]', '<|endoftext|>', '[cls]', '[MASK ]', '<|endoftext', '##ing',
+    '<mask>', ' <mask>', '<s>', '</s>', '<unk>', '<pad>', '<|padding|>', '<0x41>', '▁', '▁the'],
   punctuation: ['.', ',', '!?', '...', '—', '–', '«»', '“quoted”', "'s", "'ll", '(', ')', '¿', '¡', '•', '™', '@', '#'],
 };
 
@@ -47,7 +48,8 @@ export function generateParityCorpus(count = 2400, seed = 20240501): string[] {
   const random = createRandom(seed);
   const pick = <T>(items: T[]): T => items[Math.floor(random() * items.length)];
   const categories = Object.keys(fragments);
-  const corpus = ['', ' ', '\n', 'I love learning about transformers.', longWord(random), '[CLS][SEP]', '<|endoftext|>'];
+  const corpus = ['', ' ', '\n', 'I love learning about transformers.', longWord(random), '[CLS][SEP]', '<|endoftext|>',
+    '<s>Hello', 'The capital of France is <mask>.', '  leading spaces', 'café naïve 東京 🙂'];
   while (corpus.length < count) {
     if (random() < 0.05) {
       corpus.push(longWord(random));

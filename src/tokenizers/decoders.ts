@@ -29,7 +29,6 @@ export function wordPieceCleanup(text: string): string {
     .replaceAll(" ' ", "'")
     .replaceAll(" n't", "n't")
     .replaceAll(" 'm", "'m")
-    .replaceAll(' do not', " don't")
     .replaceAll(" 's", "'s")
     .replaceAll(" 've", "'ve")
     .replaceAll(" 're", "'re");

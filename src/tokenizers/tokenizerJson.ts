@@ -56,6 +56,9 @@ export const TOKENIZER_LIMITS = {
 const describe = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value === 'string' ? JSON.stringify(value.slice(0, 40)) : typeof value;
 
+/** ", not 42" — or " (it is missing)" when there is nothing. */
+const butIs = (value: unknown) => (value === undefined ? 'but it is missing' : `not ${describe(value)}`);
+
 export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
@@ -70,7 +73,7 @@ export function asTokenizerJson(value: unknown, source = 'tokenizer.json'): Toke
   const stage = (field: string): StageConfig | null => {
     const config = value[field];
     if (config === undefined || config === null) return null;
-    if (!isObject(config) || typeof config.type !== 'string') fail(field, `must be null or an object with a "type", not ${describe(config)}.`);
+    if (!isObject(config) || typeof config.type !== 'string') fail(field, `must be null or an object with a "type", ${butIs(config)}.`);
     return config as StageConfig;
   };
   const model = value.model;
@@ -84,19 +87,19 @@ export function asTokenizerJson(value: unknown, source = 'tokenizer.json'): Toke
   }
   checkVocabulary(model.vocab, fail);
   if (model.type === 'BPE') {
-    if (!Array.isArray(model.merges)) fail('model.merges', `must be an array, not ${describe(model.merges)}.`);
+    if (!Array.isArray(model.merges)) fail('model.merges', `must be an array, ${butIs(model.merges)}.`);
     if ((model.merges as unknown[]).length > TOKENIZER_LIMITS.merges) {
       fail('model.merges', `has ${(model.merges as unknown[]).length.toLocaleString('en-US')} entries; at most ${TOKENIZER_LIMITS.merges.toLocaleString('en-US')} are allowed.`);
     }
   }
   const added = value.added_tokens ?? [];
-  if (!Array.isArray(added)) fail('added_tokens', `must be an array, not ${describe(added)}.`);
+  if (!Array.isArray(added)) fail('added_tokens', `must be an array, ${butIs(added)}.`);
   if ((added as unknown[]).length > TOKENIZER_LIMITS.addedTokens) {
     fail('added_tokens', `has ${(added as unknown[]).length.toLocaleString('en-US')} entries; at most ${TOKENIZER_LIMITS.addedTokens.toLocaleString('en-US')} are allowed.`);
   }
   const addedTokens = (added as unknown[]).map((token, index) => asAddedToken(token, `added_tokens[${index}]`, fail));
   const padding = value.padding ?? null;
-  if (padding !== null && !isObject(padding)) fail('padding', `must be null or an object, not ${describe(padding)}.`);
+  if (padding !== null && !isObject(padding)) fail('padding', `must be null or an object, ${butIs(padding)}.`);
   return {
     added_tokens: addedTokens,
     normalizer: stage('normalizer'),
@@ -110,13 +113,13 @@ export function asTokenizerJson(value: unknown, source = 'tokenizer.json'): Toke
 
 export function checkTokenId(id: unknown, field: string, fail: (field: string, problem: string) => never): number {
   if (typeof id !== 'number' || !Number.isInteger(id) || id < 0 || id >= TOKENIZER_LIMITS.maxTokenId) {
-    fail(field, `is ${describe(id) === 'number' ? String(id) : describe(id)}; token ids must be whole numbers from 0 to ${(TOKENIZER_LIMITS.maxTokenId - 1).toLocaleString('en-US')}.`);
+    fail(field, `is ${id === undefined ? 'missing' : typeof id === 'number' ? String(id) : describe(id)}; token ids must be whole numbers from 0 to ${(TOKENIZER_LIMITS.maxTokenId - 1).toLocaleString('en-US')}.`);
   }
   return id as number;
 }
 
 function checkVocabulary(vocab: unknown, fail: (field: string, problem: string) => never): void {
-  if (!isObject(vocab)) fail('model.vocab', `must be an object of token -> id, not ${describe(vocab)}.`);
+  if (!isObject(vocab)) fail('model.vocab', `must be an object of token -> id, ${butIs(vocab)}.`);
   let count = 0;
   for (const token in vocab as Record<string, unknown>) {
     if (++count > TOKENIZER_LIMITS.vocabularyEntries) {
@@ -128,13 +131,13 @@ function checkVocabulary(vocab: unknown, fail: (field: string, problem: string) 
 }
 
 function asAddedToken(value: unknown, field: string, fail: (field: string, problem: string) => never): AddedTokenConfig {
-  if (!isObject(value)) fail(field, `must be an object, not ${describe(value)}.`);
+  if (!isObject(value)) fail(field, `must be an object, ${butIs(value)}.`);
   const token = value as Record<string, unknown>;
-  if (typeof token.content !== 'string' || token.content.length === 0) fail(`${field}.content`, `must be a non-empty string, not ${describe(token.content)}.`);
+  if (typeof token.content !== 'string' || token.content.length === 0) fail(`${field}.content`, `must be a non-empty string, ${butIs(token.content)}.`);
   if ((token.content as string).length > TOKENIZER_LIMITS.tokenLength) fail(`${field}.content`, `is longer than ${TOKENIZER_LIMITS.tokenLength} characters.`);
   const flag = (name: string, fallback: boolean): boolean => {
     const flagValue = token[name] ?? fallback;
-    if (typeof flagValue !== 'boolean') fail(`${field}.${name}`, `must be true or false, not ${describe(flagValue)}.`);
+    if (typeof flagValue !== 'boolean') fail(`${field}.${name}`, `must be true or false, ${butIs(flagValue)}.`);
     return flagValue as boolean;
   };
   const special = flag('special', false);
@@ -168,7 +171,7 @@ export function stageField<T>(config: StageConfig, field: string, kind: 'string'
     throw new TokenizerFileError(`tokenizer.json: ${config.type}.${field} is missing.`);
   }
   if (kind === 'object' ? !isObject(value) && !Array.isArray(value) : typeof value !== kind) {
-    throw new TokenizerFileError(`tokenizer.json: ${config.type}.${field} must be a ${kind}, not ${describe(value)}.`);
+    throw new TokenizerFileError(`tokenizer.json: ${config.type}.${field} must be a ${kind}, ${butIs(value)}.`);
   }
   return value as T;
 }

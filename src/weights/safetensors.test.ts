@@ -16,7 +16,7 @@ describe('writeSafetensors + SafetensorsFile', () => {
     );
     const file = SafetensorsFile.parse(bytes, 'x.safetensors');
     expect(file.metadata).toEqual({ format: 'pt' });
-    expect(file.names.sort()).toEqual(['a', 'b']);
+    expect([...file.names].sort()).toEqual(['a', 'b']);
     expect(file.entry('b')).toMatchObject({ dtype: 'F32', shape: [2, 3] });
     expect([...file.float32('b')]).toEqual([...values]);
     expect([...file.float32('a')]).toEqual([7]);

@@ -2,15 +2,21 @@
 // ({ name: { dtype, shape, data_offsets: [begin, end] }, __metadata__?: { key: value } }), then the data section.
 // Offsets are relative to the data section. Typed-array views assume a little-endian host (every browser is).
 
+import { alignedView, decodeToFloat32, DTYPE_BYTES, DTYPE_NAMES, isTensorDtype } from './dtypes';
 import { WeightsError } from './errors';
-import { bf16BitsToFloat32, f16BitsToFloat32, float32ToBf16Bits, float32ToF16Bits } from './half';
+import { float32ToBf16Bits, float32ToF16Bits } from './half';
 import { formatShape, numelOf, type HostTensor } from './host-tensor';
-import type { TensorSource } from './tensor-source';
+import type { TensorDtype, TensorSource } from './tensor-source';
 
+/** The format's own limit (as the Rust `safetensors` crate): a larger length is not a safetensors file. */
 export const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/**
+ * More tensors than any real checkpoint file holds (GPT-2 124M: 160; the largest shards: a few thousand). Counted
+ * before the JSON is parsed, so a 50 MB header of half a million empty tensors costs one byte scan, not a parse.
+ */
+export const MAX_TENSORS = 100_000;
 
-export const DTYPE_BYTES = { F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1 } as const;
-export type SafetensorsDtype = keyof typeof DTYPE_BYTES;
+export type SafetensorsDtype = TensorDtype;
 
 export interface TensorEntry {
   name: string;
@@ -22,20 +28,30 @@ export interface TensorEntry {
 }
 
 export class SafetensorsFile implements TensorSource {
+  readonly names: readonly string[];
+  #file: Uint8Array | null;
+  #dataSection: Uint8Array | null;
+  readonly #released = new Set<string>();
+
   private constructor(
     readonly fileName: string,
     readonly metadata: Readonly<Record<string, string>>,
     private readonly entries: ReadonlyMap<string, TensorEntry>,
-    private readonly dataSection: Uint8Array,
-    /** The whole file as parsed. */
-    readonly bytes: Uint8Array,
-  ) {}
+    dataSection: Uint8Array,
+    file: Uint8Array,
+  ) {
+    this.names = [...entries.keys()];
+    this.#file = file;
+    this.#dataSection = dataSection;
+  }
 
-  /** Validates the whole header and every tensor's bounds; converts no data. */
+  /** Validates the whole header and every tensor's bounds, once; converts no data. */
   static parse(bytes: ArrayBuffer | Uint8Array, fileName = 'model.safetensors'): SafetensorsFile {
     const file = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const headerLength = readHeaderLength(file, fileName);
-    const header = parseHeaderJson(file.subarray(8, 8 + headerLength), fileName);
+    const headerBytes = file.subarray(8, 8 + headerLength);
+    checkTensorCount(headerBytes, fileName);
+    const header = parseHeaderJson(headerBytes, fileName);
     const dataSection = file.subarray(8 + headerLength);
     const metadata = parseMetadata(header.__metadata__, fileName);
     const entries = new Map<string, TensorEntry>();
@@ -46,8 +62,24 @@ export class SafetensorsFile implements TensorSource {
     return new SafetensorsFile(fileName, metadata, entries, dataSection, file);
   }
 
-  get names(): string[] {
-    return [...this.entries.keys()];
+  /** The whole file as parsed (until every tensor is released). */
+  get bytes(): Uint8Array {
+    if (!this.#file) throw this.releasedError();
+    return this.#file;
+  }
+
+  /** Bytes of tensor data still held (0 once every tensor is released). */
+  get heldBytes(): number {
+    return this.#file?.length ?? 0;
+  }
+
+  /** Lets go of the file's bytes once every tensor (or every one in `names`, cumulatively) has been released. */
+  release(names: readonly string[] = this.names): void {
+    for (const name of names) if (this.entries.has(name)) this.#released.add(name);
+    if (this.#released.size === this.entries.size) {
+      this.#file = null;
+      this.#dataSection = null;
+    }
   }
 
   has(name: string): boolean {
@@ -63,23 +95,13 @@ export class SafetensorsFile implements TensorSource {
   /** The tensor's stored bytes (a view, no copy). */
   rawBytes(name: string): Uint8Array {
     const { dataBegin, dataEnd } = this.entry(name);
-    return this.dataSection.subarray(dataBegin, dataEnd);
+    if (!this.#dataSection || this.#released.has(name)) throw this.releasedError(name);
+    return this.#dataSection.subarray(dataBegin, dataEnd);
   }
 
-  /** The tensor as f32: a view for aligned F32 data, otherwise a converted copy. */
+  /** The tensor as f32: a view for aligned F32 data, otherwise a converted copy (made now, not at parse time). */
   float32(name: string): Float32Array {
-    const { dtype } = this.entry(name);
-    const bytes = this.rawBytes(name);
-    switch (dtype) {
-      case 'F32':
-        return alignedView(bytes, 4, (buffer, offset, length) => new Float32Array(buffer, offset, length));
-      case 'F16':
-        return f16BitsToFloat32(alignedView(bytes, 2, (b, o, l) => new Uint16Array(b, o, l)));
-      case 'BF16':
-        return bf16BitsToFloat32(alignedView(bytes, 2, (b, o, l) => new Uint16Array(b, o, l)));
-      default:
-        return convertOther(bytes, dtype);
-    }
+    return decodeToFloat32(this.rawBytes(name), this.entry(name).dtype);
   }
 
   /** The tensor as IEEE half bit patterns for an f16 GPU path: F16 data as stored, float data rounded. */
@@ -98,6 +120,36 @@ export class SafetensorsFile implements TensorSource {
 
   hostTensor(name: string): HostTensor {
     return { name, shape: [...this.entry(name).shape], data: this.float32(name) };
+  }
+
+  private releasedError(name?: string): WeightsError {
+    const what = name === undefined ? 'its bytes were' : `tensor "${name}" was`;
+    return new WeightsError(`${this.fileName}: ${what} released after loading; load the model again to read it`, this.fileName, name);
+  }
+}
+
+/**
+ * Refuses a header with more than MAX_TENSORS entries before parsing it: every entry is a JSON object, so the
+ * objects outside strings bound the count (one pass over the bytes, no allocation).
+ */
+function checkTensorCount(headerBytes: Uint8Array, fileName: string): void {
+  let objects = 0;
+  let inString = false;
+  for (let i = 0; i < headerBytes.length; i++) {
+    const byte = headerBytes[i];
+    if (inString) {
+      if (byte === 0x5c) i++; // backslash: skip the escaped byte
+      else if (byte === 0x22) inString = false;
+    } else if (byte === 0x22) {
+      inString = true;
+    } else if (byte === 0x7b && ++objects > MAX_TENSORS + 2) {
+      // + 2: the header itself and __metadata__
+      throw new WeightsError(
+        `${fileName}: the header holds more than ${MAX_TENSORS.toLocaleString('en-US')} entries, more than any ` +
+          `real checkpoint file (not a model checkpoint?)`,
+        fileName,
+      );
+    }
   }
 }
 
@@ -151,8 +203,8 @@ function parseEntry(name: string, value: unknown, dataLength: number, fileName: 
   };
   if (!isPlainObject(value)) return fail('its header entry is not an object');
   const { dtype, shape, data_offsets: offsets } = value;
-  if (typeof dtype !== 'string' || !(dtype in DTYPE_BYTES)) {
-    return fail(`unknown dtype ${JSON.stringify(dtype)} (known: ${Object.keys(DTYPE_BYTES).join(', ')})`);
+  if (!isTensorDtype(dtype)) {
+    return fail(`unknown dtype ${JSON.stringify(dtype)} (known: ${DTYPE_NAMES.join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
     return fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
@@ -168,15 +220,14 @@ function parseEntry(name: string, value: unknown, dataLength: number, fileName: 
         `truncated file or corrupt offsets`,
     );
   }
-  const knownDtype = dtype as SafetensorsDtype;
-  const expectedBytes = numelOf(shape) * DTYPE_BYTES[knownDtype];
+  const expectedBytes = numelOf(shape) * DTYPE_BYTES[dtype];
   if (expectedBytes !== dataEnd - dataBegin) {
     fail(
-      `shape ${formatShape(shape)} of ${knownDtype} needs ${expectedBytes} bytes ` +
+      `shape ${formatShape(shape)} of ${dtype} needs ${expectedBytes} bytes ` +
         `but data_offsets [${dataBegin}, ${dataEnd}] span ${dataEnd - dataBegin}`,
     );
   }
-  return { name, dtype: knownDtype, shape: [...shape], dataBegin, dataEnd };
+  return { name, dtype, shape: [...shape], dataBegin, dataEnd };
 }
 
 function checkNoOverlap(entries: TensorEntry[], fileName: string): void {
@@ -191,30 +242,6 @@ function checkNoOverlap(entries: TensorEntry[], fileName: string): void {
       );
     }
   }
-}
-
-/** A typed view on the bytes when their offset allows one, else a view on an aligned copy. */
-function alignedView<T>(bytes: Uint8Array, elementBytes: number, view: (b: ArrayBuffer, o: number, l: number) => T): T {
-  const aligned = bytes.byteOffset % elementBytes === 0 && bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
-  return view(aligned.buffer as ArrayBuffer, aligned.byteOffset, aligned.length / elementBytes);
-}
-
-function convertOther(bytes: Uint8Array, dtype: Exclude<SafetensorsDtype, 'F32' | 'F16' | 'BF16'>): Float32Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.length);
-  const count = bytes.length / DTYPE_BYTES[dtype];
-  const out = new Float32Array(count);
-  const read: Record<typeof dtype, (index: number) => number> = {
-    F64: (i) => view.getFloat64(i * 8, true),
-    I64: (i) => Number(view.getBigInt64(i * 8, true)),
-    I32: (i) => view.getInt32(i * 4, true),
-    I16: (i) => view.getInt16(i * 2, true),
-    I8: (i) => view.getInt8(i),
-    U8: (i) => view.getUint8(i),
-    BOOL: (i) => (view.getUint8(i) === 0 ? 0 : 1),
-  };
-  const readOne = read[dtype];
-  for (let i = 0; i < count; i++) out[i] = readOne(i);
-  return out;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -20,6 +20,17 @@ export interface TensorSource {
   has(name: string): boolean;
   /** dtype and shape; throws a WeightsError naming the tensor when there is none. */
   entry(name: string): TensorInfo;
-  /** The tensor as f32 (F16/BF16 widened). May be a view into the file's bytes: copy before mutating. */
+  /**
+   * The tensor as f32 (F16/BF16 widened), converted now, when asked (never all at once at parse time). May be a
+   * view into the file's bytes: copy before mutating.
+   */
   hostTensor(name: string): HostTensor;
+  /**
+   * The caller is done with these tensors (default: all), e.g. once they are on the GPU: the source drops its
+   * reference to bytes that hold only released tensors (a sharded source, shard by shard), so they can be
+   * garbage-collected once the caller's own views are gone. Reading a released tensor throws a WeightsError.
+   */
+  release?(names?: readonly string[]): void;
+  /** Bytes of checkpoint data the source still holds (for memory read-outs and tests). */
+  readonly heldBytes?: number;
 }

@@ -35,7 +35,7 @@ describe.skipIf(!referenceDir)('Hugging Face checkpoints from ../shared', () => 
     expect(weights.lmHead).toBeUndefined();
     expect([...weights.blocks[0].ln1Weight.data]).toEqual([1, 1]); // HF initialises LayerNorm to identity
     const reexported = SafetensorsFile.parse(writeSafetensors(gpt2WeightsToTensors(weights)));
-    expect(reexported.names.sort()).toEqual(file.names.sort());
+    expect([...reexported.names].sort()).toEqual([...file.names].sort());
   });
 
   it('maps bert-tiniest (bert. prefix, MLM head with tied decoder, no pooler)', () => {

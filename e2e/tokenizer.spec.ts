@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { expect, test } from '@playwright/test';
 
 const EXAMPLE = 'I love learning about transformers.';
@@ -85,4 +86,123 @@ test('a 100 KB paste tokenizes while the page stays responsive', async ({ page }
   await expect(page.locator('[data-tokenizer="gpt2"]')).toContainText(`Showing the first 600 of ${apiCount.toLocaleString('en-US')} tokens`);
   // A page frozen by tokenization could not run its heartbeat while the worker works.
   expect(ticksWhileTokenizing).toBeGreaterThan(5);
+});
+
+// Issues 14-16: decode errors, vocab-only repos, add-tokenizer errors, a 10^9 id, BERT-normalised word rows.
+const gpt2Json = () => JSON.parse(readFileSync('public/tokenizers/gpt2/tokenizer.json', 'utf8'));
+const bertVocabTxt = () => {
+  const vocab: Record<string, number> = JSON.parse(readFileSync('public/tokenizers/bert-base-uncased/tokenizer.json', 'utf8')).model.vocab;
+  return `${Object.entries(vocab).sort((a, b) => a[1] - b[1]).map(([token]) => token).join('\n')}\n`;
+};
+
+/** Serves a model folder from the test: `files` by name, 404 for every other file. */
+async function serveFolder(page: import('@playwright/test').Page, folder: string, files: Record<string, string>) {
+  await page.route(`**/${folder}/*`, (route) => {
+    const name = new URL(route.request().url()).pathname.split('/').pop() as string;
+    return name in files ? route.fulfill({ status: 200, contentType: 'text/plain', body: files[name] }) : route.fulfill({ status: 404, body: 'Not found' });
+  });
+}
+
+test('decode refuses ids outside the vocabulary, holes and non-integers, naming them', async ({ page }) => {
+  await page.goto('./?tok=gpt2&text=x');
+  const errors = await page.evaluate(async () => {
+    const attempt = (ids: unknown) => window.playground.decode(ids as number[], 'gpt2').then(() => 'resolved', (error: Error) => error.message);
+    // eslint-disable-next-line no-sparse-arrays
+    return [await attempt([15496, 99999999]), await attempt([-1]), await attempt([1e9]), await attempt([15496, , 995]), await attempt([1.5]), await attempt('15496')];
+  });
+  expect(errors[0]).toMatch(/Token id 99999999 \(position 1\) is not in this tokenizer's vocabulary \(ids 0 to 50,256\)/);
+  expect(errors[1]).toMatch(/Token id -1 at position 0/);
+  expect(errors[2]).toMatch(/Token id 1000000000/);
+  expect(errors[3]).toMatch(/hole at position 1/);
+  expect(errors[4]).toMatch(/Token id 1\.5/);
+  expect(errors[5]).toMatch(/decode needs an array/);
+  expect(await page.evaluate(() => window.playground.decode([101, 2017, 2323, 1005, 2310, 2589, 2023, 102], 'bert-base-uncased')))
+    .toBe("[CLS] you should've done this [SEP]");
+  expect(await page.evaluate(() => window.playground.decode([101, 2017, 2323, 1005, 2310, 2589, 2023, 102], 'bert-base-uncased', { skipSpecialTokens: true, cleanUpTokenizationSpaces: false })))
+    .toBe("you should ' ve done this");
+});
+
+test('the Decode panel rejects non-numeric and out-of-range input with a message', async ({ page }) => {
+  await page.goto('./?tok=gpt2&text=x');
+  await expect(page.locator('[data-tokenizer="gpt2"] .chip')).toHaveCount(1);
+  await page.getByTestId('decode-input').fill('hello, 12');
+  await page.getByRole('button', { name: 'Decode' }).click();
+  await expect(page.getByTestId('decode-error')).toHaveText(/"hello" is not a token id/);
+  await page.getByTestId('decode-input').fill('[15496, 99999999]');
+  await page.getByRole('button', { name: 'Decode' }).click();
+  await expect(page.getByTestId('decode-error')).toHaveText(/Token id 99999999/);
+  await page.getByTestId('decode-input').fill('[15496, 995]');
+  await page.getByRole('button', { name: 'Decode' }).click();
+  await expect(page.getByTestId('decode-output')).toHaveText('Hello world');
+});
+
+test('tokenize options: pairs, type ids, word ids, truncation and padding', async ({ page }) => {
+  await page.goto('./?tok=bert-base-uncased&text=x');
+  const pair = await page.evaluate(() => window.playground.tokenize('a b', 'bert-base-uncased', { pair: 'c', maxLength: 8, padding: 'max_length' }));
+  expect(pair.tokens).toEqual(['[CLS]', 'a', 'b', '[SEP]', 'c', '[SEP]', '[PAD]', '[PAD]']);
+  expect(pair.typeIds).toEqual([0, 0, 0, 0, 1, 1, 0, 0]);
+  expect(pair.wordIds).toEqual([null, 0, 1, null, 0, null, null, null]);
+  expect(pair.attentionMask).toEqual([1, 1, 1, 1, 1, 1, 0, 0]);
+  const cut = await page.evaluate(() => window.playground.tokenize('one two three four', 'bert-base-uncased', { truncation: true, maxLength: 4 }));
+  expect(cut.tokens).toEqual(['[CLS]', 'one', 'two', '[SEP]']);
+  const refused = await page.evaluate(() => window.playground.tokenize('x', 'gpt2', { maxLen: 4 } as never).catch((error: Error) => error.message));
+  expect(refused).toMatch(/tokenize has no option "maxLen"/);
+});
+
+test('repos with only vocab files tokenize as Hugging Face does (vocab.txt; vocab.json + merges.txt)', async ({ page }) => {
+  await serveFolder(page, 'vocab-only-bert', { 'vocab.txt': bertVocabTxt(), 'tokenizer_config.json': JSON.stringify({ do_lower_case: true }) });
+  const gpt2 = gpt2Json();
+  await serveFolder(page, 'vocab-only-gpt2', {
+    'vocab.json': JSON.stringify(gpt2.model.vocab), 'merges.txt': `#version: 0.2\n${gpt2.model.merges.join('\n')}\n`,
+  });
+  await page.goto('./?tok=gpt2&text=x');
+  const bert = await page.evaluate((text) => window.playground.tokenize(text, new URL('vocab-only-bert/', document.baseURI).href), EXAMPLE);
+  expect(bert.ids).toEqual(EXAMPLE_IDS);
+  const byteLevel = await page.evaluate(() => window.playground.tokenize('Hello world', new URL('vocab-only-gpt2/', document.baseURI).href));
+  expect(byteLevel.ids).toEqual([15496, 995]);
+  await serveFolder(page, 'empty-repo', {});
+  const missing = await page.evaluate(() => window.playground.tokenize('x', new URL('empty-repo/', document.baseURI).href).catch((error: Error) => error.message));
+  expect(missing).toMatch(/No tokenizer found at .*empty-repo\/: tokenizer\.json \(HTTP 404\), vocab\.txt \(HTTP 404\)/);
+  expect(missing).not.toMatch(/npm install/);
+});
+
+test('add-tokenizer errors say what happened, and failed tokenizers leave the Decode list', async ({ page }) => {
+  await page.route('https://huggingface.co/**', (route) => route.abort('internetdisconnected'));
+  await page.route('**/missing-tokenizer/tokenizer.json', (route) => route.fulfill({ status: 404, body: 'Not found' }));
+  await page.goto('./?tok=gpt2&text=x');
+  const add = async (name: string) => {
+    await page.getByPlaceholder('Hub id or tokenizer.json URL').fill(name);
+    await page.getByRole('button', { name: 'Add tokenizer' }).click();
+  };
+  await add('someone/no-such-model');
+  await expect(page.locator('[data-tokenizer="someone/no-such-model"] .error')).toHaveText(/could not reach https:\/\/huggingface\.co/);
+  const url = new URL('missing-tokenizer/tokenizer.json', page.url()).href;
+  await add(url);
+  await expect(page.locator(`[data-tokenizer="${url}"] .error`)).toHaveText(`Tokenizer file not found at ${url} (HTTP 404).`);
+  await expect(page.locator('.tokenizer-pane .error', { hasText: 'npm install' })).toHaveCount(0);
+  await expect(page.getByTestId('decode-tokenizer').locator('option')).toHaveText(['gpt2']);
+});
+
+test('a tokenizer.json with an id of 10^9 is refused quickly and the worker keeps answering', async ({ page }) => {
+  const json = gpt2Json();
+  json.model.vocab.coming = 1_000_000_000;
+  await page.route('**/huge-id/tokenizer.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(json) }));
+  await page.goto('./?tok=gpt2&text=x');
+  const { message, elapsed } = await page.evaluate(async () => {
+    const started = performance.now();
+    const error = await window.playground.tokenize('hello', new URL('huge-id/tokenizer.json', document.baseURI).href).catch((caught: Error) => caught.message);
+    return { message: error, elapsed: performance.now() - started };
+  });
+  console.log(`10^9 id: refused in ${elapsed.toFixed(0)} ms`);
+  expect(message).toMatch(/model\.vocab\["coming"\] is 1000000000; token ids must be whole numbers from 0 to 2,097,151/);
+  expect(elapsed).toBeLessThan(2000);
+  expect((await page.evaluate(() => window.playground.tokenize('hello', 'gpt2'))).ids).toEqual([31373]);
+});
+
+test('the word and character rows read the text as BERT\'s normaliser does (café -> cafe)', async ({ page }) => {
+  await page.goto(`./?tok=bert-base-uncased&text=${encodeURIComponent('Café naïve')}`);
+  const word = page.getByTestId('token-kinds').locator('tr', { hasText: 'whole words of the BERT vocabulary' });
+  await expect(word.locator('td.sample')).toHaveText('"cafe" "naive"');
+  await expect(word.locator('td.num').nth(2)).toHaveText('0');
+  await expect(page.getByTestId('kinds-normalization')).toContainText('here it changed the text');
 });

@@ -3,8 +3,7 @@ import { engine, type FillMaskResult, type ForwardOptions, type ForwardResult, t
 import { EMBEDDED_MODELS } from '../engine/catalog';
 import { resolveTokenizer, tokenizerClient } from '../engine/tokenizers';
 import type { GenerateOptions } from '../engine/generate';
-import { decodeArguments, tokenizeArguments } from '../tokenizers/arguments';
-import type { TokenizeOptions } from '../tokenizers/protocol';
+import { decodeArguments, type PlaygroundTokenizeOptions, tokenizeArguments } from '../tokenizers/arguments';
 import type { DecodeOptions, Encoding } from '../tokenizers/tokenizer';
 import { runDataFrom, type DataOptions, type DataSource } from '../finetune/dataInput';
 import type { FineTuneHandle } from '../finetune/handle';
@@ -24,7 +23,7 @@ export interface PlaygroundApi extends AttentionApi {
    * Tokenizes with 'bert-base-uncased', 'gpt2', a Hub id (tokenizer.json, or vocab files converted as transformers
    * does) or a URL, in the tokenizer worker; options as transformers' call (pair, truncation, padding…).
    */
-  tokenize(text: string, tokenizer: string, options?: TokenizeOptions): Promise<Encoding>;
+  tokenize(text: string, tokenizer: string, options?: PlaygroundTokenizeOptions): Promise<Encoding>;
   /** ids -> text as transformers' decode: skipSpecialTokens, cleanUpTokenizationSpaces (default: the tokenizer's). */
   decode(ids: number[], tokenizer: string, options?: DecodeOptions): Promise<string>;
   /** The embedded models, which work offline. */

@@ -23,6 +23,15 @@ function checkOptions(options: unknown, allowed: string[], call: string): Record
   return options;
 }
 
+/** `playground.tokenize`'s options, spelled as transformers' call spells them. */
+export interface PlaygroundTokenizeOptions {
+  pair?: string;
+  addSpecialTokens?: boolean;
+  maxLength?: number;
+  truncation?: boolean | TruncationStrategy | 'do_not_truncate';
+  padding?: boolean | 'longest' | 'max_length' | 'do_not_pad';
+}
+
 const TRUNCATION: Record<string, TruncationStrategy | undefined> = {
   true: 'longest_first', longest_first: 'longest_first', only_first: 'only_first', only_second: 'only_second', false: undefined, do_not_truncate: undefined,
 };

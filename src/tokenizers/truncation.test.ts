@@ -1,4 +1,4 @@
-import { Tokenizer as RustTokenizer, TruncationStrategy } from '@anush008/tokenizers';
+import { Tokenizer as RustTokenizer, type TruncationStrategy } from '@anush008/tokenizers';
 import { describe, expect, it } from 'vitest';
 import { compareWithRust, parityInputs } from '../../test/parity/compare';
 import { generatedTokenizerPath, readJson } from '../../test/parity/references';
@@ -7,7 +7,8 @@ import { loadTokenizer, type TruncationStrategy as OurStrategy } from './tokeniz
 // Truncation and padding against the Rust library's own (setTruncation / setPadding), on corpus strings and pairs.
 const bertJson = readJson(generatedTokenizerPath('bert-base-uncased'));
 const strategies: [OurStrategy, TruncationStrategy][] = [
-  ['longest_first', TruncationStrategy.LongestFirst], ['only_first', TruncationStrategy.OnlyFirst], ['only_second', TruncationStrategy.OnlySecond],
+  // The binding's const enum values, spelled out (isolatedModules cannot read ambient const enums).
+  ['longest_first', 'LongestFirst' as TruncationStrategy], ['only_first', 'OnlyFirst' as TruncationStrategy], ['only_second', 'OnlySecond' as TruncationStrategy],
 ];
 
 describe('truncation and padding equal the Rust tokenizers', () => {

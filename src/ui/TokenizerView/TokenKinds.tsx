@@ -15,7 +15,7 @@ const VOCABULARY_SOURCE = 'bert-base-uncased';
  * bert-base-uncased's own vocabulary (its whole words; its single characters), so the budgets are comparable.
  */
 export function TokenKinds({ text, results }: { text: string; results: Record<string, TokenizeResult> }) {
-  const [kinds, setKinds] = useState<{ word: KindSummary; character: KindSummary }>();
+  const [kinds, setKinds] = useState<{ word: KindSummary; character: KindSummary; normalized: boolean }>();
   const [error, setError] = useState<string>();
 
   useEffect(() => {
@@ -52,8 +52,13 @@ export function TokenKinds({ text, results }: { text: string; results: Record<st
     <section className="pane" aria-labelledby="kinds-title">
       <h3 id="kinds-title">Word, subword and character tokens</h3>
       <p className="muted">
-        Words need a huge vocabulary and still meet unknown words; characters never do, but make sequences long.
-        Subwords sit in between: a fixed vocabulary, short sequences, (almost) nothing unknown.
+        Words need a huge vocabulary and still meet unknown words; characters rarely do (only characters the
+        vocabulary lacks, such as most emoji), but make sequences long. Subwords sit in between: a fixed vocabulary,
+        short sequences, (almost) nothing unknown.
+      </p>
+      <p className="muted" data-testid="kinds-normalization">
+        All three rows read the text after bert-base-uncased&apos;s normaliser (lowercase, accents stripped, so
+        &quot;Café&quot; is looked up as &quot;cafe&quot;){kinds?.normalized ? ': here it changed the text.' : '.'}
       </p>
       {error && <p className="error">{error}</p>}
       <table className="kinds-table" data-testid="token-kinds">

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { WeightsError } from './errors';
-import { MAX_HEADER_BYTES, SafetensorsFile } from './safetensors';
+import { MAX_HEADER_BYTES, MAX_TENSORS, SafetensorsFile } from './safetensors';
 import { writeSafetensors } from './safetensors-writer';
 
 const FILE = 'broken.safetensors';
@@ -72,6 +72,29 @@ describe('corrupt safetensors files', () => {
     expect(error.tensor).toBe('w');
   });
 
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty'])('inherited key %s is an unknown dtype, not a size of NaN', (dtype) => {
+    const error = parseError(craft({ w: { dtype, shape: [1], data_offsets: [0, 4] } }, 4));
+    expect(error.message).toMatch(new RegExp(`^broken\\.safetensors: tensor "w": unknown dtype "${dtype}" \\(known: F64, `));
+  });
+
+  it('a 50 MB header of 520,000 empty tensors is refused by one byte scan, before any JSON parse', () => {
+    const entries = Array.from({ length: 520_000 }, (_, i) => `"model.layers.${i}.self_attn.q_proj.weight":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const header = `{${entries.join(',')}}`;
+    expect(header.length).toBeGreaterThan(47e6);
+    const bytes = craft(header, 0);
+    const started = performance.now();
+    const error = parseError(bytes);
+    const ms = performance.now() - started;
+    console.log(`520,000-entry header (${(header.length / 1e6).toFixed(1)} MB): refused in ${ms.toFixed(0)} ms`);
+    expect(error.message).toBe(
+      `${FILE}: the header holds more than ${MAX_TENSORS.toLocaleString('en-US')} entries, more than any real checkpoint file (not a model checkpoint?)`,
+    );
+    expect(ms).toBeLessThan(1000);
+    // Braces inside names and metadata strings are not counted.
+    const braces = craft({ __metadata__: { note: '{'.repeat(MAX_TENSORS + 10) }, 'w{': { dtype: 'F32', shape: [0], data_offsets: [0, 0] } }, 0);
+    expect(SafetensorsFile.parse(braces, FILE).names).toEqual(['w{']);
+  });
+
   it('malformed shape and data_offsets', () => {
     const shape = parseError(craft({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4));
     expect(shape.message).toMatch(/tensor "w": shape \[-1\] is not a list of non-negative integers/);
@@ -116,5 +139,16 @@ describe('corrupt safetensors files', () => {
   it('asking for a tensor that is not there', () => {
     const file = SafetensorsFile.parse(valid, FILE);
     expect(() => file.float32('third')).toThrow(`${FILE}: no tensor named "third"`);
+  });
+
+  it('a released tensor cannot be read; the bytes go once every tensor is released', () => {
+    const file = SafetensorsFile.parse(valid, FILE);
+    file.release(['first']);
+    expect(() => file.hostTensor('first')).toThrow(`${FILE}: tensor "first" was released after loading; load the model again to read it`);
+    expect([...file.float32('second')]).toEqual([5, 6, 7]);
+    expect(file.heldBytes).toBe(valid.length);
+    file.release(['second']);
+    expect(file.heldBytes).toBe(0);
+    expect(() => file.bytes).toThrow(`${FILE}: its bytes were released after loading`);
   });
 });

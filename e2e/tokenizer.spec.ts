@@ -188,6 +188,8 @@ test('a tokenizer.json with an id of 10^9 is refused quickly and the worker keep
   json.model.vocab.coming = 1_000_000_000;
   await page.route('**/huge-id/tokenizer.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(json) }));
   await page.goto('./?tok=gpt2&text=x');
+  // The worker is idle once the page's own tokenizer has answered; the clock then covers fetch, parse and refusal.
+  await expect(page.locator('[data-tokenizer="gpt2"] .chip')).toHaveCount(1);
   const { message, elapsed } = await page.evaluate(async () => {
     const started = performance.now();
     const error = await window.playground.tokenize('hello', new URL('huge-id/tokenizer.json', document.baseURI).href).catch((caught: Error) => caught.message);

@@ -134,7 +134,7 @@ describe('TorchCheckpoint refuses crafted and broken files with a WeightsError',
 
   it('refuses REDUCE of an allowed global that is not a function, and of non-globals', () => {
     const storageCall = new PickleBuilder().proto().global('torch', 'FloatStorage').tuple(0).reduce().stop().bytes();
-    expect(refusal(torchZip(storageCall, {})).message).toContain('calls torch.FloatStorage, which is not a function');
+    expect(refusal(torchZip(storageCall, {})).message).toContain('calls torch.FloatStorage, which may not be called');
     const stringCall = new PickleBuilder().proto().str('os.system').tuple(0).reduce().stop().bytes();
     expect(refusal(torchZip(stringCall, {})).message).toContain('calls something that is not an allowed function ("os.system")');
   });
@@ -153,6 +153,8 @@ describe('TorchCheckpoint refuses crafted and broken files with a WeightsError',
     expect(refusal(past).message).toContain('reach element 5, past the storage\'s 4 elements');
     const strided = torchZip(stateDictPickle([{ ...weight, stride: [4, 1] }]), { '0': float32Bytes([1, 2, 3, 4]) });
     expect(refusal(strided).message).toContain('stride [4, 1]');
+    const broadcast = torchZip(stateDictPickle([{ ...weight, shape: [2 ** 31 - 1, 4], stride: [0, 1] }]), { '0': float32Bytes([1, 2, 3, 4]) });
+    expect(refusal(broadcast).message).toContain('repeats the storage\'s 4 elements into 8589934588, more than a checkpoint\'s broadcast buffer holds');
     const missing = torchZip(stateDictPickle([weight]), {});
     expect(refusal(missing).message).toContain('storage "0" has no entry archive/data/0');
     const wrongType = torchZip(stateDictPickle([{ ...weight, storage: 'ComplexFloatStorage' }]), {});

@@ -41,6 +41,11 @@ export const ALLOWED_GLOBALS: readonly string[] = [
 ];
 
 const LEGACY_MAGIC = 0x1950a86a20f9469cfc6cn;
+/**
+ * A view may repeat its storage's elements (stride 0, as `expand` leaves position_ids); reading it materialises
+ * every element, so a broadcast view larger than its storage is bounded (a crafted one could claim terabytes).
+ */
+export const MAX_BROADCAST_ELEMENTS = 2 ** 26;
 const LEGACY_PROTOCOL = 1001;
 
 interface StorageRecord {
@@ -246,7 +251,7 @@ function parseLegacyCheckpoint(bytes: Uint8Array, fileName: string): TorchCheckp
   }
   const protocol = next('protocol version', plain);
   if (protocol !== LEGACY_PROTOCOL) {
-    throw new WeightsError(`${fileName}: legacy torch format version ${String(protocol)} is not supported (only ${LEGACY_PROTOCOL})`, fileName);
+    throw new WeightsError(`${fileName}: legacy torch format version ${describe(protocol)} is not supported (only ${LEGACY_PROTOCOL})`, fileName);
   }
   const sysInfo = next('system info', plain);
   if (!(sysInfo instanceof PyDict) || sysInfo.entries.get('little_endian') !== true) {
@@ -314,7 +319,7 @@ function torchHooks(onStorage: (record: StorageRecord) => void): UnpickleHooks {
           return data;
         }
         default:
-          throw new PickleRefusal(`calls ${callable.qualifiedName}, which is not a function (only torch's rebuild functions may be called)`);
+          throw new PickleRefusal(`calls ${callable.qualifiedName}, which may not be called (only torch's rebuild functions may)`);
       }
     },
     persistentLoad(pid) {
@@ -386,6 +391,12 @@ function rebuildTensor(args: PyTuple): TensorRecord {
   }
   const numel = numelOf(shape);
   if (!Number.isSafeInteger(numel)) throw new PickleRefusal(`${where}: shape ${formatShape(shape)} is too large`);
+  if (numel > Math.max(storage.numel, MAX_BROADCAST_ELEMENTS)) {
+    throw new PickleRefusal(
+      `${where}: shape ${formatShape(shape)} repeats the storage's ${storage.numel} elements into ${numel}, ` +
+        `more than a checkpoint's broadcast buffer holds (at most ${MAX_BROADCAST_ELEMENTS})`,
+    );
+  }
   if (numel > 0) {
     // The last element the view touches must lie inside the storage.
     let last = offset;

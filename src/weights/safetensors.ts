@@ -179,11 +179,19 @@ function readHeaderLength(file: Uint8Array, fileName: string): number {
 }
 
 function parseHeaderJson(headerBytes: Uint8Array, fileName: string): Record<string, unknown> {
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+  } catch {
+    throw new WeightsError(`${fileName}: the header is not valid JSON (it is not UTF-8 text)`, fileName);
+  }
   let header: unknown;
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+    header = JSON.parse(text);
   } catch (error) {
-    throw new WeightsError(`${fileName}: the header is not valid JSON (${(error as Error).message})`, fileName);
+    // JSON.parse recurses: a header nested thousands deep overflows the stack (a RangeError, not a SyntaxError).
+    const why = error instanceof SyntaxError ? error.message : 'it nests too deeply';
+    throw new WeightsError(`${fileName}: the header is not valid JSON (${why})`, fileName);
   }
   if (!isPlainObject(header)) throw new WeightsError(`${fileName}: the header is not a JSON object`, fileName);
   return header;
@@ -204,13 +212,13 @@ function parseEntry(name: string, value: unknown, dataLength: number, fileName: 
   if (!isPlainObject(value)) return fail('its header entry is not an object');
   const { dtype, shape, data_offsets: offsets } = value;
   if (!isTensorDtype(dtype)) {
-    return fail(`unknown dtype ${JSON.stringify(dtype)} (known: ${DTYPE_NAMES.join(', ')})`);
+    return fail(`unknown dtype ${shown(dtype)} (known: ${DTYPE_NAMES.join(', ')})`);
   }
   if (!Array.isArray(shape) || !shape.every(isNonNegativeInteger)) {
-    return fail(`shape ${JSON.stringify(shape)} is not a list of non-negative integers`);
+    return fail(`shape ${shown(shape)} is not a list of non-negative integers`);
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isNonNegativeInteger)) {
-    return fail(`data_offsets ${JSON.stringify(offsets)} is not a pair of non-negative integers`);
+    return fail(`data_offsets ${shown(offsets)} is not a pair of non-negative integers`);
   }
   const [dataBegin, dataEnd] = offsets as [number, number];
   if (dataBegin > dataEnd) return fail(`data_offsets [${dataBegin}, ${dataEnd}] end before they begin`);
@@ -242,6 +250,13 @@ function checkNoOverlap(entries: TensorEntry[], fileName: string): void {
       );
     }
   }
+}
+
+/** A header value in a message: JSON, cut short; "missing" when absent. */
+function shown(value: unknown): string {
+  if (value === undefined) return '(missing)';
+  const text = JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

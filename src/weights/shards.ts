@@ -43,10 +43,10 @@ export function parseShardIndex(json: unknown, fileName: string): ShardIndex {
   const shards: string[] = [];
   const seen = new Set<string>();
   for (const [tensor, shard] of entries) {
-    if (typeof shard !== 'string') fail(`"weight_map" maps "${tensor}" to ${JSON.stringify(shard)}, not a file name`);
+    if (typeof shard !== 'string') fail(`"weight_map" maps ${shown(tensor)} to ${shown(shard)}, not a file name`);
     const name = shard as string;
     if (!SHARD_NAME.test(name) || (extension && !name.endsWith(extension))) {
-      fail(`"weight_map" maps "${tensor}" to ${JSON.stringify(name)}, not a ${extension ?? ''} file beside the index`);
+      fail(`"weight_map" maps ${shown(tensor)} to ${shown(name)}, not a ${extension ?? ''} file beside the index`);
     }
     map.set(tensor, name);
     if (!seen.has(name)) {
@@ -61,12 +61,18 @@ export function parseShardIndex(json: unknown, fileName: string): ShardIndex {
     const size = (metadata as Record<string, unknown>).total_size;
     if (size !== undefined) {
       if (typeof size !== 'number' || !Number.isSafeInteger(size) || size < 0) {
-        fail(`"metadata.total_size" is ${JSON.stringify(size)}, not a byte count`);
+        fail(`"metadata.total_size" is ${shown(size)}, not a byte count`);
       }
       totalSize = size as number;
     }
   }
   return { fileName, weightMap: map, shards, totalSize };
+}
+
+/** A value of the index in a message: JSON, cut short. */
+function shown(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
 
 /**

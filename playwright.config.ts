@@ -38,7 +38,7 @@ export default defineConfig({
       timeout: 60_000,
     },
     {
-      command: `node scripts/hub-server.mjs --port ${hubPort} --root test/fixtures/models --root ../shared/data/hf-reference`,
+      command: `node scripts/hub-server.mjs --port ${hubPort} --cdn-port ${hubPort + 1} --root test/fixtures/models --root test/fixtures/hub --root ../shared/data/hf-reference`,
       url: `http://127.0.0.1:${hubPort}/tiny-gpt2/resolve/main/config.json`,
       reuseExistingServer: !process.env.CI,
       timeout: 30_000,

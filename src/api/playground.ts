@@ -27,9 +27,9 @@ export interface PlaygroundApi extends AttentionApi {
   /** ids -> text as transformers' decode: skipSpecialTokens, cleanUpTokenizationSpaces (default: the tokenizer's). */
   decode(ids: number[], tokenizer: string, options?: DecodeOptions): Promise<string>;
   /** The embedded models, which work offline. */
-  models(): { name: string; modelType: 'gpt2' | 'bert'; source: string }[];
+  models(): { name: string; modelType: string; source: string }[];
   /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. */
-  loadModel(source: string | File[]): Promise<{ modelType: 'gpt2' | 'bert'; config: ModelInfo['config'] }>;
+  loadModel(source: string | File[]): Promise<{ modelType: string; config: ModelInfo['config'] }>;
   /** One forward pass of the loaded model: logits (T, V) and every layer's attention (H, T, T), row-major. */
   forward(ids: number[], options?: ForwardOptions): Promise<ForwardResult>;
   generate(prompt: string, options?: Omit<GenerateOptions, 'onToken' | 'onProbabilities' | 'signal'>): Promise<{ text: string; ids: number[] }>;
@@ -76,7 +76,7 @@ export function createPlaygroundApi(): PlaygroundApi {
     },
     fillMask: (text) => engine.fillMask(text),
     compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
-    exportOnnx: (options = {}) => exportOnnx(engine.weights(), { attentions: options.attentions ?? true, pastKeyValues: options.pastKeyValues }),
+    exportOnnx: (options = {}) => exportOnnx(engine.loaded(), { attentions: options.attentions ?? true, pastKeyValues: options.pastKeyValues }),
     embed: (text, pair) => engine.embed(text, pair),
     fineTune: async ({ task, data, options = {} }) => {
       const { format, hasHeader, mapping, ...settings } = options;

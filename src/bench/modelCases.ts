@@ -9,7 +9,7 @@ import { exportOnnx } from '../onnx/exportOnnx';
 import { OrtGpt2Decoder, type DecoderState } from '../onnx/ortDecoder';
 import type { OrtModule, OrtProvider } from '../onnx/ortSession';
 import { writeSafetensors } from '../weights/safetensors-writer';
-import { syntheticBertConfig, syntheticBertTensors, syntheticGpt2Config, syntheticGpt2Tensors } from '../weights/synthetic-checkpoints';
+import { syntheticBertConfig, syntheticBertTensors, syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
 import { type BenchCase, type BenchContext, ortRuns } from './benchCase';
 import type { ModelShape } from './shapes';
 import { SafetensorsFile } from '../weights/safetensors';
@@ -41,8 +41,7 @@ function loadGpt2(context: BenchContext, shape: ModelShape) {
 
 export async function bertForwardCase(context: BenchContext, shape: ModelShape): Promise<BenchCase> {
   const loaded = loadBert(context, shape);
-  if (loaded.modelType !== 'bert') throw new Error('expected BERT');
-  const { hiddenSize: C, intermediateSize: F, numHiddenLayers: L, vocabSize: V } = loaded.config;
+  const { C, F, L, V } = loaded.config.dims;
   const ids = tokenIds(shape.T, V, 101);
   const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask', 'token_type_ids'], ids);
   const peer = await ortRuns(context, exportOnnx(loaded, { attentions: false }), () => feeds, 'logits');
@@ -52,7 +51,7 @@ export async function bertForwardCase(context: BenchContext, shape: ModelShape):
     flops: L * layerFlops(shape.T, shape.T, C, F) + 2 * shape.T * C * (C + V),
     perRun: 1,
     tokensPerRun: shape.T,
-    ours: async () => (await loaded.model.forward({ ids }, { mlmLogits: true })).mlmLogits!,
+    ours: async () => (await loaded.model.forward({ ids }, { logits: 'all' })).logits!,
     ort: peer.runs,
     dispose: async () => {
       loaded.model.dispose();
@@ -63,9 +62,8 @@ export async function bertForwardCase(context: BenchContext, shape: ModelShape):
 
 export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promise<BenchCase[]> {
   const loaded = loadGpt2(context, shape);
-  if (loaded.modelType !== 'gpt2') throw new Error('expected GPT-2');
   const { model, config } = loaded;
-  const { nEmbd: C, nInner: F, nLayer: L, vocabSize: V } = config;
+  const { C, F, L, V, H } = config.dims;
   const { T, decodeSteps } = shape;
   const prompt = tokenIds(T, V, 50);
   const continuation = tokenIds(decodeSteps, V, 7);
@@ -79,7 +77,7 @@ export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promi
     tokensPerRun: T,
     ours: async () => {
       model.resetCache();
-      return (await model.forward(prompt, { logits: 'all' })).logits!;
+      return (await model.forward({ ids: prompt }, { logits: 'all' })).logits!;
     },
     ort: peer.runs,
     dispose: async () => undefined, // the decode row releases the model and the sessions they share
@@ -87,18 +85,18 @@ export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promi
 
   // Ours: the prompt is in the KV cache once; each run rewinds to it and decodes the same tokens.
   model.resetCache();
-  await model.forward(prompt, { logits: 'none' });
+  await model.forward({ ids: prompt }, { logits: 'none' });
   const decodeOurs = async () => {
-    model.cacheLength = T;
+    model.truncateCache(T);
     let logits: Float32Array = new Float32Array();
-    for (const id of continuation) logits = (await model.forward([id], { logits: 'last' })).logits!;
+    for (const id of continuation) logits = (await model.forward({ ids: [id] }, { logits: 'last' })).logits!;
     return logits;
   };
   // ORT: the graph exported with past_key_values, the prompt's cache kept the same way.
   const cachedGraph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
   const decoders: Partial<Record<OrtProvider, { decoder: OrtGpt2Decoder; prompt: DecoderState }>> = {};
   for (const provider of context.providers) {
-    const decoder = await OrtGpt2Decoder.create(context.ort, cachedGraph, provider, { layers: L, heads: config.nHead, headSize: C / config.nHead });
+    const decoder = await OrtGpt2Decoder.create(context.ort, cachedGraph, provider, { layers: L, heads: H, headSize: C / H });
     await decoder.step(prompt);
     decoders[provider] = { decoder, prompt: decoder.snapshot() };
   }

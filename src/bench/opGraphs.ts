@@ -1,7 +1,7 @@
 // Single-operation ONNX graphs for the kernel rows: the same work our kernels do, for onnxruntime-web to run.
 
-import { GraphBuilder } from '../onnx/graphBuilder';
-import { attentionBias, dimension, positions, selfAttention, zeroInt64 } from '../onnx/layers';
+import { GraphBuilder } from '../models/onnx/graphBuilder';
+import { attentionBias, dimension, positions, selfAttention, zeroInt64 } from '../models/onnx/layers';
 import type { AttentionShape, MatmulShape } from './shapes';
 
 /** y (M, N) = x (M, K) @ w (K, N), w an initializer. */

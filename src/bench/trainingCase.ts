@@ -2,11 +2,12 @@
 // WGSL training graph: forward, cross-entropy, backward, gradient norm and AdamW, recorded and submitted once
 // (src/train Trainer). onnxruntime-web 1.30 has no training API, so the ORT columns say so instead of a time.
 
-import { Gpt2Train, nextTokenTargets, Trainer } from '../train';
+import { nextTokenTargets } from '../models/decoder/train';
+import { familyOf } from '../models/registry';
+import { syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
+import { Trainer } from '../train';
 import { SafetensorsFile } from '../weights/safetensors';
 import { writeSafetensors } from '../weights/safetensors-writer';
-import { gpt2WeightsFromSafetensors } from '../weights/gpt2-weights';
-import { syntheticGpt2Config, syntheticGpt2Tensors } from '../weights/synthetic-checkpoints';
 import type { BenchCase, BenchContext } from './benchCase';
 import { layerFlops } from './modelCases';
 import type { TrainingShape } from './shapes';
@@ -16,10 +17,10 @@ export const NO_ORT_TRAINING = 'n/a — onnxruntime-web has no training API';
 export async function trainingCase(context: BenchContext, shape: TrainingShape): Promise<BenchCase> {
   const { gpu } = context;
   const config = syntheticGpt2Config(shape.gpt2);
-  const weights = gpt2WeightsFromSafetensors(SafetensorsFile.parse(writeSafetensors(syntheticGpt2Tensors(config))), config);
-  const { nEmbd: C, nInner: F, nLayer: L, vocabSize: V } = config;
+  const source = SafetensorsFile.parse(writeSafetensors(syntheticGpt2Tensors(config)));
+  const { C, F, L, V } = config.dims;
   const { B, T } = shape;
-  const graph = new Gpt2Train(gpu, config, weights, B, T);
+  const graph = familyOf(config).trainGraph(gpu, config, source, { task: 'causal-lm', maxB: B, maxT: T });
   // A small constant learning rate: the weights move every step, the work per step stays the same.
   const trainer = new Trainer(gpu, graph, { schedule: { peakLr: 1e-4, warmupSteps: 0, totalSteps: 1, decay: 'constant' } });
   const ids = Array.from({ length: B * T }, (_, i) => (i * 7919 + 13) % V);

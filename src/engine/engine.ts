@@ -3,22 +3,29 @@ import type { Backend } from '../models/backend';
 import { buildModel, type LoadedModel } from '../models/checkpoint';
 import { createCpuBackend } from '../models/cpuBackend';
 import { createGpuBackend } from '../models/gpuBackend';
-import { loadTokenizer, type TextTokenizer } from '../tokenizers/tokenizer';
-import { builtinTokenizerUrl, fetchTokenizerJson } from '../tokenizers/builtins';
-import { parseModelConfig } from '../weights/config';
+import type { MemoryEstimate, ModelConfig, ModelHeads } from '../models/family';
+import { memoryProblem } from '../models/memory';
+import { familyOf, parseModelConfig } from '../models/registry';
+import { meanPooled } from '../models/pooling';
+import type { TextTokenizer } from '../tokenizers/tokenizer';
 import { loadModelFiles, type LoadProgress, type ModelFiles, type ModelSource as FileSource } from '../weights/sources';
-import { EMBEDDED_MODELS, FAMILY_TOKENIZER } from './catalog';
-import { estimateMemory, memoryProblem, type MemoryEstimate } from './memory';
+import { EMBEDDED_MODELS } from './catalog';
 import { NO_ADAPTER_REASON, webgpuMissingReason } from './webgpuSupport';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
 import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
-import { meanPooled, pooledOutput } from '../models/bert/pooling';
+import { OperationQueue } from './queue';
+import { tokenizerForModel } from './modelTokenizer';
+import { softmaxRow } from '../models/softmax';
 
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
 
 export interface LoadModelOptions {
   hubEndpoint: string;
+  /** Hub models: a branch, tag, refs/pr/<number> or commit hash (default main); an id's own `@revision` wins. */
+  revision?: string;
+  /** Hub models: an access token for gated and private repos, sent only to the Hub endpoint's origin. */
+  token?: string;
   onProgress?: (progress: LoadProgress) => void;
   /** What the model will hold on the device, as soon as its config.json arrives. */
   onEstimate?: (memory: MemoryEstimate) => void;
@@ -35,19 +42,31 @@ export type ModelSource = string | File[];
 export interface ModelInfo {
   name: string;
   source: string;
-  modelType: 'gpt2' | 'bert';
-  config: LoadedModel<unknown>['config'];
+  /** config.json's model_type ('gpt2', 'bert', …). */
+  modelType: string;
+  /** The family that reads it (its folder under src/models). */
+  family: string;
+  /** For people: 'GPT-2', 'BERT', … */
+  familyLabel: string;
+  kind: 'encoder' | 'decoder';
+  config: ModelConfig;
   backend: 'webgpu' | 'cpu';
   layers: number;
   heads: number;
+  /** Key/value heads (fewer than `heads` with grouped-query attention). */
+  kvHeads: number;
   width: number;
+  /** The heads this checkpoint has: language model (next token or masked LM), classifier, pooler. */
+  capabilities: ModelHeads;
+  /** fill-mask's token ('[MASK]', '<mask>'), encoders only. */
+  maskToken?: string;
   memory: MemoryEstimate;
 }
 
 export interface ForwardResult {
-  logits: Float32Array; // (T, V)
+  logits: Float32Array; // (T, V), or (T, C) last hidden states for an encoder without an LM head
   attentions: Float32Array[]; // (L) x (H, T, T)
-  /** With `saveQkv`: each layer's query | key | value rows, (L) x (T, 3C), head h at columns h·D.. of each third. */
+  /** With `saveQkv`: each layer's q | k | v rows, (L) x (T, (H + 2·Hkv)·D), head h at columns h·D.. of each part. */
   qkv?: Float32Array[];
   /** Which engine ran: 'webgpu', 'cpu' (our CPU reference path) or a forward provider's name. */
   engine: string;
@@ -74,9 +93,14 @@ export interface FillMaskResult {
 export interface SentenceEmbedding {
   tokens: string[];
   typeIds: number[]; // 0 for sentence A, 1 for sentence B
-  cls: Float32Array; // (C) last hidden state of [CLS]
+  cls: Float32Array; // (C) last hidden state of the first token ([CLS], <s>)
   mean: Float32Array; // (C) mean of the last hidden states
   pooled?: Float32Array; // (C) tanh(dense(h[CLS])), when the checkpoint has a pooler
+}
+
+export interface ClassificationResult {
+  label: string;
+  probabilities: { label: string; probability: number }[];
 }
 
 export interface NextTokenRow {
@@ -94,8 +118,8 @@ export type EngineGenerateOptions = Omit<GenerateOptions, 'onToken' | 'onProbabi
 
 /** A load that a newer load replaced before it finished. */
 export class LoadSupersededError extends Error {
-  constructor(name: string) {
-    super(`Loading ${name} was replaced by a newer load.`);
+  constructor(name: string, by: string) {
+    super(`Loading ${name} was replaced by a newer load (${by}).`);
   }
 }
 
@@ -106,9 +130,13 @@ interface Session {
   tokenizer: TextTokenizer;
 }
 
+/** What one model may hold on the device in all: generous on a software adapter (system memory), as on a GPU. */
+const DEVICE_BUDGET_BYTES = 4 * 2 ** 30;
+
 /**
  * The engine behind the page: owns the GPU device and the loaded model. The UI reaches it through the store's
- * actions; `window.playground` through the same methods.
+ * actions; `window.playground` through the same methods. Operations on the model run one at a time (a queue): a
+ * forward pass asked for while a generation streams waits for it, so the KV cache is never shared.
  */
 class Engine {
   gpu?: Gpu;
@@ -116,6 +144,8 @@ class Engine {
   private session?: Session;
   private loadGeneration = 0;
   private provider?: ForwardProvider;
+  private callbacks?: GpuCallbacks;
+  private readonly queue = new OperationQueue();
 
   /** Routes forward() and fill-mask to another engine (undefined: back to ours). */
   setForwardProvider(provider: ForwardProvider | undefined) {
@@ -125,7 +155,6 @@ class Engine {
   get forwardEngine(): string {
     return this.provider?.name ?? this.session?.info.backend ?? 'webgpu';
   }
-  private callbacks?: GpuCallbacks;
 
   acquireGpu(callbacks: GpuCallbacks): Promise<GpuOutcome> {
     this.callbacks = callbacks;
@@ -137,120 +166,168 @@ class Engine {
     return this.session?.info;
   }
 
-  /** Loads a model; when another load starts before this one finishes, the newer one wins. */
+  /** Operations waiting behind the one running (0 when idle). */
+  get pendingOperations(): number {
+    return this.queue.pending;
+  }
+
+  /**
+   * Loads a model. The current one stays loaded and usable until the new one is fully built; a load that fails leaves
+   * it in place. When another load starts before this one finishes, the newer one wins.
+   */
   async loadModel(source: ModelSource, options: LoadModelOptions): Promise<ModelInfo> {
     const generation = ++this.loadGeneration;
     const resolved = resolveSource(source, options.hubEndpoint);
+    this.latestLoadName = resolved.name;
     const download = new AbortController();
     let refusal: Error | undefined;
     const files = await loadModelFiles(resolved.source, {
       onProgress: options.onProgress,
       signal: download.signal,
-      // The estimate and the check against the adapter's limits come before the weights finish downloading.
+      // The estimate and the check against the device come before the weights finish downloading: a refused config
+      // aborts the other downloads at once.
       onConfig: (json) => {
-        const memory = estimateMemory(parseModelConfig(json));
-        options.onEstimate?.(memory);
-        const problem = this.gpu && memoryProblem(memory, this.gpu.info.limits as { maxBufferSize: number });
-        if (problem) {
-          refusal = new Error(problem);
+        try {
+          const config = parseModelConfig(json);
+          const memory = familyOf(config).memory(config);
+          options.onEstimate?.(memory);
+          const problem = this.deviceProblem(memory);
+          if (problem) throw new Error(problem);
+        } catch (error) {
+          refusal = error instanceof Error ? error : new Error(String(error));
           download.abort(refusal);
+          throw refusal;
         }
       },
     }).catch((error: unknown) => {
       throw refusal ?? error;
     });
-    const tokenizer = await tokenizerFor(files);
+    const superseded = () => generation !== this.loadGeneration;
+    if (superseded()) throw new LoadSupersededError(resolved.name, this.latestLoadName);
+    const { tokenizer } = await tokenizerForModel(files);
     await this.acquiring; // a model loaded while the adapter is still being looked for goes to the GPU
-    if (generation !== this.loadGeneration) throw new LoadSupersededError(resolved.name);
-    this.session?.loaded.model.dispose();
-    this.session = undefined;
-    this.session = await this.build(resolved.name, files, tokenizer);
-    return this.session.info;
-  }
-
-  async forward(ids: number[], options: ForwardOptions = {}): Promise<ForwardResult> {
-    const { loaded } = this.requireSession();
-    const { tokenTypeIds, saveQkv } = options;
-    if (this.provider && !saveQkv) return { ...(await this.provider.forward(ids, tokenTypeIds)), engine: this.provider.name };
-    const engine = loaded.model.backend.name;
-    if (loaded.modelType === 'gpt2') {
-      loaded.model.resetCache();
-      const result = await loaded.model.forward(ids, { logits: 'all', saveAttention: true, saveQkv });
-      loaded.model.resetCache();
-      return { logits: result.logits!, attentions: result.attentions!, qkv: result.qkv, engine };
+    if (superseded()) throw new LoadSupersededError(resolved.name, this.latestLoadName);
+    const session = this.build(resolved.name, files, tokenizer);
+    if (superseded()) {
+      session.loaded.model.dispose();
+      throw new LoadSupersededError(resolved.name, this.latestLoadName);
     }
-    const result = await loaded.model.forward({ ids, tokenTypeIds }, { saveAttention: true, saveQkv, mlmLogits: loaded.model.hasMlmHead });
-    return { logits: result.mlmLogits ?? result.hidden, attentions: result.attentions!, qkv: result.qkv, engine };
-  }
-
-  async generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string }> {
-    const { loaded, tokenizer } = this.requireSession();
-    if (loaded.modelType !== 'gpt2') throw new Error('Text generation needs a GPT-2 model; the loaded model is BERT.');
-    const promptIds = tokenizer.encode(prompt).ids;
-    const eos = loaded.config.eosTokenId;
-    const produced: number[] = [];
-    const result = await generate(loaded.model, promptIds, {
-      stopIds: eos === null ? [] : [eos],
-      ...options,
-      onToken: (id) => {
-        produced.push(id);
-        options.onText?.(tokenizer.decode(produced));
-      },
-      onProbabilities: (_step, top) =>
-        options.onProbabilities?.(top.ids.map((id, i) => ({ id, token: tokenizer.decode([id]), probability: top.probs[i] }))),
+    // Swap between operations: nothing running uses the old model when it is disposed.
+    await this.queue.run(async () => {
+      const previous = this.session;
+      this.session = session;
+      previous?.loaded.model.dispose();
+      this.gpu?.trim();
     });
-    return { ...result, text: tokenizer.decode(result.ids) };
+    return session.info;
   }
 
-  async fillMask(text: string, k = 5): Promise<FillMaskResult> {
-    const { loaded, tokenizer } = this.requireSession();
-    if (loaded.modelType !== 'bert') throw new Error('Fill-mask needs a BERT model; the loaded model is GPT-2.');
-    const maskId = tokenizer.encode('[MASK]', { addSpecialTokens: false }).ids;
-    if (maskId.length !== 1) throw new Error('This tokenizer has no [MASK] token.');
-    const bert = loaded.model;
-    if (!bert.hasMlmHead) throw new Error('This checkpoint has no masked-language-model head (cls.predictions.*).');
-    const V = loaded.config.vocabSize;
-    const provider = this.provider;
-    const logitsAt: MlmLogitsAt = provider
-      ? async (ids, positions) => {
-          const { logits } = await provider.forward(ids);
-          const rows = new Float32Array(positions.length * V);
-          positions.forEach((position, r) => rows.set(logits.subarray(position * V, (position + 1) * V), r * V));
-          return rows;
-        }
-      : async (ids, positions) => (await bert.forward({ ids }, { mlmLogits: true, mlmPositions: positions })).mlmLogits!;
-    const masks = await fillMask(logitsAt, V, tokenizer.encode(text).ids, maskId[0], k);
-    return {
-      masks: masks.map((mask) => ({
-        ...mask,
-        predictions: mask.predictions.map((p) => ({ ...p, token: tokenizer.idToToken(p.id) ?? String(p.id) })),
-      })),
-    };
+  private latestLoadName = '';
+
+  forward(ids: number[], options: ForwardOptions = {}): Promise<ForwardResult> {
+    return this.queue.run(async () => {
+      const { loaded, info } = this.requireSession();
+      const { saveQkv } = options;
+      // Token types only where the model has them (a pair's encoding carries them for every family).
+      const tokenTypeIds = info.config.dims.typeVocabSize > 0 ? options.tokenTypeIds : undefined;
+      if (this.provider && !saveQkv) return { ...(await this.provider.forward(ids, tokenTypeIds)), engine: this.provider.name };
+      const { model } = loaded;
+      model.resetCache();
+      const lm = info.capabilities.lm;
+      const result = await model.forward({ ids, tokenTypeIds }, { logits: lm ? 'all' : 'none', hidden: !lm, saveAttention: true, saveQkv });
+      model.resetCache();
+      return { logits: (lm ? result.logits : result.hidden)!, attentions: result.attentions!, qkv: result.qkv, engine: model.backend.name };
+    });
   }
 
-  /** BERT sentence (or sentence-pair) embeddings: the [CLS] hidden state, the mean over tokens, the pooler output. */
-  async embed(text: string, pair?: string): Promise<SentenceEmbedding> {
-    const { loaded, tokenizer } = this.requireSession();
-    if (loaded.modelType !== 'bert') throw new Error('Sentence embeddings need a BERT model; the loaded model is GPT-2.');
-    const encoding = pair === undefined ? { ...tokenizer.encode(text), typeIds: undefined } : tokenizer.encodePair(text, pair);
-    const { hidden } = await loaded.model.forward({ ids: encoding.ids, tokenTypeIds: encoding.typeIds });
-    const C = loaded.config.hiddenSize;
-    return {
-      tokens: encoding.tokens,
-      typeIds: encoding.typeIds ?? encoding.ids.map(() => 0),
-      cls: hidden.slice(0, C),
-      mean: meanPooled(hidden, C),
-      pooled: loaded.weights.pooler ? pooledOutput(loaded.weights, hidden) : undefined,
-    };
+  generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string }> {
+    return this.queue.run(async () => {
+      const { loaded, tokenizer, info } = this.requireSession();
+      if (info.kind !== 'decoder') throw new Error(`Text generation needs a decoder (GPT-2 and its relatives); the loaded model is ${info.familyLabel}, an encoder.`);
+      const promptIds = tokenizer.encode(prompt).ids;
+      const eos = loaded.config.special.eos;
+      const produced: number[] = [];
+      const result = await generate(loaded.model, promptIds, {
+        stopIds: eos === null ? [] : [eos],
+        ...options,
+        onToken: (id) => {
+          produced.push(id);
+          options.onText?.(tokenizer.decode(produced));
+        },
+        onProbabilities: (_step, top) =>
+          options.onProbabilities?.(top.ids.map((id, i) => ({ id, token: tokenizer.decode([id]), probability: top.probs[i] }))),
+      });
+      return { ...result, text: tokenizer.decode(result.ids) };
+    });
+  }
+
+  fillMask(text: string, k = 5): Promise<FillMaskResult> {
+    return this.queue.run(async () => {
+      const { loaded, tokenizer, info } = this.requireSession();
+      if (info.kind !== 'encoder' || !info.maskToken) throw new Error(`Fill-mask needs an encoder with a masked-LM head; the loaded model is ${info.familyLabel}, a decoder.`);
+      if (!info.capabilities.lm) throw new Error('This checkpoint has no masked-language-model head: load a *ForMaskedLM checkpoint.');
+      const maskId = tokenizer.tokenToId(info.maskToken);
+      if (maskId === undefined) throw new Error(`This tokenizer has no ${info.maskToken} token.`);
+      const V = loaded.config.dims.V;
+      const provider = this.provider;
+      const logitsAt: MlmLogitsAt = provider
+        ? async (ids, positions) => {
+            const { logits } = await provider.forward(ids);
+            const rows = new Float32Array(positions.length * V);
+            positions.forEach((position, r) => rows.set(logits.subarray(position * V, (position + 1) * V), r * V));
+            return rows;
+          }
+        : async (ids, positions) => (await loaded.model.forward({ ids }, { logits: positions })).logits!;
+      const masks = await fillMask(logitsAt, V, tokenizer.encode(text).ids, maskId, k, info.maskToken);
+      return {
+        masks: masks.map((mask) => ({
+          ...mask,
+          predictions: mask.predictions.map((p) => ({ ...p, token: tokenizer.idToToken(p.id) ?? String(p.id) })),
+        })),
+      };
+    });
+  }
+
+  /** Sentence (or sentence-pair) embeddings of an encoder: the first token's hidden state, the mean, the pooler output. */
+  embed(text: string, pair?: string): Promise<SentenceEmbedding> {
+    return this.queue.run(async () => {
+      const { loaded, tokenizer, info } = this.requireSession();
+      if (info.kind !== 'encoder') throw new Error(`Sentence embeddings need an encoder; the loaded model is ${info.familyLabel}, a decoder.`);
+      const encoding = pair === undefined ? tokenizer.encode(text) : tokenizer.encodePair(text, pair);
+      const typeIds = loaded.config.dims.typeVocabSize > 1 ? encoding.typeIds : undefined;
+      const { hidden, pooled } = await loaded.model.forward({ ids: encoding.ids, tokenTypeIds: typeIds }, { hidden: true, pooled: info.capabilities.pooler });
+      const C = loaded.config.dims.C;
+      return { tokens: encoding.tokens, typeIds: encoding.typeIds, cls: hidden!.slice(0, C), mean: meanPooled(hidden!, C), pooled };
+    });
+  }
+
+  /** The checkpoint's own sequence-classification head on a sentence (or a pair), with its id2label names. */
+  classify(text: string, pair?: string): Promise<ClassificationResult> {
+    return this.queue.run(async () => {
+      const { loaded, tokenizer, info } = this.requireSession();
+      if (!info.capabilities.classifier) throw new Error(`${info.name} has no trained classification head (load a *ForSequenceClassification checkpoint, or fine-tune one).`);
+      const encoding = pair === undefined ? tokenizer.encode(text) : tokenizer.encodePair(text, pair);
+      const typeIds = loaded.config.dims.typeVocabSize > 1 ? encoding.typeIds : undefined;
+      const { classLogits } = await loaded.model.forward({ ids: encoding.ids, tokenTypeIds: typeIds }, { classify: true });
+      const { id2label } = loaded.config.labels;
+      const probabilities = Array.from(softmaxRow(classLogits!), (probability, id) => ({ label: id2label[id] ?? `LABEL_${id}`, probability }));
+      const best = probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
+      return { label: best.label, probabilities };
+    });
   }
 
   tokenizer(): TextTokenizer {
     return this.requireSession().tokenizer;
   }
 
-  /** The loaded model with its config and typed weights: the live values (the ONNX export reads them). */
-  weights(): LoadedModel<unknown> {
+  /** The loaded model with its family, config and checkpoint (the ONNX export reads them). */
+  loaded(): LoadedModel<unknown> {
     return this.requireSession().loaded;
+  }
+
+  /** The loaded model's files (fine-tuning starts from them). */
+  files(): ModelFiles {
+    return this.requireSession().files;
   }
 
   private requireSession(): Session {
@@ -258,20 +335,37 @@ class Engine {
     return this.session;
   }
 
-  private async build(name: string, files: ModelFiles, tokenizer: TextTokenizer): Promise<Session> {
+  private deviceProblem(memory: MemoryEstimate): string | undefined {
+    if (!this.gpu) return undefined;
+    return memoryProblem(memory, { maxBufferSize: this.gpu.info.limits.maxBufferSize, budgetBytes: DEVICE_BUDGET_BYTES });
+  }
+
+  private build(name: string, files: ModelFiles, tokenizer: TextTokenizer): Session {
     const config = parseModelConfig(files.config);
-    const memory = estimateMemory(config);
-    if (this.gpu) {
-      const problem = memoryProblem(memory, this.gpu.info.limits as { maxBufferSize: number });
-      if (problem) throw new Error(problem);
-    }
-    const backend: Backend<unknown> = this.gpu ? (createGpuBackend(this.gpu) as Backend<Tensor> as Backend<unknown>) : createCpuBackend() as Backend<unknown>;
+    const family = familyOf(config);
+    const memory = family.memory(config);
+    const problem = this.deviceProblem(memory);
+    if (problem) throw new Error(problem);
+    const backend: Backend<unknown> = this.gpu ? (createGpuBackend(this.gpu) as Backend<Tensor> as Backend<unknown>) : (createCpuBackend() as Backend<unknown>);
     const loaded = buildModel(backend, files);
-    const { layers, heads, width } =
-      loaded.modelType === 'gpt2'
-        ? { layers: loaded.config.nLayer, heads: loaded.config.nHead, width: loaded.config.nEmbd }
-        : { layers: loaded.config.numHiddenLayers, heads: loaded.config.numAttentionHeads, width: loaded.config.hiddenSize };
-    const info: ModelInfo = { name, source: files.source, modelType: loaded.modelType, config: loaded.config, backend: backend.name, layers, heads, width, memory };
+    const { dims } = config;
+    const info: ModelInfo = {
+      name,
+      source: files.source,
+      modelType: config.modelType,
+      family: family.id,
+      familyLabel: family.label,
+      kind: family.kind,
+      config,
+      backend: backend.name,
+      layers: dims.L,
+      heads: dims.H,
+      kvHeads: dims.Hkv,
+      width: dims.C,
+      capabilities: loaded.model.heads,
+      maskToken: family.maskToken,
+      memory,
+    };
     return { info, files, loaded, tokenizer };
   }
 
@@ -282,7 +376,14 @@ class Engine {
       const gpu = await Gpu.create({ gpu: navigator.gpu, onLost: (reason) => void this.recoverFromLoss(reason) });
       gpu.onBytesChanged((bytes) => this.callbacks?.onBytesChanged(bytes));
       this.gpu = gpu;
-      if (this.session) this.session = await this.build(this.session.info.name, this.session.files, this.session.tokenizer);
+      if (this.session) {
+        const { info, files, tokenizer } = this.session;
+        await this.queue.run(async () => {
+          const previous = this.session;
+          this.session = this.build(info.name, files, tokenizer);
+          previous?.loaded.model.dispose();
+        });
+      }
       return { ok: true, info: gpu.info };
     } catch (error) {
       this.acquiring = undefined;
@@ -299,19 +400,21 @@ class Engine {
   }
 }
 
-function resolveSource(source: ModelSource, hubEndpoint: string): { name: string; source: FileSource } {
+/** `access` (revision, token) applies to Hub ids; `org/name@revision` names its own revision. */
+function resolveSource(
+  source: ModelSource,
+  hubEndpoint: string,
+  access: Pick<LoadModelOptions, 'revision' | 'token'> = {},
+): { name: string; source: FileSource } {
   if (Array.isArray(source)) return { name: 'local files', source: { kind: 'files', files: source } };
   const embedded = EMBEDDED_MODELS.find((model) => model.name === source);
   if (embedded) return { name: embedded.name, source: { kind: 'url', baseUrl: new URL(embedded.path, document.baseURI).href } };
   if (/^https?:\/\//.test(source)) return { name: source, source: { kind: 'url', baseUrl: source } };
-  return { name: source, source: { kind: 'hub', id: source, endpoint: hubEndpoint } };
-}
-
-/** The model's own tokenizer.json, or its family's built-in tokenizer when the folder has none. */
-async function tokenizerFor(files: ModelFiles): Promise<TextTokenizer> {
-  if (files.tokenizer) return loadTokenizer(files.tokenizer);
-  const family = parseModelConfig(files.config).family;
-  return loadTokenizer(await fetchTokenizerJson(builtinTokenizerUrl(FAMILY_TOKENIZER[family])));
+  const at = source.indexOf('@');
+  const id = at < 0 ? source : source.slice(0, at);
+  const revision = at < 0 ? access.revision || undefined : source.slice(at + 1);
+  const name = revision && revision !== 'main' ? `${id}@${revision}` : id;
+  return { name, source: { kind: 'hub', id, endpoint: hubEndpoint, revision, token: access.token || undefined } };
 }
 
 export const engine = new Engine();

@@ -1,4 +1,4 @@
-// Fill-mask with BERT's MLM head: the top predictions, with probabilities, at every [MASK].
+// Fill-mask with an encoder's MLM head: the top predictions, with probabilities, at every mask token.
 
 import { softmaxRow, topK } from '../models/softmax';
 
@@ -15,9 +15,9 @@ export interface MaskPredictions {
 /** The MLM logits at some positions of a sequence, (positions, V): from our engine or from a peer. */
 export type MlmLogitsAt = (ids: readonly number[], positions: readonly number[]) => Promise<Float32Array>;
 
-export async function fillMask(logitsAt: MlmLogitsAt, V: number, ids: readonly number[], maskId: number, k = 5): Promise<MaskPredictions[]> {
+export async function fillMask(logitsAt: MlmLogitsAt, V: number, ids: readonly number[], maskId: number, k = 5, maskToken = '[MASK]'): Promise<MaskPredictions[]> {
   const positions = ids.flatMap((id, position) => (id === maskId ? [position] : []));
-  if (positions.length === 0) throw new Error('The text has no [MASK] token: write [MASK] where a word should be predicted.');
+  if (positions.length === 0) throw new Error(`The text has no ${maskToken} token: write ${maskToken} where a word should be predicted.`);
   const logits = await logitsAt(ids, positions);
   return positions.map((position, row) => {
     const probabilities = softmaxRow(logits.subarray(row * V, (row + 1) * V));

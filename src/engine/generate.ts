@@ -1,7 +1,8 @@
-// Autoregressive generation with GPT-2: prefill the prompt, then one token per step from the KV cache. Each step
+// Autoregressive generation with a decoder: prefill the prompt, then one token per step from the KV cache. Each step
 // samples on the backend, so only the chosen id comes back (4 bytes, not the logits).
 
-import type { Gpt2, SamplingOptions } from '../models/gpt2/gpt2';
+import { seededUniform } from '../common/random';
+import type { LanguageModel, SamplingOptions } from '../models/family';
 
 export interface GenerateOptions {
   maxNewTokens?: number; // default 32
@@ -31,22 +32,11 @@ export interface GenerateResult {
   stoppedBy: 'length' | 'stop-token' | 'context' | 'aborted';
 }
 
-/** mulberry32: a small seeded generator, so sampling is reproducible. */
-export function seededUniform(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
-export async function generate<Buf>(model: Gpt2<Buf>, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
+export async function generate<Buf>(model: LanguageModel<Buf>, promptIds: readonly number[], options: GenerateOptions = {}): Promise<GenerateResult> {
   const { maxNewTokens = 32, temperature = 0.8, topK = 40, topP = 0.95, seed = 0, stopIds = [], signal } = options;
   if (promptIds.length === 0) throw new Error('The prompt is empty: type at least one word.');
-  const contextLimit = model.config.nPositions;
+  const contextLimit = model.config.dims.P;
   if (promptIds.length >= contextLimit) {
     throw new Error(`The prompt has ${promptIds.length} tokens; this model's context limit is ${contextLimit}.`);
   }
@@ -58,7 +48,7 @@ export async function generate<Buf>(model: Gpt2<Buf>, promptIds: readonly number
   while (ids.length < maxNewTokens) {
     if (signal?.aborted) return { ids, stoppedBy: 'aborted' };
     if (model.cacheLength + input.length > contextLimit) return { ids, stoppedBy: 'context' };
-    const step = await model.forward(input, {
+    const step = await model.forward({ ids: input }, {
       logits: 'none',
       sample: sampling(),
       topK: options.topProbabilities,

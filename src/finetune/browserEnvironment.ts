@@ -2,12 +2,10 @@
 // WebGPU is missing), the adapter's buffer limit and a memory budget, model files fetched as the engine fetches them.
 
 import { engine } from '../engine/engine';
-import { FAMILY_TOKENIZER } from '../engine/catalog';
 import { createCpuBackend } from '../models/cpuBackend';
 import { createGpuBackend } from '../models/gpuBackend';
 import type { Backend } from '../models/backend';
-import { builtinTokenizerUrl, fetchTokenizerJson } from '../tokenizers/builtins';
-import { parseModelConfig } from '../weights/config';
+import { tokenizerForModel } from '../engine/modelTokenizer';
 import { safetensorsBytes } from '../weights/safetensors-writer';
 import { loadModelFiles } from '../weights/sources';
 import type { MemoryLimits } from './memory';
@@ -40,8 +38,7 @@ export function browserEnvironment(hubEndpoint: string, budgetBytes?: number): R
     limits: memoryLimits(budgetBytes),
     loadBaseModel: async (model) => {
       const files = await loadModelFiles(modelSourceOf(model, hubEndpoint));
-      const family = parseModelConfig(files.config).family;
-      const tokenizer = files.tokenizer ?? (await fetchTokenizerJson(builtinTokenizerUrl(FAMILY_TOKENIZER[family])));
+      const { json: tokenizer } = await tokenizerForModel(files);
       return { name: Array.isArray(model) ? 'local files' : model, config: files.config, safetensors: safetensorsBytes(files.weights), tokenizer };
     },
   };

@@ -1,6 +1,6 @@
 // The fine-tuned model as a Hugging Face folder: config.json (with id2label / label2id for classification),
 // model.safetensors under Hugging Face's names, tokenizer.json. It loads back into this app (engine.loadModel takes
-// the File list) and into transformers' BertForSequenceClassification / GPT2LMHeadModel.
+// the File list) and into transformers' class for it (BertForSequenceClassification, GPT2LMHeadModel, …).
 
 import type { HostTensor } from '../weights/host-tensor';
 import { writeSafetensors } from '../weights/safetensors-writer';
@@ -8,6 +8,8 @@ import type { Task } from './hyperparameters';
 
 export interface ExportRequest {
   task: Task;
+  /** Hugging Face's class of the fine-tuned model ('BertForSequenceClassification', 'GPT2LMHeadModel', …). */
+  architecture: string;
   baseConfig: unknown; // the config.json fine-tuning started from
   tensors: HostTensor[];
   tokenizer: unknown; // tokenizer.json, parsed
@@ -15,13 +17,13 @@ export interface ExportRequest {
   name: string;
 }
 
-export function exportConfig(request: Pick<ExportRequest, 'task' | 'baseConfig' | 'labels' | 'name'>): Record<string, unknown> {
+export function exportConfig(request: Pick<ExportRequest, 'task' | 'architecture' | 'baseConfig' | 'labels' | 'name'>): Record<string, unknown> {
   const config: Record<string, unknown> = { ...(request.baseConfig as Record<string, unknown>), _name_or_path: request.name };
-  if (request.task === 'causal-lm') return { ...config, architectures: ['GPT2LMHeadModel'] };
+  if (request.task === 'causal-lm') return { ...config, architectures: [request.architecture] };
   const labels = request.labels ?? [];
   return {
     ...config,
-    architectures: ['BertForSequenceClassification'],
+    architectures: [request.architecture],
     id2label: Object.fromEntries(labels.map((label, id) => [String(id), label])),
     label2id: Object.fromEntries(labels.map((label, id) => [label, id])),
     problem_type: 'single_label_classification',

@@ -1,38 +1,41 @@
-// The "every parameter" TrainingStepper: src/train's GPU training graphs and Trainer behind the fine-tuning loop.
-// GPT-2 learns causal LM (targets are the ids shifted left within each row); BERT learns sequence classification.
-// A step splits the batch into micro-batches that fit the allocated activations; their gradients accumulate.
+// The "every parameter" TrainingStepper: the family's GPU training graph and src/train's Trainer behind the
+// fine-tuning loop. Decoders learn causal LM (targets are the ids shifted left within each row); encoders learn
+// sequence classification. A step splits the batch into micro-batches that fit the allocated activations; their
+// gradients accumulate.
 
-import type { Gpu } from '../gpu';
-import { BertTrain, Gpt2Train, IGNORE_INDEX, Trainer, type BertBatch, type Gpt2Batch, type TrainGraph } from '../train';
-import { parseModelConfig } from '../weights/config';
-import { bertWeightsFromSafetensors } from '../weights/bert-weights';
-import { gpt2WeightsFromSafetensors } from '../weights/gpt2-weights';
+import type { Gpu, Tensor } from '../gpu';
+import { IGNORE_INDEX } from '../kernels/crossEntropy/targets';
+import type { LanguageModel, ModelConfig, ModelFamily } from '../models/family';
+import type { TrainBatch, TrainGraph } from '../models/training/graph';
+import { Trainer } from '../train';
+import { hostSource } from '../weights/host-source';
 import type { HostTensor } from '../weights/host-tensor';
-import { SafetensorsFile } from '../weights/safetensors';
-import { writeSafetensors } from '../weights/safetensors-writer';
+import type { TensorSource } from '../weights/tensor-source';
 import type { TrainingBatch } from './batches';
 import type { TrainerState } from './checkpoint';
 import type { Hyperparameters } from './hyperparameters';
+import { MICRO_BATCH_ROWS } from './memory';
 import type { TrainingStepper } from './session';
 
-/** Rows per micro-batch: activations are allocated for this many sequences of maxLength tokens. */
-export const MICRO_BATCH_ROWS = 8;
 const MOMENT_SUFFIXES = ['.adam_m', '.adam_v'] as const;
 
-type Graph = TrainGraph<Gpt2Batch> | TrainGraph<BertBatch>;
-
 export class GpuStepper implements TrainingStepper {
-  private graph!: Graph;
-  private trainer!: Trainer<Gpt2Batch | BertBatch>;
+  private readonly graph: TrainGraph;
+  private readonly trainer: Trainer<TrainBatch>;
 
   constructor(
-    private readonly gpu: Gpu,
-    private readonly config: unknown, // config.json
-    safetensors: ArrayBuffer,
-    private readonly numLabels: number,
+    gpu: Gpu,
+    family: ModelFamily,
+    config: ModelConfig,
+    source: TensorSource,
+    numLabels: number,
     private readonly h: Hyperparameters,
   ) {
-    this.build(new Uint8Array(safetensors));
+    const task = family.kind === 'encoder' ? 'classification' : 'causal-lm';
+    this.graph = family.trainGraph(gpu, config, source, { task, maxB: Math.min(h.batchSize, MICRO_BATCH_ROWS), maxT: h.maxLength, numLabels, seed: h.seed });
+    // The loop runs the schedule and passes each step's learning rate; this one only sizes warm-up for direct use.
+    const schedule = { peakLr: h.learningRate, warmupSteps: 0, totalSteps: 1, decay: 'constant' as const };
+    this.trainer = new Trainer(gpu, this.graph, { schedule, weightDecay: h.weightDecay, seed: h.seed });
   }
 
   async step(batch: TrainingBatch, learningRate: number): Promise<{ loss: number }> {
@@ -63,12 +66,10 @@ export class GpuStepper implements TrainingStepper {
     return { step: optimizer.step, tensors };
   }
 
-  /** Rebuilds the graph from the saved parameters and restores the optimizer: the next step continues that run. */
+  /** Writes the saved parameters into the graph's own tensors and restores the optimizer: the next step continues that run. */
   async loadState(state: TrainerState): Promise<void> {
     const current = await this.graph.read('param');
-    const parameters = current.map((tensor) => ({ ...tensor, data: required(state.tensors, tensor.name) }));
-    this.dispose();
-    this.build(writeSafetensors(parameters));
+    this.graph.loadParameters(hostSource(current.map((tensor) => ({ ...tensor, data: required(state.tensors, tensor.name) })), 'the saved checkpoint'));
     this.trainer.restoreOptimizerState({
       step: state.step,
       moments: this.graph.parameters.map(({ name }) => ({
@@ -83,31 +84,22 @@ export class GpuStepper implements TrainingStepper {
     return this.graph.read('param');
   }
 
+  /** The inference model over the training parameters themselves (sampling mid-run: no copy). */
+  model(): LanguageModel<Tensor> {
+    return this.graph.model();
+  }
+
   dispose(): void {
     this.trainer.dispose();
     this.graph.dispose();
   }
 
-  private build(safetensors: Uint8Array) {
-    const config = parseModelConfig(this.config);
-    const file = SafetensorsFile.parse(safetensors);
-    const maxB = Math.min(this.h.batchSize, MICRO_BATCH_ROWS);
-    this.graph =
-      config.family === 'gpt2'
-        ? new Gpt2Train(this.gpu, config, gpt2WeightsFromSafetensors(file, config), maxB, this.h.maxLength)
-        : new BertTrain(this.gpu, config, bertWeightsFromSafetensors(file, config), maxB, this.h.maxLength, { numLabels: this.numLabels, seed: this.h.seed });
-    // The loop runs the schedule and passes each step's learning rate; this one only sizes warm-up for direct use.
-    const schedule = { peakLr: this.h.learningRate, warmupSteps: 0, totalSteps: 1, decay: 'constant' as const };
-    this.trainer = new Trainer(this.gpu, this.graph as TrainGraph<Gpt2Batch | BertBatch>, { schedule, weightDecay: this.h.weightDecay, seed: this.h.seed });
-  }
-
   /**
-   * The batch's rows in chunks of MICRO_BATCH_ROWS, as the graph's batch type. Rows go shortest first and each chunk
-   * is cut to its own longest row: padding only adds masked keys and ignored positions, so the step's gradient is
-   * the same sum, over far fewer padded rows when lengths vary (as sentences do). `order[i]` is the batch row that
-   * the chunks' row i came from.
+   * The batch's rows in chunks of MICRO_BATCH_ROWS. Rows go shortest first and each chunk is cut to its own longest
+   * row: padding only adds masked keys and ignored positions, so the step's gradient is the same sum, over far fewer
+   * padded rows when lengths vary (as sentences do). `order[i]` is the batch row that the chunks' row i came from.
    */
-  private microBatches(batch: TrainingBatch): { chunks: (Gpt2Batch | BertBatch)[]; order: number[] } {
+  private microBatches(batch: TrainingBatch): { chunks: TrainBatch[]; order: number[] } {
     const { B, T } = batch;
     const lengths = Array.from({ length: B }, (_, b) => {
       let length = 0;
@@ -115,8 +107,8 @@ export class GpuStepper implements TrainingStepper {
       return length;
     });
     const order = lengths.map((_, b) => b).sort((x, y) => lengths[x] - lengths[y] || x - y);
-    const chunks: (Gpt2Batch | BertBatch)[] = [];
-    const rows = Math.min(B, MICRO_BATCH_ROWS);
+    const chunks: TrainBatch[] = [];
+    const rows = Math.min(B, MICRO_BATCH_ROWS, this.h.batchSize);
     for (let start = 0; start < B; start += rows) {
       const members = order.slice(start, start + rows);
       const chunkB = members.length;
@@ -133,7 +125,7 @@ export class GpuStepper implements TrainingStepper {
         const targets = Int32Array.from(ids, (_, i) => (i % chunkT === chunkT - 1 || !mask[i + 1] || !mask[i] ? IGNORE_INDEX : ids[i + 1]));
         chunks.push({ ids, targets, B: chunkB, T: chunkT });
       } else {
-        chunks.push({ ids, tokenTypeIds: cut(batch.typeIds), attentionMask: mask, labels: Int32Array.from(members, (b) => batch.labels[b]), B: chunkB, T: chunkT });
+        chunks.push({ ids, tokenTypeIds: cut(batch.typeIds), attentionMask: mask, targets: Int32Array.from(members, (b) => batch.labels[b]), B: chunkB, T: chunkT });
       }
     }
     return { chunks, order };

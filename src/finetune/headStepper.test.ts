@@ -4,9 +4,7 @@ import { createCpuBackend } from '../models/cpuBackend';
 import { loadTokenizer } from '../tokenizers/tokenizer';
 import { gradientError, numericalGradient, random64, reportGradient } from '../kernels/gradcheck';
 import { classificationBatch, encodeExample } from './batches';
-import { freshClassifier, freshPooler } from './freshHead';
 import { HeadStepper, headLossAndGradients, type HeadParameters } from './headStepper';
-import { Rng } from './rng';
 import { fixtureModel } from './testing/fixtures';
 import { SafetensorsFile } from '../weights/safetensors';
 
@@ -27,12 +25,12 @@ describe('head-only training (pooler and classifier on the frozen encoder)', () 
   it('trains the pooler with the classifier, saves both with their moments and exports them', async () => {
     const base = fixtureModel('tiny-bert');
     const tokenizer = loadTokenizer(base.tokenizer);
-    const loaded = buildModel(createCpuBackend(), { config: base.config, weights: SafetensorsFile.parse(new Uint8Array(base.safetensors)) });
-    if (loaded.modelType !== 'bert') throw new Error('expected BERT');
-    const C = loaded.config.hiddenSize;
-    const rng = new Rng(1);
-    const pooler = freshPooler(C, 0.02, rng);
-    const stepper = new HeadStepper(loaded.model, loaded.weights, pooler, freshClassifier(C, 2, 0.02, rng), 0.01);
+    const source = SafetensorsFile.parse(new Uint8Array(base.safetensors));
+    const loaded = buildModel(createCpuBackend(), { config: base.config, weights: source });
+    const { family, config } = loaded;
+    const head = family.classifierHead!(config, source, 2, 1);
+    const pooler = { weight: { ...head.dense.weight, data: head.dense.weight.data.slice() } };
+    const stepper = new HeadStepper(loaded.model, head, (trained) => family.withClassifierHead!(config, source, trained), 0.01);
     const texts = ['the food was good', 'this was bad', 'great place', 'not good at all'];
     const batch = classificationBatch(texts.map((text, i) => encodeExample(tokenizer, { text, label: i % 2 === 0 ? 1 : 0 }, 16)), 0, 1);
     const losses: number[] = [];

@@ -1,13 +1,13 @@
 // A TrainingStepper that trains only the classification head while the encoder stays frozen: the "train the head
-// only" mode, quick even for large models because each example's [CLS] hidden state is computed once. The head is
-// everything BertForSequenceClassification puts after the encoder: the pooler tanh(dense(h[CLS])) and the
-// classifier. The pooler always trains with the classifier: a checkpoint without one (MLM-only exports such as
-// playground-bert) starts from a fresh random pooler that would otherwise stay a fixed random projection, and
-// training it costs C² per example on the host. Cross-entropy gradients and AdamW on the host; the encoder runs on
-// the engine's backend.
+// only" mode, quick even for large models because each example's first-token hidden state is computed once. The head
+// is everything a *ForSequenceClassification puts after the encoder, out(act(dense(h[first]))): BERT's pooler (tanh)
+// and classifier, DistilBERT's pre_classifier (ReLU) and classifier, RoBERTa's classifier.dense (tanh) and out_proj.
+// The dense layer always trains with the classifier: a checkpoint without one (MLM-only exports such as
+// playground-bert) starts from a fresh random layer that would otherwise stay a fixed random projection, and training
+// it costs C² per example on the host. Cross-entropy gradients and AdamW on the host; the encoder runs on the engine's
+// backend.
 
-import type { Bert } from '../models/bert/bert';
-import { bertWeightsToTensors, type BertClassifierWeights, type BertPoolerWeights, type BertWeights } from '../weights/bert-weights';
+import type { HostClassifierHead, LanguageModel } from '../models/family';
 import type { HostTensor } from '../weights/host-tensor';
 import type { ClassificationBatch, TrainingBatch } from './batches';
 import type { TrainerState } from './checkpoint';
@@ -26,7 +26,7 @@ interface Parameter {
   decay: boolean; // weight decay applies to weights, not biases (as Hugging Face's Trainer groups them)
 }
 
-/** The head's parameters: pooler dense (C, C) and (C), classifier (K, C) and (K). */
+/** The head's parameters: its dense layer (C, C) and (C), the classifier (K, C) and (K). */
 export interface HeadParameters<A extends ArrayLike<number>> {
   poolerWeight: A;
   poolerBias: A;
@@ -34,20 +34,22 @@ export interface HeadParameters<A extends ArrayLike<number>> {
   classifierBias: A;
 }
 
+export type HeadActivation = HostClassifierHead['activation'];
+
 export interface HeadRow {
   cls: ArrayLike<number>; // (C) the encoder's [CLS] hidden state
   label: number;
 }
 
-/** logits = classifier(tanh(pooler(cls))) for one row, with the pooled features; float64. */
-export function headForward(p: HeadParameters<ArrayLike<number>>, cls: ArrayLike<number>): { pooled: Float64Array; logits: Float64Array } {
+/** logits = classifier(act(dense(cls))) for one row, with the hidden features; float64. */
+export function headForward(p: HeadParameters<ArrayLike<number>>, cls: ArrayLike<number>, activation: HeadActivation = 'tanh'): { pooled: Float64Array; logits: Float64Array } {
   const C = cls.length;
   const K = p.classifierBias.length;
   const pooled = new Float64Array(C);
   for (let n = 0; n < C; n++) {
     let sum = p.poolerBias[n];
     for (let k = 0; k < C; k++) sum += p.poolerWeight[n * C + k] * cls[k];
-    pooled[n] = Math.tanh(sum);
+    pooled[n] = activation === 'tanh' ? Math.tanh(sum) : Math.max(sum, 0);
   }
   const logits = new Float64Array(K);
   for (let k = 0; k < K; k++) {
@@ -66,7 +68,7 @@ function softmax(logits: Float64Array): Float64Array {
 }
 
 /** The mean cross-entropy over `rows` and its gradient for every head parameter (float64). */
-export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows: readonly HeadRow[]): { loss: number; grads: HeadParameters<Float64Array> } {
+export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows: readonly HeadRow[], activation: HeadActivation = 'tanh'): { loss: number; grads: HeadParameters<Float64Array> } {
   const C = p.poolerBias.length;
   const K = p.classifierBias.length;
   const grads = {
@@ -76,7 +78,7 @@ export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows:
   let loss = 0;
   const dPooled = new Float64Array(C);
   for (const { cls, label } of rows) {
-    const { pooled, logits } = headForward(p, cls);
+    const { pooled, logits } = headForward(p, cls, activation);
     const probabilities = softmax(logits);
     loss -= Math.log(probabilities[label]);
     dPooled.fill(0);
@@ -89,7 +91,7 @@ export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows:
       }
     }
     for (let n = 0; n < C; n++) {
-      const dz = dPooled[n] * (1 - pooled[n] * pooled[n]); // through tanh
+      const dz = dPooled[n] * (activation === 'tanh' ? 1 - pooled[n] * pooled[n] : pooled[n] > 0 ? 1 : 0); // through the activation
       grads.poolerBias[n] += dz;
       for (let k = 0; k < C; k++) grads.poolerWeight[n * C + k] += dz * cls[k];
     }
@@ -102,13 +104,16 @@ export class HeadStepper<Buf> implements TrainingStepper {
   private readonly params: Record<keyof HeadParameters<Float32Array>, Parameter>;
   private steps = 0;
 
+  private readonly activation: HeadActivation;
+
   constructor(
-    private readonly encoder: Bert<Buf>,
-    private readonly weights: BertWeights,
-    pooler: BertPoolerWeights,
-    classifier: BertClassifierWeights,
+    private readonly encoder: LanguageModel<Buf>,
+    head: HostClassifierHead,
+    /** The whole model under Hugging Face's names with this head in place (for export). */
+    private readonly exportWith: (head: HostClassifierHead) => HostTensor[],
     private readonly weightDecay: number,
   ) {
+    this.activation = head.activation;
     const parameter = (tensor: HostTensor, decay: boolean): Parameter => ({
       name: tensor.name,
       shape: tensor.shape,
@@ -118,10 +123,10 @@ export class HeadStepper<Buf> implements TrainingStepper {
       decay,
     });
     this.params = {
-      poolerWeight: parameter(pooler.weight, true),
-      poolerBias: parameter(pooler.bias, false),
-      classifierWeight: parameter(classifier.weight, true),
-      classifierBias: parameter(classifier.bias, false),
+      poolerWeight: parameter(head.dense.weight, true),
+      poolerBias: parameter(head.dense.bias, false),
+      classifierWeight: parameter(head.out.weight, true),
+      classifierBias: parameter(head.out.bias, false),
     };
   }
 
@@ -132,7 +137,7 @@ export class HeadStepper<Buf> implements TrainingStepper {
 
   async step(batch: TrainingBatch, learningRate: number): Promise<{ loss: number }> {
     const rows = await this.rows(expectClassification(batch));
-    const { loss, grads } = headLossAndGradients(this.values, rows);
+    const { loss, grads } = headLossAndGradients(this.values, rows, this.activation);
     this.steps++;
     for (const key of Object.keys(this.params) as (keyof HeadParameters<Float32Array>)[]) this.adamW(this.params[key], grads[key], learningRate);
     return { loss };
@@ -144,7 +149,7 @@ export class HeadStepper<Buf> implements TrainingStepper {
     const logits = new Float32Array(rows.length * K);
     let loss = 0;
     rows.forEach((row, b) => {
-      const rowLogits = headForward(this.values, row.cls).logits;
+      const rowLogits = headForward(this.values, row.cls, this.activation).logits;
       logits.set(rowLogits, b * K);
       loss -= Math.log(softmax(rowLogits)[row.label]);
     });
@@ -175,11 +180,10 @@ export class HeadStepper<Buf> implements TrainingStepper {
   async exportTensors(): Promise<HostTensor[]> {
     const tensor = (p: Parameter): HostTensor => ({ name: p.name, shape: p.shape, data: p.value.slice() });
     const { poolerWeight, poolerBias, classifierWeight, classifierBias } = this.params;
-    return bertWeightsToTensors({
-      ...this.weights,
-      mlmHead: undefined,
-      pooler: { weight: tensor(poolerWeight), bias: tensor(poolerBias) },
-      classifier: { weight: tensor(classifierWeight), bias: tensor(classifierBias) },
+    return this.exportWith({
+      dense: { weight: tensor(poolerWeight), bias: tensor(poolerBias) },
+      activation: this.activation,
+      out: { weight: tensor(classifierWeight), bias: tensor(classifierBias) },
     });
   }
 
@@ -210,12 +214,12 @@ export class HeadStepper<Buf> implements TrainingStepper {
     let length = 0;
     while (length < T && batch.attentionMask[b * T + length]) length++;
     const ids = Array.from(batch.ids.subarray(b * T, b * T + length));
-    const tokenTypeIds = Array.from(batch.typeIds.subarray(b * T, b * T + length));
-    const key = `${ids.join(',')}|${tokenTypeIds.join(',')}`;
+    const types = this.encoder.config.dims.typeVocabSize > 1 ? Array.from(batch.typeIds.subarray(b * T, b * T + length)) : undefined;
+    const key = `${ids.join(',')}|${types?.join(',') ?? ''}`;
     const cached = this.features.get(key);
     if (cached) return cached;
-    const { hidden } = await this.encoder.forward({ ids, tokenTypeIds });
-    const cls = hidden.slice(0, this.params.poolerBias.value.length);
+    const { hidden } = await this.encoder.forward({ ids, tokenTypeIds: types }, { hidden: true });
+    const cls = hidden!.slice(0, this.params.poolerBias.value.length);
     this.features.set(key, cls);
     return cls;
   }

@@ -1,42 +1,36 @@
-// Before a run starts: what training will hold on the GPU (weights, gradients, AdamW's two moments, activations for
-// one batch), checked against the adapter's per-buffer limit and a memory budget, with a suggestion when it does not fit.
+// Before a run starts: what training will hold on the GPU, from the shapes the family's training graph allocates
+// (weights, gradients, AdamW's two moments, the activations of one micro-batch), checked against the adapter's
+// per-buffer limit and a memory budget, with a suggestion when it does not fit.
 
-import type { ModelConfig } from '../weights/config';
-import { estimateMemory } from '../engine/memory';
+import { formatBytes } from '../common/format';
+import type { ModelConfig, TrainingMemory } from '../models/family';
+import { familyOf } from '../models/registry';
 import type { TrainingMode } from './hyperparameters';
 
-export interface TrainingMemory {
-  weightsBytes: number;
-  gradientBytes: number;
-  optimizerBytes: number; // AdamW m and v
-  activationBytes: number;
-  totalBytes: number;
-  largestBufferBytes: number;
-}
+export type { TrainingMemory };
 
-const F32 = 4;
+/** Rows per micro-batch: activations are allocated for this many sequences of maxLength tokens. */
+export const MICRO_BATCH_ROWS = 8;
 
 export function estimateTrainingMemory(config: ModelConfig, mode: TrainingMode, batchSize: number, maxLength: number, numLabels = 2): TrainingMemory {
-  const weightsBytes = estimateMemory(config, maxLength).weightsBytes;
-  const C = config.family === 'gpt2' ? config.nEmbd : config.hiddenSize;
-  const trainable = mode === 'head' ? (C + 1) * numLabels : weightsBytes / F32;
-  // Full training keeps every layer's activations for the backward pass (llm.c's list per layer: layernorm
-  // outputs, q k v, attention scores and probabilities, the MLP's two F-wide tensors, residuals), plus the
-  // logits and their gradient for causal LM. The frozen encoder runs one example at a time and keeps nothing.
-  const { L, H, F, V } =
-    config.family === 'gpt2'
-      ? { L: config.nLayer, H: config.nHead, F: config.nInner, V: config.vocabSize }
-      : { L: config.numHiddenLayers, H: config.numAttentionHeads, F: config.intermediateSize, V: 0 };
-  const rows = mode === 'head' ? 1 : batchSize;
-  const BT = rows * maxLength;
-  const perLayer = BT * (9 * C + 2 * F) + 2 * rows * H * maxLength * maxLength;
-  const logits = 2 * BT * V;
-  const saved = mode === 'head' ? perLayer : L * perLayer + perLayer;
-  const activationBytes = (saved + 2 * BT * C + logits) * F32;
-  const largestBufferBytes = Math.max(estimateMemory(config, maxLength).largestBufferBytes, BT * V * F32, rows * H * maxLength * maxLength * F32);
-  const gradientBytes = trainable * F32;
-  const optimizerBytes = 2 * trainable * F32;
-  return { weightsBytes, gradientBytes, optimizerBytes, activationBytes, totalBytes: weightsBytes + gradientBytes + optimizerBytes + activationBytes, largestBufferBytes };
+  const family = familyOf(config);
+  if (mode === 'full') {
+    const task = family.kind === 'encoder' ? 'classification' : 'causal-lm';
+    return family.trainingMemory(config, task, Math.min(batchSize, MICRO_BATCH_ROWS), maxLength, numLabels);
+  }
+  // The frozen encoder runs one example at a time on the inference path; the head (C², C·K) trains on the host.
+  const inference = family.memory(config, maxLength);
+  const { C } = config.dims;
+  const trainable = C * C + C + (C + 1) * numLabels;
+  const F32 = 4;
+  return {
+    weightsBytes: inference.weightsBytes,
+    gradientBytes: trainable * F32,
+    optimizerBytes: 2 * trainable * F32,
+    activationBytes: inference.activationBytes,
+    totalBytes: inference.weightsBytes + inference.activationBytes + 3 * trainable * F32,
+    largestBufferBytes: inference.largestBufferBytes,
+  };
 }
 
 export interface MemoryLimits {
@@ -60,8 +54,8 @@ export function trainingMemoryProblem(
   if (fits(batchSize, maxLength)) return undefined;
   const need = estimateTrainingMemory(config, mode, batchSize, maxLength, numLabels);
   const what = need.totalBytes > limits.budgetBytes
-    ? `${mib(need.totalBytes)} in all, more than the ${mib(limits.budgetBytes)} budget`
-    : `a ${mib(need.largestBufferBytes)} buffer, more than this GPU's ${mib(limits.maxBufferBytes)} per buffer`;
+    ? `${formatBytes(need.totalBytes)} in all, more than the ${formatBytes(limits.budgetBytes)} budget`
+    : `a ${formatBytes(need.largestBufferBytes)} buffer, more than this GPU's ${formatBytes(limits.maxBufferBytes)} per buffer`;
   let smallerBatch = batchSize - 1;
   while (smallerBatch >= 1 && !fits(smallerBatch, maxLength)) smallerBatch--;
   let shorter = maxLength - 1;
@@ -72,8 +66,4 @@ export function trainingMemoryProblem(
   ].filter(Boolean);
   const advice = suggestions.length > 0 ? `Try ${suggestions.join(' or ')}.` : 'Even one short example does not fit: pick a smaller model.';
   return `This run does not fit: training at batch size ${batchSize} and max length ${maxLength} needs ${what}. ${advice}`;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / 2 ** 20).toFixed(bytes < 2 ** 20 ? 2 : 0)} MiB`;
 }

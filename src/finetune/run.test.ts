@@ -106,7 +106,10 @@ describe('a classification run on the tiny BERT (CPU backend, classifier head on
     const shapes = Object.fromEntries(file.names.map((name) => [name, [...file.entry(name).shape]]));
     expect(shapes).toEqual(bertForSequenceClassificationShapes({ V: 1000, P: 64, C: 32, F: 64, L: 2, K: 2 }));
     const loaded = buildModel(createCpuBackend(), { config, weights: file });
-    expect(loaded.modelType === 'bert' && loaded.weights.classifier?.weight.shape).toEqual([2, 32]);
+    expect(loaded.family.id).toBe('bert');
+    expect(loaded.model.heads.classifier).toBe(true);
+    const { classLogits } = await loaded.model.forward({ ids: [101, 300, 102] }, { classify: true });
+    expect(classLogits).toHaveLength(2);
   });
 });
 

@@ -8,7 +8,7 @@ import { tokensIn } from './batches';
 import type { Checkpoint, InitialMetrics, LoopState, TrainerState } from './checkpoint';
 import { learningRateAt, type Hyperparameters, type Task } from './hyperparameters';
 import { accuracyOf, argmaxRows, confusionMatrix, type EpochMetrics } from './metrics';
-import { Rng } from './rng';
+import { Rng } from '../common/random';
 import type { RunStatus, RunStore } from './runStore';
 
 /** One optimizer step and evaluation over a model being trained; implemented over src/train's trainer. */

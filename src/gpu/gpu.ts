@@ -1,4 +1,5 @@
-import { GpuError, formatBytes } from './errors';
+import { formatBytes } from '../common/format';
+import { GpuError } from './errors';
 import { toFloat16Bits } from './half';
 import { BufferPool } from './pool';
 import { Recorder } from './recorder';

@@ -1,5 +1,5 @@
 export { Gpu, type GpuInfo, type GpuLimitName, type GpuOptions } from './gpu';
-export { GpuError, formatBytes } from './errors';
+export { GpuError } from './errors';
 export { Recorder, type Dispatch, type KernelTiming } from './recorder';
 export { Tensor, BYTES_PER_ELEMENT, type Binding, type DType, type HostArray, type TensorWindow } from './tensor';
 export { Uniforms } from './uniforms';

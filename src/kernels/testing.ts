@@ -2,6 +2,7 @@
 import { afterAll } from 'vitest';
 import { create, globals } from 'webgpu';
 import { Gpu, type DType, type Tensor } from '../gpu';
+import { Rng } from '../common/random';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 
@@ -37,16 +38,8 @@ async function createTestGpu(): Promise<Gpu> {
 
 /** Deterministic uniform numbers in [lo, hi) (mulberry32). */
 export function randomArray(length: number, seed: number, lo = -1, hi = 1): Float32Array {
-  const values = new Float32Array(length);
-  let state = seed >>> 0;
-  for (let i = 0; i < length; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = lo + (hi - lo) * (((t ^ (t >>> 14)) >>> 0) / 4294967296);
-  }
-  return values;
+  const rng = new Rng(seed);
+  return Float32Array.from({ length }, () => lo + (hi - lo) * rng.next());
 }
 
 export function upload<D extends DType>(gpu: Gpu, shape: number[], dtype: D, data: Float32Array | Uint32Array, label = 'input'): Tensor<D> {

@@ -3,7 +3,8 @@
 // Float32Arrays (the fallback where WebGPU is missing, and a second opinion in tests). The models in this folder are
 // written once, against this interface, layer by layer.
 
-export type Activation = 'none' | 'gelu_erf' | 'gelu_tanh';
+export type { Activation } from '../kernels/matmul/matmul.ref';
+import type { Activation } from '../kernels/matmul/matmul.ref';
 
 export interface MatmulArgs<Buf> {
   x: Buf; // (M, K), rows from xRowOffset
@@ -48,6 +49,7 @@ export interface Backend<Buf> {
     wpe: Buf; // (P, C)
     typeIds?: Buf; // (T) u32
     wtt?: Buf; // (TV, C)
+    positionIds?: Buf; // (T) u32 explicit positions (RoBERTa's); default positionOffset + t
     out: Buf; // (T, C)
     T: number;
     C: number;
@@ -70,4 +72,10 @@ export interface Backend<Buf> {
   read(buf: Buf, offset?: number, count?: number): Promise<Float32Array>;
   /** Runs everything recorded so far (GPU: one submit) and resolves the scheduled reads. */
   flush(): Promise<void>;
+}
+
+/** The FFN activation as a matmul epilogue (SiLU has none: SwiGLU applies it in its own kernel). */
+export function epilogue(activation: 'gelu_erf' | 'gelu_tanh' | 'relu' | 'silu'): Activation {
+  if (activation === 'silu') throw new Error('SiLU is applied by the SwiGLU kernel, not as a matmul epilogue.');
+  return activation;
 }

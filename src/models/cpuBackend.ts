@@ -35,7 +35,7 @@ export function createCpuBackend(): Backend<CpuBuffer> {
     embedding: (a) =>
       embeddingRef({
         ids: ints(a.ids), wte: floats(a.wte), wpe: floats(a.wpe), typeIds: a.typeIds && ints(a.typeIds),
-        wtt: a.wtt && floats(a.wtt), out: floats(a.out), T: a.T, C: a.C, positionOffset: a.positionOffset,
+        wtt: a.wtt && floats(a.wtt), positionIds: a.positionIds && ints(a.positionIds), out: floats(a.out), T: a.T, C: a.C, positionOffset: a.positionOffset,
       }),
     layernorm: (a) =>
       layernormRef({ x: floats(a.x), gamma: floats(a.gamma), beta: floats(a.beta), out: floats(a.out), rows: a.rows, C: a.C, eps: a.eps }),

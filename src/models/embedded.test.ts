@@ -6,8 +6,6 @@ import { describe, expect, it } from 'vitest';
 import { loadTokenizer } from '../tokenizers/tokenizer';
 import { buildModel } from './checkpoint';
 import { createCpuBackend } from './cpuBackend';
-import type { Bert } from './bert/bert';
-import type { Gpt2 } from './gpt2/gpt2';
 import { SafetensorsFile } from '../weights/safetensors';
 
 const ROOT = join(__dirname, '../..');
@@ -27,15 +25,15 @@ describe('the embedded models match their model cards', () => {
     const tokenizer = loadTokenizer(json('public/tokenizers/gpt2/tokenizer.json'));
     expect(tokenizer.encode(card.text).ids).toEqual(card.input_ids);
     const loaded = load('playground-gpt2');
-    const model = loaded.model as Gpt2<unknown>;
-    const V = loaded.config.vocabSize;
+    const { model } = loaded;
+    const V = loaded.config.dims.V;
     let nll = 0;
     let scored = 0;
     for (let start = 0; start < card.input_ids.length; start += card.window) {
       const window = card.input_ids.slice(start, start + card.window);
       if (window.length < 2) continue;
       model.resetCache();
-      const { logits } = await model.forward(window, { logits: 'all' });
+      const { logits } = await model.forward({ ids: window }, { logits: 'all' });
       for (let t = 0; t + 1 < window.length; t++) {
         const row = logits!.subarray(t * V, (t + 1) * V);
         const max = row.reduce((a, b) => Math.max(a, b), -Infinity);
@@ -56,12 +54,12 @@ describe('the embedded models match their model cards', () => {
     const tokenizer = loadTokenizer(json('public/tokenizers/bert-base-uncased/tokenizer.json'));
     expect(tokenizer.encode(card.text, { addSpecialTokens: false }).ids).toEqual(card.token_ids);
     const loaded = load('playground-bert');
-    const model = loaded.model as Bert<unknown>;
-    const V = loaded.config.vocabSize;
+    const { model } = loaded;
+    const V = loaded.config.dims.V;
     let correct = 0;
     let total = 0;
     for (const sequence of card.sequences) {
-      const { mlmLogits } = await model.forward({ ids: sequence.masked_input_ids }, { mlmLogits: true, mlmPositions: sequence.masked_positions });
+      const { logits: mlmLogits } = await model.forward({ ids: sequence.masked_input_ids }, { logits: sequence.masked_positions });
       sequence.labels.forEach((label, i) => {
         const row = mlmLogits!.subarray(i * V, (i + 1) * V);
         let best = 0;

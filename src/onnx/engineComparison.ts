@@ -9,7 +9,7 @@ import type { OrtForward } from './ortSession';
 export type { CompareResult };
 
 export function compareWithOrt(ids: readonly number[], options: CompareOptions): Promise<CompareResult> {
-  const peer = ortPeerFor(engine.weights());
+  const peer = ortPeerFor(engine.loaded());
   const ours = () => engine.forward([...ids], { tokenTypeIds: options.tokenTypeIds && [...options.tokenTypeIds] });
   return compareForwards(peer, ours, ids, options);
 }
@@ -22,5 +22,5 @@ export const ortWasmProvider: ForwardProvider = {
 
 /** The loaded model's forward in onnxruntime-web's wasm backend (CPU): logits and every layer's attention. */
 export function ortWasmForward(ids: readonly number[], tokenTypeIds?: readonly number[]): Promise<OrtForward> {
-  return ortPeerFor(engine.weights()).forward(ids, { provider: 'wasm', tokenTypeIds, attentions: true });
+  return ortPeerFor(engine.loaded()).forward(ids, { provider: 'wasm', tokenTypeIds, attentions: true });
 }

@@ -27,13 +27,11 @@ interface Input {
 }
 
 async function ours(loaded: LoadedModel<CpuBuffer>, input: Input) {
-  if (loaded.modelType === 'gpt2') {
-    loaded.model.resetCache();
-    const result = await loaded.model.forward(input.ids, { logits: 'all', saveAttention: true });
-    return { logits: result.logits!, attentions: result.attentions! };
-  }
-  const result = await loaded.model.forward(input, { saveAttention: true, mlmLogits: loaded.model.hasMlmHead });
-  return { logits: result.mlmLogits ?? result.hidden, attentions: result.attentions! };
+  const { model } = loaded;
+  model.resetCache();
+  const lm = model.heads.lm;
+  const result = await model.forward({ ...input, ids: input.ids }, { saveAttention: true, logits: lm ? 'all' : 'none', hidden: !lm });
+  return { logits: (lm ? result.logits : result.hidden)!, attentions: result.attentions! };
 }
 
 function check(label: string, theirs: OrtForward, mine: { logits: Float32Array; attentions: Float32Array[] }) {
@@ -47,10 +45,9 @@ function check(label: string, theirs: OrtForward, mine: { logits: Float32Array; 
 async function exportAndRun(dir: string, inputs: Input[], label: string) {
   const loaded = buildModel(createCpuBackend(), readCheckpoint(dir));
   const session = await createOrtSession(ort, exportOnnx(loaded), 'wasm');
-  const layers = loaded.modelType === 'gpt2' ? loaded.config.nLayer : loaded.config.numHiddenLayers;
   expect(session.outputNames).toEqual([
-    loaded.modelType === 'bert' && !loaded.model.hasMlmHead ? 'last_hidden_state' : 'logits',
-    ...Array.from({ length: layers }, (_, l) => `attentions.${l}`),
+    loaded.model.heads.lm ? 'logits' : 'last_hidden_state',
+    ...Array.from({ length: loaded.config.dims.L }, (_, l) => `attentions.${l}`),
   ]);
   for (const [index, input] of inputs.entries()) {
     const theirs = await runOrt(ort, session, input.ids, { ...input, attentions: true });
@@ -77,17 +74,16 @@ describe('ONNX export run by onnxruntime-web (wasm)', () => {
 
   it('tiny-gpt2 with past_key_values: prefill then one token at a time gives our KV-cache logits', async () => {
     const loaded = buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models/tiny-gpt2')));
-    if (loaded.modelType !== 'gpt2') throw new Error('expected GPT-2');
-    const { nLayer, nHead, nEmbd } = loaded.config;
+    const { L, H, D } = loaded.config.dims;
     const graph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
-    const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: nLayer, heads: nHead, headSize: nEmbd / nHead });
+    const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: L, heads: H, headSize: D });
     const ids = goldenInputs(join(FIXTURES, 'models/tiny-gpt2'))[0].ids;
     loaded.model.resetCache();
     const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
     let worst = 0;
     for (const step of steps) {
       const theirs = await decoder.step(step);
-      const mine = (await loaded.model.forward(step, { logits: 'all' })).logits!;
+      const mine = (await loaded.model.forward({ ids: step }, { logits: 'all' })).logits!;
       worst = Math.max(worst, maxAbsDiff(theirs, mine));
     }
     console.log(`[onnx wasm] tiny-gpt2 KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);

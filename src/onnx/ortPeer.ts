@@ -1,5 +1,5 @@
 // The loaded model exported once and run in onnxruntime-web: one session per execution provider, created on first
-// use. A peer belongs to one weights object; `ortPeerFor` replaces it (and releases its sessions) when the model changes.
+// use. A peer belongs to one checkpoint; `ortPeerFor` replaces it (and releases its sessions) when the model changes.
 
 import type { InferenceSession } from 'onnxruntime-web';
 import { exportOnnx, type ExportableModel } from './exportOnnx';
@@ -43,7 +43,7 @@ export class OrtPeer {
 let current: OrtPeer | undefined;
 
 export function ortPeerFor(model: ExportableModel): OrtPeer {
-  if (current?.model.weights !== model.weights) {
+  if (current?.model.source !== model.source) {
     void current?.release();
     current = new OrtPeer(model);
   }

@@ -116,7 +116,7 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
               tokens: input.tokens ?? input.ids.map((id) => tokenizer.idToToken(id) ?? String(id)),
               special: input.ids.map((id) => isSpecialId(tokenizer, id)),
             }
-          : attentionPair && engine.model?.modelType === 'bert'
+          : attentionPair && engine.model?.kind === 'encoder'
             ? tokenizer.encodePair(text, attentionPair)
             : tokenizer.encode(text);
         const typeIds = 'typeIds' in encoding ? encoding.typeIds : undefined;
@@ -128,7 +128,7 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
           special: encoding.special,
           ids: encoding.ids,
           typeIds,
-          causal: model.modelType === 'gpt2',
+          causal: model.kind === 'decoder',
           layers: model.layers,
           heads: model.heads,
           T: encoding.ids.length,

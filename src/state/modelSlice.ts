@@ -1,10 +1,21 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 import { ortWasmProvider } from '../onnx/engineComparison';
-import type { MemoryEstimate } from '../engine/memory';
+import type { MemoryEstimate } from '../models/family';
 import { engine, LoadSupersededError, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
 
 export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
+
+/** Where a Hub token is kept when the person ticks "remember" (otherwise it lives in memory for this tab only). */
+const TOKEN_STORAGE_KEY = 'transformer-playground.hub-token';
+
+function rememberedToken(): string {
+  try {
+    return globalThis.localStorage?.getItem(TOKEN_STORAGE_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
 
 export type ModelStatus = 'none' | 'loading' | 'ready' | 'error';
 
@@ -16,28 +27,55 @@ export interface ModelSlice {
   loadEstimate?: MemoryEstimate;
   modelError?: string;
   hubEndpoint: string;
+  /** Revision for Hub ids without `@revision`: a branch, tag, refs/pr/<number> or commit hash ('' = main). */
+  hubRevision: string;
+  /** Access token for gated and private Hub repos; sent only to the Hub endpoint's origin. */
+  hubToken: string;
+  /** Whether the token is kept in this browser's localStorage (the person ticked it) or only in memory. */
+  rememberHubToken: boolean;
+  /** What the last load wants the person to know (offline copy used, a file the cache could not keep, …). */
+  loadNotices: string[];
   /** Fast CPU mode: forward passes (attention views, fill-mask) in onnxruntime-web's wasm backend. */
   fastCpuMode: boolean;
   setFastCpuMode: (on: boolean) => void;
   setHubEndpoint: (endpoint: string) => void;
+  setHubRevision: (revision: string) => void;
+  setHubToken: (token: string, remember: boolean) => void;
   loadModel: (source: ModelSource) => Promise<ModelInfo | undefined>;
 }
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
   modelStatus: 'none',
   hubEndpoint: DEFAULT_HUB_ENDPOINT,
+  hubRevision: '',
+  hubToken: rememberedToken(),
+  rememberHubToken: rememberedToken() !== '',
+  loadNotices: [],
   fastCpuMode: false,
   setFastCpuMode: (fastCpuMode) => {
     engine.setForwardProvider(fastCpuMode ? ortWasmProvider : undefined);
     set({ fastCpuMode });
   },
   setHubEndpoint: (hubEndpoint) => set({ hubEndpoint: hubEndpoint.replace(/\/+$/, '') || DEFAULT_HUB_ENDPOINT }),
+  setHubRevision: (hubRevision) => set({ hubRevision: hubRevision.trim() }),
+  setHubToken: (token, remember) => {
+    const hubToken = token.trim();
+    try {
+      if (remember && hubToken) globalThis.localStorage?.setItem(TOKEN_STORAGE_KEY, hubToken);
+      else globalThis.localStorage?.removeItem(TOKEN_STORAGE_KEY);
+    } catch {
+      // storage disabled: the token stays in memory for this tab
+    }
+    set({ hubToken, rememberHubToken: remember });
+  },
   loadModel: async (source) => {
-    set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined, loadEstimate: undefined });
+    set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined, loadEstimate: undefined, loadNotices: [] });
     try {
       const model = await engine.loadModel(source, {
         hubEndpoint: get().hubEndpoint,
-        onProgress: (loadProgress) => set({ loadProgress }),
+        revision: get().hubRevision || undefined,
+        token: get().hubToken || undefined,
+        onProgress: (loadProgress) => set({ loadProgress, loadNotices: loadProgress.notices }),
         onEstimate: (loadEstimate) => set({ loadEstimate }),
       });
       set({ modelStatus: 'ready', model, loadProgress: undefined });

@@ -3,11 +3,11 @@
 // one command encoder and submitted once. The AdamW state (step count, moments) can be saved and restored exactly.
 
 import type { Gpu, Tensor } from '../gpu';
-import type { Evaluation, TrainGraph } from './graph';
+import type { Evaluation, TrainGraph } from '../models/training/graph';
 import { adamw } from '../kernels/adamw/adamw';
 import { hash32 } from '../kernels/dropout/hash';
 import { gradNorm, gradNormSlots } from '../kernels/gradNorm/gradNorm';
-import { zeroGradients } from './parameters';
+import { zeroGradients } from '../models/training/parameters';
 import { learningRate, type LrSchedule } from './schedule';
 
 export interface TrainerOptions {

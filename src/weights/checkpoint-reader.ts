@@ -1,12 +1,21 @@
 import { WeightsError } from './errors';
-import { formatShape, type HostTensor } from './host-tensor';
+import { formatShape } from './host-tensor';
 import type { TensorSource } from './tensor-source';
 
+/** A checkpoint tensor, shape-checked, converted to f32 only when `load` is called. */
+export interface LazyTensor {
+  name: string;
+  shape: number[];
+  load(): Float32Array;
+}
+
 const MAX_LISTED_PROBLEMS = 12;
+const MAX_PROBLEMS = 64;
 
 /**
- * Takes named tensors out of a checkpoint, checking each shape. Problems are collected rather than thrown one
- * at a time, so `finish` can report every missing or misshapen tensor in one message.
+ * Takes named tensors out of a checkpoint, checking each shape (no data is read until a tensor's `load`). Problems
+ * are collected rather than thrown one at a time, so `finish` can report every missing or misshapen tensor in one
+ * message; after MAX_PROBLEMS it stops looking, so a config asking for a billion layers fails at once.
  */
 export class CheckpointReader {
   private readonly problems: { tensor: string; text: string }[] = [];
@@ -30,12 +39,12 @@ export class CheckpointReader {
   }
 
   /** The first of `aliases` (names after the prefix) that is present, checked against `shape`. */
-  tensor(aliases: string | readonly string[], shape: readonly number[]): HostTensor {
+  tensor(aliases: string | readonly string[], shape: readonly number[]): LazyTensor {
     return this.take(aliasList(aliases).map((name) => this.prefix + name), shape);
   }
 
   /** Like `tensor`, for names outside the prefix (such as `cls.*`, `classifier.*`, `lm_head.*`). */
-  unprefixedTensor(aliases: string | readonly string[], shape: readonly number[]): HostTensor {
+  unprefixedTensor(aliases: string | readonly string[], shape: readonly number[]): LazyTensor {
     return this.take(aliasList(aliases), shape);
   }
 
@@ -46,15 +55,21 @@ export class CheckpointReader {
     const more = this.problems.length - listed.length;
     throw new WeightsError(
       `${this.file.fileName} does not match ${modelDescription}: ${listed.join('; ')}` +
-        (more > 0 ? `; and ${more} more` : ''),
+        (more > 0 ? `; and ${this.overwhelmed ? 'more' : `${more} more`}` : ''),
       this.file.fileName,
       this.problems[0].tensor,
     );
   }
 
-  private take(names: readonly string[], shape: readonly number[]): HostTensor {
+  /** Whether so many tensors are missing that looking further is pointless (the message lists the first ones). */
+  get overwhelmed(): boolean {
+    return this.problems.length >= MAX_PROBLEMS;
+  }
+
+  private take(names: readonly string[], shape: readonly number[]): LazyTensor {
+    const placeholder: LazyTensor = { name: names[0], shape: [...shape], load: () => new Float32Array(0) };
+    if (this.overwhelmed) return placeholder;
     const name = names.find((candidate) => this.file.has(candidate));
-    const placeholder = { name: names[0], shape: [...shape], data: new Float32Array(0) };
     if (name === undefined) {
       const alternatives = names.slice(1).map((alias) => ` (or "${alias}")`).join('');
       const text = `missing "${names[0]}"${alternatives}, expected ${formatShape(shape)}`;
@@ -69,7 +84,8 @@ export class CheckpointReader {
       });
       return placeholder;
     }
-    return this.file.hostTensor(name);
+    const file = this.file;
+    return { name, shape: [...shape], load: () => file.hostTensor(name).data };
   }
 }
 

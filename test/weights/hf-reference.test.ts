@@ -1,14 +1,14 @@
 // Real checkpoints saved by Hugging Face's own save_pretrained (../shared, not part of the project): their
-// naming is what the mapping must accept. The naming variants are also covered by src/weights/*.test.ts.
+// naming is what the families' name tables must accept. The naming variants are also covered by
+// src/models/checkpointNames.test.ts.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHubServer, type HubServer } from '../../scripts/hub-server.mjs';
-import { bertWeightsFromSafetensors } from '../../src/weights/bert-weights';
-import { parseModelConfig } from '../../src/weights/config';
-import { gpt2WeightsFromSafetensors, gpt2WeightsToTensors } from '../../src/weights/gpt2-weights';
+import { buildModel } from '../../src/models/checkpoint';
+import { createCpuBackend } from '../../src/models/cpuBackend';
+import { parseModelConfig } from '../../src/models/registry';
 import { SafetensorsFile } from '../../src/weights/safetensors';
-import { writeSafetensors } from '../../src/weights/safetensors-writer';
 import { loadModelFiles } from '../../src/weights/sources';
 import { hfReferenceDir } from './shared-reference';
 
@@ -16,38 +16,33 @@ const referenceDir = hfReferenceDir('hf-reference checkpoints');
 
 function readModel(name: string) {
   const dir = join(referenceDir!, name);
-  const config = parseModelConfig(JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')));
+  const config = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as unknown;
   const file = SafetensorsFile.parse(readFileSync(join(dir, 'model.safetensors')), 'model.safetensors');
-  return { config, file };
+  return { loaded: buildModel(createCpuBackend(), { config, weights: file }), file };
 }
 
 describe.skipIf(!referenceDir)('Hugging Face checkpoints from ../shared', () => {
-  it('maps fake-gpt2 (transformer. prefix, Conv1D [in, out], tied head)', () => {
-    const { config, file } = readModel('fake-gpt2');
-    if (config.family !== 'gpt2') throw new Error('expected a gpt2 config');
+  it('maps fake-gpt2 (transformer. prefix, Conv1D [in, out], tied head)', async () => {
+    const { loaded, file } = readModel('fake-gpt2');
+    expect(loaded.family.id).toBe('gpt2');
     expect(file.metadata).toEqual({ format: 'pt' });
-    const weights = gpt2WeightsFromSafetensors(file, config);
-    expect(weights.wte).toMatchObject({ name: 'transformer.wte.weight', shape: [50257, 2] });
-    expect(weights.wpe.shape).toEqual([1024, 2]);
-    expect(weights.blocks).toHaveLength(1);
-    expect(weights.blocks[0].attnWeight.shape).toEqual([2, 6]);
-    expect(weights.blocks[0].fcWeight.shape).toEqual([2, 8]);
-    expect(weights.lmHead).toBeUndefined();
-    expect([...weights.blocks[0].ln1Weight.data]).toEqual([1, 1]); // HF initialises LayerNorm to identity
-    const reexported = SafetensorsFile.parse(writeSafetensors(gpt2WeightsToTensors(weights)));
-    expect([...reexported.names].sort()).toEqual([...file.names].sort());
+    expect(loaded.config.dims).toMatchObject({ V: 50257, P: 1024, C: 2, L: 1, F: 8 });
+    const tensors = new Map((await loaded.model.readTensors()).map((tensor) => [tensor.name, tensor]));
+    expect(tensors.get('transformer.h.0.attn.c_attn.weight')!.shape).toEqual([2, 6]);
+    expect(tensors.has('lm_head.weight')).toBe(false);
+    expect([...tensors.get('transformer.h.0.ln_1.weight')!.data]).toEqual([1, 1]); // HF initialises LayerNorm to identity
+    expect([...tensors.keys()].sort()).toEqual([...file.names].filter((name) => !/\.attn\.(masked_)?bias$/.test(name)).sort());
   });
 
-  it('maps bert-tiniest (bert. prefix, MLM head with tied decoder, no pooler)', () => {
-    const { config, file } = readModel('bert-tiniest');
-    if (config.family !== 'bert') throw new Error('expected a bert config');
-    const weights = bertWeightsFromSafetensors(file, config);
-    expect(weights.wordEmbeddings).toMatchObject({ name: 'bert.embeddings.word_embeddings.weight', shape: [30522, 4] });
-    expect(weights.layers[0].intermediateWeight.shape).toEqual([8, 4]);
-    expect(weights.pooler).toBeUndefined();
-    expect(weights.mlmHead?.bias.shape).toEqual([30522]);
-    expect(weights.mlmHead?.decoderWeight).toBeUndefined();
-    expect(weights.classifier).toBeUndefined();
+  it('maps bert-tiniest (bert. prefix, MLM head with tied decoder, no pooler)', async () => {
+    const { loaded } = readModel('bert-tiniest');
+    expect(loaded.family.id).toBe('bert');
+    expect(loaded.model.heads).toEqual({ lm: true, classifier: false, pooler: false });
+    const tensors = new Map((await loaded.model.readTensors()).map((tensor) => [tensor.name, tensor]));
+    expect(tensors.get('bert.embeddings.word_embeddings.weight')!.shape).toEqual([30522, 4]);
+    expect(tensors.get('bert.encoder.layer.0.intermediate.dense.weight')!.shape).toEqual([8, 4]);
+    expect(tensors.get('cls.predictions.bias')!.shape).toEqual([30522]);
+    expect(tensors.has('cls.predictions.decoder.weight')).toBe(false);
   });
 
   describe('served by hub-server', () => {

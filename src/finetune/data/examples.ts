@@ -1,6 +1,6 @@
 // A table plus a column mapping -> labelled examples with label ids, and a seeded train/validation split.
 
-import { Rng } from '../rng';
+import { Rng } from '../../common/random';
 import { isNumeric, type Table } from './parseTable';
 
 export interface ColumnMapping {

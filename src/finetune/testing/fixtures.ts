@@ -6,7 +6,7 @@ import { createCpuBackend } from '../../models/cpuBackend';
 import type { Backend } from '../../models/backend';
 import type { RunEnvironment } from '../run';
 import { createMemoryRunStore, type BaseModelFiles } from '../runStore';
-import { Rng } from '../rng';
+import { Rng } from '../../common/random';
 
 const MODELS = new URL('../../../test/fixtures/models/', import.meta.url);
 

@@ -11,9 +11,10 @@ describe('embedding', () => {
     { B: 2, T: 17, C: 65, V: 129, positions: 40, positionOffset: 0, types: 0 },
     { B: 3, T: 1, C: 129, V: 17, positions: 70, positionOffset: 65, types: 0 }, // decode steps with a KV cache
     { B: 2, T: 65, C: 3, V: 1000, positions: 65, positionOffset: 0, types: 2 },
+    { B: 2, T: 9, C: 20, V: 50, positions: 14, positionOffset: 0, types: 1, explicitPositions: true }, // RoBERTa's ids
   ];
-  for (const { B, T, C, V, positions, positionOffset, types } of cases) {
-    const name = `B=${B} T=${T} C=${C} V=${V} offset=${positionOffset}${types ? ' +types' : ''}`;
+  for (const { B, T, C, V, positions, positionOffset, types, explicitPositions } of cases) {
+    const name = `B=${B} T=${T} C=${C} V=${V} offset=${positionOffset}${types ? ' +types' : ''}${explicitPositions ? ' +position ids' : ''}`;
     it(`matches the reference for ${name}`, async () => {
       const gpu = await testGpu();
       const idsData = Uint32Array.from(randomArray(B * T, T + C, 0, V), Math.floor);
@@ -21,21 +22,23 @@ describe('embedding', () => {
       const wteData = randomArray(V * C, 1);
       const wpeData = randomArray(positions * C, 2);
       const wttData = types ? randomArray(types * C, 3) : undefined;
+      const positionIdsData = explicitPositions ? Uint32Array.from(randomArray(B * T, 7, 0, positions), Math.floor) : undefined;
       const expected = new Float32Array(B * T * C);
-      embeddingRef({ ids: idsData, wte: wteData, wpe: wpeData, typeIds: typeIdsData, wtt: wttData, out: expected, B, T, C, positionOffset });
+      embeddingRef({ ids: idsData, wte: wteData, wpe: wpeData, typeIds: typeIdsData, wtt: wttData, positionIds: positionIdsData, out: expected, B, T, C, positionOffset });
 
       const ids = upload(gpu, [B, T], 'u32', idsData, 'ids');
       const wte = upload(gpu, [V, C], 'f32', wteData, 'wte');
       const wpe = upload(gpu, [positions, C], 'f32', wpeData, 'wpe');
       const typeIds = typeIdsData && upload(gpu, [B, T], 'u32', typeIdsData, 'type_ids');
       const wtt = wttData && upload(gpu, [types, C], 'f32', wttData, 'wtt');
+      const positionIds = positionIdsData && upload(gpu, [B, T], 'u32', positionIdsData, 'position_ids');
       const out = gpu.tensor([B, T, C], 'f32', 'out');
       const rec = gpu.recorder('embedding.test');
-      embedding(rec, { ids, wte, wpe, typeIds, wtt, out, B, T, C, positionOffset });
+      embedding(rec, { ids, wte, wpe, typeIds, wtt, positionIds, out, B, T, C, positionOffset });
       const actual = rec.read(out);
       await rec.submit();
       expect(report('embedding', name, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
-      for (const tensor of [ids, wte, wpe, typeIds, wtt, out]) if (tensor) gpu.release(tensor);
+      for (const tensor of [ids, wte, wpe, typeIds, wtt, positionIds, out]) if (tensor) gpu.release(tensor);
     });
   }
 });

@@ -9,9 +9,9 @@ import type { EmbeddingArgs } from './embedding.ref';
  * table is bound, so it must fit maxStorageBufferBindingSize (f16 halves it).
  */
 export function embedding(rec: Recorder, args: EmbeddingArgs<Tensor, Tensor>): void {
-  const { ids, wte, wpe, typeIds, wtt, out, B = 1, T, C, positionOffset = 0 } = args;
-  if (wte.dtype === 'u32' || ids.dtype !== 'u32' || (typeIds && typeIds.dtype !== 'u32')) {
-    throw new GpuError('embedding: ids and typeIds must be u32 and wte f32 or f16');
+  const { ids, wte, wpe, typeIds, wtt, positionIds, out, B = 1, T, C, positionOffset = 0 } = args;
+  if (wte.dtype === 'u32' || ids.dtype !== 'u32' || (typeIds && typeIds.dtype !== 'u32') || (positionIds && positionIds.dtype !== 'u32')) {
+    throw new GpuError('embedding: ids, typeIds and positionIds must be u32 and wte f32 or f16');
   }
   if (wte.byteLength > rec.gpu.info.limits.maxStorageBufferBindingSize) {
     throw new GpuError(`embedding: '${wte.label}' is larger than this GPU's storage binding limit; load it as f16`);
@@ -21,8 +21,8 @@ export function embedding(rec: Recorder, args: EmbeddingArgs<Tensor, Tensor>): v
   const rows = B * T;
   rec.dispatch({
     label: `embedding (${rows}x${C})`,
-    pipeline: rec.gpu.pipeline(`embedding.${wte.dtype}`, wteWgsl + embeddingWgsl, 'main', { HAS_TYPES: hasTypes ? 1 : 0 }),
-    bindings: [ids, wte, wpe, hasTypes ? typeIds : rec.gpu.placeholder, hasTypes ? wtt : rec.gpu.placeholder, out],
+    pipeline: rec.gpu.pipeline(`embedding.${wte.dtype}`, wteWgsl + embeddingWgsl, 'main', { HAS_TYPES: hasTypes ? 1 : 0, HAS_POSITION_IDS: positionIds ? 1 : 0 }),
+    bindings: [ids, wte, wpe, hasTypes ? typeIds : rec.gpu.placeholder, hasTypes ? wtt : rec.gpu.placeholder, out, positionIds ?? rec.gpu.placeholder],
     uniforms: new Uniforms().u32(rows).u32(T).u32(C).u32(positionOffset).bytes(),
     workgroups: workgroupGrid(Math.ceil((rows * C) / 256)),
   });

@@ -1,6 +1,8 @@
 // out[row, c] = wte[ids[row], c] + wpe[position_offset + row % T, c] (+ wtt[type_ids[row], c]), one element per
-// invocation. Composed after wte_f32.wgsl or wte_f16.wgsl (binding 1, token_embedding).
+// invocation; with HAS_POSITION_IDS the position is position_ids[row] instead. Composed after wte_f32.wgsl or
+// wte_f16.wgsl (binding 1, token_embedding).
 override HAS_TYPES: bool = false;
+override HAS_POSITION_IDS: bool = false;
 
 struct Params {
   rows: u32, // B·T
@@ -14,7 +16,8 @@ struct Params {
 @group(0) @binding(3) var<storage, read> type_ids: array<u32>;
 @group(0) @binding(4) var<storage, read> wtt: array<f32>;
 @group(0) @binding(5) var<storage, read_write> out: array<f32>;
-@group(0) @binding(6) var<uniform> params: Params;
+@group(0) @binding(6) var<storage, read> position_ids: array<u32>;
+@group(0) @binding(7) var<uniform> params: Params;
 
 @compute @workgroup_size(256)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) lane: u32) {
@@ -24,7 +27,10 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   }
   let row = i / params.C;
   let c = i % params.C;
-  let position = params.position_offset + row % params.T;
+  var position = params.position_offset + row % params.T;
+  if (HAS_POSITION_IDS) {
+    position = position_ids[row];
+  }
   var value = token_embedding(ids[row] * params.C + c) + wpe[position * params.C + c];
   if (HAS_TYPES) {
     value += wtt[type_ids[row] * params.C + c];

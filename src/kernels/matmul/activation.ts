@@ -3,4 +3,4 @@
 import type { Activation } from './matmul.ref';
 
 /** The WGSL kernels' ACTIVATION override for each activation. */
-export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, gelu_erf: 1, gelu_tanh: 2 };
+export const ACTIVATION_CODE: Record<Activation, number> = { none: 0, gelu_erf: 1, gelu_tanh: 2, tanh: 3, relu: 4 };

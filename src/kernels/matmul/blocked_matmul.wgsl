@@ -7,7 +7,7 @@
 override A_T: bool = false;
 override B_T: bool = false;
 override HAS_BIAS: bool = false;
-override ACTIVATION: u32 = 0u; // 0: none, 1: GELU (erf), 2: GELU (tanh)
+override ACTIVATION: u32 = 0u; // 0: none, 1: GELU (erf), 2: GELU (tanh), 3: tanh, 4: ReLU
 
 struct Params {
   P: u32,
@@ -79,6 +79,12 @@ fn activate(v: vec4<f32>) -> vec4<f32> {
   }
   if (ACTIVATION == 2u) {
     return vec4<f32>(gelu_tanh(v.x), gelu_tanh(v.y), gelu_tanh(v.z), gelu_tanh(v.w));
+  }
+  if (ACTIVATION == 3u) {
+    return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0)));
+  }
+  if (ACTIVATION == 4u) {
+    return max(v, vec4<f32>(0.0));
   }
   return v;
 }

@@ -1,7 +1,7 @@
 import { geluErf, geluTanh } from '../gelu/gelu.ref';
 
 export type WeightLayout = 'kn' | 'nk';
-export type Activation = 'none' | 'gelu_erf' | 'gelu_tanh';
+export type Activation = 'none' | 'gelu_erf' | 'gelu_tanh' | 'tanh' | 'relu';
 
 export interface MatmulArgs<F> {
   x: F; // (xRowOffset + M, K)
@@ -42,5 +42,7 @@ export function matmulRef(args: MatmulArgs<Float32Array>): void {
 export function applyActivation(value: number, activation: Activation): number {
   if (activation === 'gelu_erf') return geluErf(value);
   if (activation === 'gelu_tanh') return geluTanh(value);
+  if (activation === 'tanh') return Math.tanh(value);
+  if (activation === 'relu') return Math.max(value, 0);
   return value;
 }

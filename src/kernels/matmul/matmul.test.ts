@@ -14,7 +14,7 @@ const SHAPES: [number, number, number][] = [
 const cases: Case[] = [];
 for (const [M, N, K] of SHAPES) {
   for (const wLayout of ['kn', 'nk'] as WeightLayout[]) {
-    const activation: Activation = (['none', 'gelu_erf', 'gelu_tanh'] as const)[(M + N + K) % 3];
+    const activation: Activation = (['none', 'gelu_erf', 'gelu_tanh', 'tanh', 'relu'] as const)[(M + N + K) % 5];
     cases.push({ M, N, K, wLayout, activation, withBias: (M + N) % 2 === 1 });
   }
 }

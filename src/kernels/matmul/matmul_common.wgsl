@@ -49,6 +49,10 @@ fn store(m: u32, n: u32, sum: f32) {
     value = gelu_erf(value);
   } else if (ACTIVATION == 2u) {
     value = gelu_tanh(value);
+  } else if (ACTIVATION == 3u) {
+    value = tanh(clamp(value, -15.0, 15.0));
+  } else if (ACTIVATION == 4u) {
+    value = max(value, 0.0);
   }
   out[m * params.out_stride + params.out_offset + n] = value;
 }

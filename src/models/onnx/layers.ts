@@ -1,8 +1,8 @@
-// Transformer pieces written as standard ONNX operators (opset 17), shared by the GPT-2 and BERT exports.
+// Transformer pieces written as standard ONNX operators (opset 17), shared by the encoder and decoder exports.
 // Values are (B, T, ...) with symbolic batch and sequence sizes. GELU is composed from Erf or Tanh (the Gelu
 // operator is opset 20), so both onnxruntime-web's wasm and WebGPU providers run every node.
 
-import type { HostTensor } from '../weights/host-tensor';
+import type { HostTensor } from '../../weights/host-tensor';
 import { float, type GraphBuilder } from './graphBuilder';
 
 /** Added to the scores of keys a query must not see; exp() of it is exactly 0 in float32. */
@@ -68,6 +68,14 @@ export function geluTanh(g: GraphBuilder, x: string, out: string): string {
   return g.op('Mul', [half, onePlus], out);
 }
 
+/** The feed-forward activation by name. */
+export function activation(g: GraphBuilder, kind: 'gelu_erf' | 'gelu_tanh' | 'relu' | 'silu', x: string, out: string): string {
+  if (kind === 'gelu_erf') return geluErf(g, x, out);
+  if (kind === 'gelu_tanh') return geluTanh(g, x, out);
+  if (kind === 'relu') return g.op('Relu', [x], out);
+  return g.op('Mul', [x, g.op('Sigmoid', [x], `${out}.sigmoid`)], out); // SiLU
+}
+
 /**
  * Multi-head self-attention on packed q | k | v rows, (B, T, 3C). With `past` keys and values (B, H, P, D) the new
  * ones are appended. Returns the context (B, T, C), the probabilities (B, H, T, P + T) and the keys and values
@@ -116,4 +124,11 @@ function constant(g: GraphBuilder, name: string, value: number): string {
 
 function sharedInt64s(g: GraphBuilder, name: string, values: number[], dims?: number[]): string {
   return g.has(name) ? name : g.int64s(name, values, dims);
+}
+
+/** A torch Linear weight (N, K) as the (K, N) matrix x @ w needs, under the same name. */
+export function transposed(name: string, [N, K]: readonly number[], data: Float32Array): HostTensor {
+  const out = new Float32Array(K * N);
+  for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) out[k * N + n] = data[n * K + k];
+  return { name, shape: [K, N], data: out };
 }

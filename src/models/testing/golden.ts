@@ -20,10 +20,16 @@ export interface GoldenCase {
   last_hidden_state: number[][];
   attentions?: number[][][][]; // (L, H, T, T)
   pooler_output?: number[];
+  /** The classification head's hidden vector after its activation (DistilBERT, RoBERTa). */
+  classifier_hidden?: number[];
+  /** RoBERTa: the position ids Hugging Face computed. */
+  position_ids?: number[];
   loss?: number;
 }
 
 export interface Golden {
+  model_type?: string;
+  architecture?: string;
   cases: GoldenCase[];
   greedy?: { prompt_ids: number[]; generated_ids: number[] };
 }

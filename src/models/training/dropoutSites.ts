@@ -2,9 +2,9 @@
 // joins the stream (and, for BERT, on the pooled output). Each site of each micro-batch draws its own mask from
 // the micro-batch's seed, and the backward pass applies the same mask to the gradient.
 
-import type { Recorder, Tensor } from '../gpu';
-import { dropout } from '../kernels/dropout/dropout';
-import { hash32 } from '../kernels/dropout/hash';
+import type { Recorder, Tensor } from '../../gpu';
+import { dropout } from '../../kernels/dropout/dropout';
+import { hash32 } from '../../kernels/dropout/hash';
 
 export class DropoutSites {
   constructor(

@@ -1,9 +1,9 @@
 // A trainable tensor with everything the optimizer keeps beside it, llm.c style: the model's parameter struct holds
 // one of these per weight, so `block.fcWeight.param` and `block.fcWeight.grad` have the same shape and name.
 
-import type { Gpu, Recorder, Tensor } from '../gpu';
-import type { HostTensor } from '../weights/host-tensor';
-import { fill } from '../kernels/fill/fill';
+import type { Gpu, Recorder, Tensor } from '../../gpu';
+import type { HostTensor } from '../../weights/host-tensor';
+import { fill } from '../../kernels/fill/fill';
 
 export interface TrainableParameter {
   /** The name in the training graph (Hugging Face's, except BERT's fused `...attention.self.qkv.*`). */
@@ -44,20 +44,6 @@ export function releaseParameters(gpu: Gpu, parameters: readonly TrainableParame
   for (const p of parameters) [p.param, p.grad, p.m, p.v].forEach((tensor) => gpu.release(tensor));
 }
 
-/** Normal(0, std) numbers from a seed (Box-Muller over mulberry32): fresh heads, reproducibly. */
-export function seededNormal(length: number, seed: number, std: number): Float32Array {
-  let state = seed >>> 0;
-  const uniform = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
-  const values = new Float32Array(length);
-  for (let i = 0; i < length; i++) values[i] = std * Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform());
-  return values;
-}
 
 /** A struct of host tensors (e.g. Gpt2BlockWeights) with a trainable parameter in each field. */
 export type ParameterStruct<W> = { [K in keyof W]: TrainableParameter };

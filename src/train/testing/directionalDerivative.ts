@@ -2,8 +2,8 @@
 // differences in float32, must equal the gradient's norm. Catches a wrong backward pass anywhere (e.g. a dropout
 // mask that differs between the passes) without a torch reference.
 import type { Gpu, Tensor } from '../../gpu';
-import type { TrainGraph } from '../graph';
-import { zeroGradients } from '../parameters';
+import type { TrainGraph } from '../../models/training/graph';
+import { zeroGradients } from '../../models/training/parameters';
 
 async function loss<Batch>(gpu: Gpu, graph: TrainGraph<Batch>, batch: Batch, dropoutSeed: number): Promise<number> {
   const rec = gpu.recorder('directional check');

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { HostTensor } from '../../weights/host-tensor';
 import { FIXTURES } from '../../models/testing/golden';
 import { expect } from 'vitest';
-import type { TrainGraph } from '../graph';
+import type { TrainGraph } from '../../models/training/graph';
 import type { Trainer, TrainerOptions } from '../trainer';
 
 export interface GradientSummary {

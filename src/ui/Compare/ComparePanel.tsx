@@ -4,7 +4,8 @@ import { FastCpuResult } from './FastCpuResult';
 import { useOrtComparison } from './useOrtComparison';
 import './Compare.css';
 
-const DEFAULT_TEXT = { gpt2: 'The history of the United States', bert: 'The capital of France is [MASK].' };
+/** A prompt for a decoder; a sentence with the family's mask token for an encoder. */
+const defaultText = (kind: 'encoder' | 'decoder', maskToken = '[MASK]') => (kind === 'decoder' ? 'The history of the United States' : `The capital of France is ${maskToken}.`);
 
 /** Our WGSL engine against onnxruntime-web on the loaded model's own ONNX export, and ORT wasm as the fast CPU mode. */
 export function ComparePanel() {
@@ -14,7 +15,7 @@ export function ComparePanel() {
   const { results, fastRun, busy, error, compare, runFastCpu, download } = useOrtComparison();
 
   if (!model) return <p className="muted">Load a model (the picker on the right) to compare it with onnxruntime-web.</p>;
-  const input = text ?? DEFAULT_TEXT[model.modelType];
+  const input = text ?? defaultText(model.kind, model.maskToken);
   const softwareAdapter = gpuInfo?.isFallbackAdapter || model.backend === 'cpu';
 
   return (
@@ -57,7 +58,7 @@ export function ComparePanel() {
             : 'onnxruntime-web\'s wasm backend runs the exported graph on the CPU, attention included.'}
         </p>
         <button onClick={() => runFastCpu(input)} disabled={!!busy}>Run in onnxruntime-web (wasm)</button>
-        {fastRun && <FastCpuResult run={fastRun} modelType={model.modelType} />}
+        {fastRun && <FastCpuResult run={fastRun} kind={model.kind} maskToken={model.maskToken} />}
       </section>
     </div>
   );

@@ -3,7 +3,7 @@ import { AttentionHeatmap } from './AttentionHeatmap';
 import type { FastCpuRun } from './useOrtComparison';
 
 /** What the ORT wasm run produced: which engine ran and how long, the top predictions, one head's attention. */
-export function FastCpuResult({ run, modelType }: { run: FastCpuRun; modelType: 'gpt2' | 'bert' }) {
+export function FastCpuResult({ run, kind, maskToken = '[MASK]' }: { run: FastCpuRun; kind: 'encoder' | 'decoder'; maskToken?: string }) {
   const [layer, setLayer] = useState(0);
   const [head, setHead] = useState(0);
   const T = run.tokens.length;
@@ -18,7 +18,7 @@ export function FastCpuResult({ run, modelType }: { run: FastCpuRun; modelType: 
       </p>
       {run.predictions.map((prediction) => (
         <table key={prediction.position} className="kinds-table" aria-label={`predictions at token ${prediction.position}`}>
-          <caption>{modelType === 'gpt2' ? 'Next token' : `[MASK] at token ${prediction.position}`}</caption>
+          <caption>{kind === 'decoder' ? 'Next token' : `${maskToken} at token ${prediction.position}`}</caption>
           <tbody>
             {prediction.top.map((row) => (
               <tr key={row.token}>

@@ -49,10 +49,11 @@ export function useOrtComparison() {
       const tokenizer = engine.tokenizer();
       const { ids, tokens } = tokenizer.encode(text);
       const { logits, attentions, ms } = await ortWasmForward(ids);
-      const gpt2 = engine.weights().modelType === 'gpt2';
-      const positions = gpt2 ? [ids.length - 1] : tokens.flatMap((token, t) => (token === '[MASK]' ? [t] : []));
+      const info = engine.model!;
+      const decoder = info.kind === 'decoder';
+      const positions = decoder ? [ids.length - 1] : tokens.flatMap((token, t) => (token === info.maskToken ? [t] : []));
       const V = logits.length / ids.length;
-      const name = (id: number) => (gpt2 ? JSON.stringify(tokenizer.decode([id])) : tokenizer.idToToken(id) ?? String(id));
+      const name = (id: number) => (decoder ? JSON.stringify(tokenizer.decode([id])) : tokenizer.idToToken(id) ?? String(id));
       const predictions = positions.map((position) => ({
         position,
         top: topProbabilities(logits.subarray(position * V, (position + 1) * V)).map(({ id, probability }) => ({ token: name(id), probability })),
@@ -62,10 +63,10 @@ export function useOrtComparison() {
 
   const download = () =>
     act('exporting', async () => {
-      const model = engine.weights();
+      const model = engine.loaded();
       const bytes = exportOnnx(model);
       const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: `${model.modelType}.onnx` });
+      const link = Object.assign(document.createElement('a'), { href: url, download: `${model.config.modelType}.onnx` });
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     });

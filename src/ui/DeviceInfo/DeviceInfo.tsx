@@ -1,7 +1,7 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../../state/store';
 import { STILL_WORKS_WITHOUT_WEBGPU } from '../../engine/webgpuSupport';
-import { formatBytes } from '../common/format';
+import { formatBytes } from '../../common/format';
 
 const SHOWN_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'] as const;
 const SHOWN_LIMITS = [

@@ -3,7 +3,7 @@ import { useAppStore } from '../../state/store';
 import { engine, type FillMaskResult } from '../../engine/engine';
 import { EmbeddingsPanel } from '../Embeddings/EmbeddingsPanel';
 
-/** BERT fill-mask: the top predictions with probabilities for each [MASK]. */
+/** Fill-mask with an encoder's masked-LM head: the top predictions with probabilities for each mask token. */
 export function FillMaskPanel() {
   const model = useAppStore((s) => s.model);
   const [text, setText] = useState('The president addressed the [MASK] of the united states.');
@@ -11,8 +11,8 @@ export function FillMaskPanel() {
   const [error, setError] = useState<string>();
   const [running, setRunning] = useState(false);
 
-  if (model?.modelType !== 'bert') {
-    return <p className="muted">Load a BERT model (the picker on the right) to fill masks.</p>;
+  if (model?.kind !== 'encoder') {
+    return <p className="muted">Load an encoder (BERT, DistilBERT, RoBERTa; the picker on the right) to fill masks.</p>;
   }
 
   const submit = async (event: FormEvent) => {

@@ -15,7 +15,7 @@ export function FineTunePanel() {
   const initial = useAppStore((s) => s.fineTuneInitial);
   const epochs = useAppStore((s) => s.fineTuneEpochs);
   const samples = useAppStore((s) => s.fineTuneSamples);
-  const task = model?.modelType === 'gpt2' ? 'causal-lm' : 'classification';
+  const task = model?.kind === 'decoder' ? 'causal-lm' : 'classification';
   return (
     <div className="fine-tune" data-testid="fine-tune">
       <SavedRuns />

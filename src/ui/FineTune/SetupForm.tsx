@@ -2,11 +2,10 @@ import { useState } from 'react';
 import { useAppStore } from '../../state/store';
 import { memoryLimits } from '../../finetune/browserEnvironment';
 import { defaultHyperparameters, defaultTrainingMode, type Hyperparameters, type Task, type TrainingMode } from '../../finetune/hyperparameters';
-import { modelWidth } from '../../weights/config';
 import { estimateTrainingMemory, trainingMemoryProblem } from '../../finetune/memory';
 import type { RunData } from '../../finetune/runStore';
-import type { ModelConfig } from '../../weights/config';
-import { formatBytes } from '../common/format';
+import type { ModelConfig } from '../../models/family';
+import { formatBytes } from '../../common/format';
 import { DataInput } from './DataInput';
 import { useDataTable } from './useDataTable';
 
@@ -27,9 +26,9 @@ export function SetupForm({ task, config }: { task: Task; config: ModelConfig })
   const start = useAppStore((s) => s.startFineTune);
   const status = useAppStore((s) => s.fineTuneStatus);
   const data = useDataTable(task === 'classification');
-  const [mode, setMode] = useState<TrainingMode>(() => defaultTrainingMode(task, modelWidth(config)));
+  const [mode, setMode] = useState<TrainingMode>(() => defaultTrainingMode(task, config.dims.C));
   const [overrides, setOverrides] = useState<Partial<Hyperparameters>>({});
-  const h = { ...defaultHyperparameters(task, mode, modelWidth(config)), ...overrides };
+  const h = { ...defaultHyperparameters(task, mode, config.dims.C), ...overrides };
   const numLabels = data.labelled?.labels.length ?? 2;
   const memory = estimateTrainingMemory(config, mode, h.batchSize, h.maxLength, numLabels);
   const problem = trainingMemoryProblem(config, mode, h.batchSize, h.maxLength, memoryLimits(), numLabels);

@@ -4,7 +4,7 @@ import { engine, type NextTokenRow } from '../../engine/engine';
 import { NextTokenTable } from './NextTokenTable';
 import { SamplingFields, DEFAULT_SAMPLING, type SamplingSettings } from './SamplingFields';
 
-/** GPT-2 text generation: tokens stream into the page as they come; a table shows the next-token probabilities. */
+/** Text generation with a decoder: tokens stream into the page as they come; a table shows the next-token probabilities. */
 export function GeneratePanel() {
   const model = useAppStore((s) => s.model);
   const [prompt, setPrompt] = useState('The history of the United States');
@@ -15,8 +15,8 @@ export function GeneratePanel() {
   const output = useRef<HTMLSpanElement>(null);
   const abort = useRef<AbortController>(undefined);
 
-  if (model?.modelType !== 'gpt2') {
-    return <p className="muted">Load a GPT-2 model (the picker on the right) to generate text.</p>;
+  if (model?.kind !== 'decoder') {
+    return <p className="muted">Load a decoder (GPT-2 or a relative; the picker on the right) to generate text.</p>;
   }
 
   const submit = async (event: FormEvent) => {

@@ -1,5 +1,5 @@
 import { useAppStore } from '../../state/store';
-import { formatBytes } from '../common/format';
+import { formatBytes } from '../../common/format';
 
 export function LoadProgressBar() {
   const progress = useAppStore((s) => s.loadProgress);

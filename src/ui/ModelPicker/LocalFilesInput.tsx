@@ -1,6 +1,9 @@
 import { useState, type DragEvent } from 'react';
 
-/** Files from the picker or dropped (files or a whole folder): config.json, model.safetensors, tokenizer.json. */
+/**
+ * Files from the picker or dropped (files or a whole folder): config.json, the weights (model.safetensors, shards
+ * and their index, or pytorch_model.bin), tokenizer.json or the vocabulary files.
+ */
 export function LocalFilesInput({ disabled, onFiles }: { disabled: boolean; onFiles: (files: File[]) => void }) {
   const [dragging, setDragging] = useState(false);
 
@@ -28,7 +31,7 @@ export function LocalFilesInput({ disabled, onFiles }: { disabled: boolean; onFi
           type="file"
           multiple
           disabled={disabled}
-          accept=".json,.safetensors"
+          accept=".json,.safetensors,.bin,.txt"
           data-testid="model-files"
           onChange={(event) => event.target.files && onFiles([...event.target.files])}
         />

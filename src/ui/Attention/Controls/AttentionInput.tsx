@@ -22,10 +22,10 @@ export function AttentionInput() {
   return (
     <form className="attention-input" onSubmit={submit}>
       <label className="field">
-        <span>{model?.modelType === 'bert' ? 'Sentence A' : 'Text'}</span>
+        <span>{model?.kind === 'encoder' ? 'Sentence A' : 'Text'}</span>
         <textarea value={text} onChange={(event) => setText(event.target.value)} rows={2} data-testid="attention-text" />
       </label>
-      {model?.modelType === 'bert' && (
+      {model?.kind === 'encoder' && (
         <label className="field">
           <span>Sentence B (optional: a pair, token types 0 then 1)</span>
           <textarea value={pair} onChange={(event) => setPair(event.target.value)} rows={1} data-testid="attention-pair" />
@@ -33,7 +33,7 @@ export function AttentionInput() {
       )}
       <div className="inline-form">
         <button type="submit" disabled={busy || !model} data-testid="attention-run">Show attention</button>
-        {model?.modelType === 'gpt2' && (
+        {model?.kind === 'decoder' && (
           <>
             <label className="inline-form">
               and generate

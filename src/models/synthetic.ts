@@ -1,8 +1,10 @@
-// Tiny GPT-2 and BERT checkpoints built in memory, in every naming variant real checkpoints use.
-// Values are deterministic pseudo-random numbers, so tests (here and in the models) need no files.
+// GPT-2 and BERT checkpoints built in memory at any size (tiny for tests, real shapes for benchmarks), in every naming
+// variant real checkpoints use. The names are written out here, independently of the families' name tables, so the
+// loader tests check those tables against a second account. Values are deterministic pseudo-random numbers.
 
-import { parseModelConfig, type BertConfig, type Gpt2Config } from './config';
-import { numelOf, type HostTensor } from './host-tensor';
+import { numelOf, type HostTensor } from '../weights/host-tensor';
+import type { ModelConfig } from './family';
+import { parseModelConfig } from './registry';
 
 export interface SyntheticGpt2Options {
   prefix?: boolean; // `transformer.` names, as GPT2LMHeadModel saves them (default true)
@@ -18,12 +20,12 @@ export interface SyntheticBertOptions {
   classifier?: boolean; // default false
 }
 
-export function syntheticGpt2Config(overrides: Record<string, unknown> = {}): Gpt2Config {
+export function syntheticGpt2Config(overrides: Record<string, unknown> = {}): ModelConfig {
   const json = { model_type: 'gpt2', vocab_size: 11, n_positions: 8, n_embd: 4, n_layer: 2, n_head: 2, ...overrides };
-  return parseModelConfig({ activation_function: 'gelu_new', n_inner: null, ...json }) as Gpt2Config;
+  return parseModelConfig({ activation_function: 'gelu_new', n_inner: null, ...json });
 }
 
-export function syntheticBertConfig(overrides: Record<string, unknown> = {}): BertConfig {
+export function syntheticBertConfig(overrides: Record<string, unknown> = {}): ModelConfig {
   const json = {
     model_type: 'bert',
     vocab_size: 13,
@@ -35,19 +37,19 @@ export function syntheticBertConfig(overrides: Record<string, unknown> = {}): Be
     type_vocab_size: 2,
     ...overrides,
   };
-  return parseModelConfig({ hidden_act: 'gelu', layer_norm_eps: 1e-12, ...json }) as BertConfig;
+  return parseModelConfig({ hidden_act: 'gelu', layer_norm_eps: 1e-12, ...json });
 }
 
-export function syntheticGpt2Tensors(config: Gpt2Config, options: SyntheticGpt2Options = {}): HostTensor[] {
+export function syntheticGpt2Tensors(config: ModelConfig, options: SyntheticGpt2Options = {}): HostTensor[] {
   const prefix = options.prefix === false ? '' : 'transformer.';
-  const { vocabSize: V, nPositions: P, nEmbd: C, nInner: F } = config;
+  const { V, P, C, F, L } = config.dims;
   const tensors = [
     filled(`${prefix}wte.weight`, [V, C]),
     filled(`${prefix}wpe.weight`, [P, C]),
     filled(`${prefix}ln_f.weight`, [C]),
     filled(`${prefix}ln_f.bias`, [C]),
   ];
-  for (let layer = 0; layer < config.nLayer; layer++) {
+  for (let layer = 0; layer < L; layer++) {
     const block = `${prefix}h.${layer}.`;
     tensors.push(
       filled(`${block}ln_1.weight`, [C]),
@@ -68,10 +70,10 @@ export function syntheticGpt2Tensors(config: Gpt2Config, options: SyntheticGpt2O
   return tensors;
 }
 
-export function syntheticBertTensors(config: BertConfig, options: SyntheticBertOptions = {}): HostTensor[] {
+export function syntheticBertTensors(config: ModelConfig, options: SyntheticBertOptions = {}): HostTensor[] {
   const prefix = options.prefix === false ? '' : 'bert.';
   const [lnWeight, lnBias] = options.gammaBeta ? ['gamma', 'beta'] : ['weight', 'bias'];
-  const { vocabSize: V, maxPositionEmbeddings: P, typeVocabSize: TV, hiddenSize: C, intermediateSize: F } = config;
+  const { V, P, typeVocabSize: TV, C, F, L } = config.dims;
   const tensors = [
     filled(`${prefix}embeddings.word_embeddings.weight`, [V, C]),
     filled(`${prefix}embeddings.position_embeddings.weight`, [P, C]),
@@ -79,7 +81,7 @@ export function syntheticBertTensors(config: BertConfig, options: SyntheticBertO
     filled(`${prefix}embeddings.LayerNorm.${lnWeight}`, [C]),
     filled(`${prefix}embeddings.LayerNorm.${lnBias}`, [C]),
   ];
-  for (let layer = 0; layer < config.numHiddenLayers; layer++) {
+  for (let layer = 0; layer < L; layer++) {
     const base = `${prefix}encoder.layer.${layer}.`;
     for (const projection of ['query', 'key', 'value']) {
       tensors.push(filled(`${base}attention.self.${projection}.weight`, [C, C]));
@@ -112,7 +114,7 @@ export function syntheticBertTensors(config: BertConfig, options: SyntheticBertO
     if (options.untiedDecoder) tensors.push(filled('cls.predictions.decoder.weight', [V, C]));
   }
   if (options.classifier) {
-    tensors.push(filled('classifier.weight', [config.numLabels, C]), filled('classifier.bias', [config.numLabels]));
+    tensors.push(filled('classifier.weight', [config.labels.numLabels, C]), filled('classifier.bias', [config.labels.numLabels]));
   }
   return tensors;
 }

@@ -1,5 +1,6 @@
-// `npm test`: every unit test (vitest, including WGSL kernels on Node's Dawn) then every end-to-end test
-// (Playwright in Chromium with WebGPU). Both always run; the exit code is non-zero if either failed.
+// `npm test`: the architecture checks (dependency rules, unused code), every unit test (vitest, including WGSL kernels
+// on Node's Dawn), then every end-to-end test (Playwright in Chromium with WebGPU). All always run; the exit code is
+// non-zero if any failed.
 import { findChromium, webgpuNodeEnv } from './find-browser.mjs';
 import { runE2e } from './e2e.mjs';
 import { run } from './run.mjs';
@@ -10,7 +11,9 @@ try {
   console.error(error instanceof Error ? error.message : error);
   process.exit(1);
 }
+const architecture = await run('node', ['scripts/check-architecture.mjs']);
 const unit = await run('npx', ['vitest', 'run'], webgpuNodeEnv());
 const e2e = await runE2e();
-console.log(`\nunit tests: ${unit === 0 ? 'passed' : 'FAILED'}; end-to-end tests: ${e2e === 0 ? 'passed' : 'FAILED'}`);
-process.exit(unit || e2e);
+const verdict = (code) => (code === 0 ? 'passed' : 'FAILED');
+console.log(`\narchitecture checks: ${verdict(architecture)}; unit tests: ${verdict(unit)}; end-to-end tests: ${verdict(e2e)}`);
+process.exit(architecture || unit || e2e);

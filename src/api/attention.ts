@@ -6,7 +6,7 @@ import type { AttentionIdsInput, AttentionViewState } from '../state/attentionSl
 import { shownMatrix } from '../attention/shown';
 import type { TokenFilter } from '../attention/filter';
 import type { AttentionSet, Reduction, ShownMatrix } from '../attention/types';
-import { currentDrawn, currentMatrix, drawnFrom, type DrawnView } from '../ui/Attention/drawnView';
+import { currentDrawn, currentMatrix, drawnFrom, type DrawnView } from '../state/drawnView';
 
 export interface AttentionMatrix {
   layer: number;

@@ -5,7 +5,7 @@
 import { nextTokenTargets } from '../models/decoder/train';
 import { familyOf } from '../models/registry';
 import { syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
-import { Trainer } from '../train';
+import { Trainer } from '../train/trainer';
 import { SafetensorsFile } from '../weights/safetensors';
 import { writeSafetensors } from '../weights/safetensors-writer';
 import type { BenchCase, BenchContext } from './benchCase';

@@ -7,7 +7,7 @@ import type { Gpu, Tensor } from '../gpu';
 import { IGNORE_INDEX } from '../kernels/crossEntropy/targets';
 import type { LanguageModel, ModelConfig, ModelFamily } from '../models/family';
 import type { TrainBatch, TrainGraph } from '../models/training/graph';
-import { Trainer } from '../train';
+import { Trainer } from '../train/trainer';
 import { hostSource } from '../weights/host-source';
 import type { HostTensor } from '../weights/host-tensor';
 import type { TensorSource } from '../weights/tensor-source';

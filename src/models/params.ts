@@ -13,9 +13,6 @@ export function lazy(name: string, shape: number[], load: () => Float32Array): L
   return { name, shape, load };
 }
 
-/** A lazy tensor over a host tensor already in memory. */
-export const lazyFromHost = (tensor: HostTensor): LazyTensor => lazy(tensor.name, tensor.shape, () => tensor.data);
-
 /** A struct of parameters: leaves (one per tensor) in nested objects and arrays; absent optional parts are undefined. */
 export type ParamTree = unknown;
 

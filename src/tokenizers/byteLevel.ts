@@ -10,14 +10,7 @@ function buildByteToChar(): string[] {
 }
 
 export const byteToChar = buildByteToChar();
-const charToByte = new Map(byteToChar.map((char, byte) => [char, byte]));
-// ignoreBOM keeps a U+FEFF that starts a piece (the default decoder would drop it).
-const utf8Decoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** The text a byte-level string stands for ("Ġhello" -> " hello"). */
-export function byteLevelToText(byteLevelText: string): string {
-  return utf8Decoder.decode(Uint8Array.from(byteLevelText, (char) => charToByte.get(char) ?? 0));
-}
 
 const utf8Encoder = new TextEncoder();
 

@@ -15,7 +15,3 @@ export function numelOf(shape: readonly number[]): number {
 export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(', ')}]`;
 }
-
-export function renamed(tensor: HostTensor, name: string): HostTensor {
-  return { name, shape: tensor.shape, data: tensor.data };
-}

@@ -45,13 +45,7 @@ export function releaseParameters(gpu: Gpu, parameters: readonly TrainableParame
 }
 
 
-/** A struct of host tensors (e.g. Gpt2BlockWeights) with a trainable parameter in each field. */
-export type ParameterStruct<W> = { [K in keyof W]: TrainableParameter };
 
-/** Applies `f` to every field of a struct, keeping the field names. */
-export function mapStruct<W extends object, A, B>(struct: { [K in keyof W]: A }, f: (value: A) => B): { [K in keyof W]: B } {
-  return Object.fromEntries(Object.entries(struct).map(([key, value]) => [key, f(value as A)])) as { [K in keyof W]: B };
-}
 
 /** Reads the parameters (or their gradients) back in one submission, keyed by parameter. */
 export async function readParameters(

@@ -1,7 +1,7 @@
 import { useState } from 'react';
-import { engine } from '../../engine/engine';
 import { compareWithOrt, ortWasmForward, type CompareResult } from '../../onnx/engineComparison';
-import { exportOnnx } from '../../onnx/exportOnnx';
+import { decodeForModel, encodeForModel, exportLoadedOnnx, tokenForModel } from '../../state/engineActions';
+import { useAppStore } from '../../state/store';
 import type { OrtProvider } from '../../onnx/ortSession';
 
 export interface Prediction {
@@ -40,20 +40,19 @@ export function useOrtComparison() {
 
   const compare = (text: string, provider: OrtProvider) =>
     act(`comparing with ORT ${provider}`, async () => {
-      const result = await compareWithOrt(engine.tokenizer().encode(text).ids, { provider });
+      const result = await compareWithOrt(encodeForModel(text).ids, { provider });
       setResults((previous) => [result, ...previous.filter((r) => r.provider !== provider)]);
     });
 
   const runFastCpu = (text: string) =>
     act('running in ORT wasm', async () => {
-      const tokenizer = engine.tokenizer();
-      const { ids, tokens } = tokenizer.encode(text);
+      const { ids, tokens } = encodeForModel(text);
       const { logits, attentions, ms } = await ortWasmForward(ids);
-      const info = engine.model!;
+      const info = useAppStore.getState().model!;
       const decoder = info.kind === 'decoder';
       const positions = decoder ? [ids.length - 1] : tokens.flatMap((token, t) => (token === info.maskToken ? [t] : []));
       const V = logits.length / ids.length;
-      const name = (id: number) => (decoder ? JSON.stringify(tokenizer.decode([id])) : tokenizer.idToToken(id) ?? String(id));
+      const name = (id: number) => (decoder ? JSON.stringify(decodeForModel([id])) : tokenForModel(id));
       const predictions = positions.map((position) => ({
         position,
         top: topProbabilities(logits.subarray(position * V, (position + 1) * V)).map(({ id, probability }) => ({ token: name(id), probability })),
@@ -63,10 +62,9 @@ export function useOrtComparison() {
 
   const download = () =>
     act('exporting', async () => {
-      const model = engine.loaded();
-      const bytes = exportOnnx(model);
+      const { bytes, fileName } = exportLoadedOnnx();
       const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type: 'application/octet-stream' }));
-      const link = Object.assign(document.createElement('a'), { href: url, download: `${model.config.modelType}.onnx` });
+      const link = Object.assign(document.createElement('a'), { href: url, download: fileName });
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     });

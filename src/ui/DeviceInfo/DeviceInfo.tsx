@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { useAppStore } from '../../state/store';
-import { STILL_WORKS_WITHOUT_WEBGPU } from '../../engine/webgpuSupport';
+import { STILL_WORKS_WITHOUT_WEBGPU } from '../../state/engineActions';
 import { formatBytes } from '../../common/format';
 
 const SHOWN_FEATURES = ['shader-f16', 'subgroups', 'timestamp-query'] as const;

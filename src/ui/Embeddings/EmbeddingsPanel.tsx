@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
-import { engine, type SentenceEmbedding } from '../../engine/engine';
+import type { SentenceEmbedding } from '../../engine/engine';
+import { embedSentence } from '../../state/engineActions';
 
 function cosine(a: Float32Array, b: Float32Array): number {
   let dot = 0;
@@ -27,7 +28,7 @@ export function EmbeddingsPanel() {
     event.preventDefault();
     setError(undefined);
     try {
-      const [a, b, joined] = await Promise.all([engine.embed(first), engine.embed(second), engine.embed(first, second)]);
+      const [a, b, joined] = await Promise.all([embedSentence(first), embedSentence(second), embedSentence(first, second)]);
       setPair(joined);
       setSimilarity({ cls: cosine(a.cls, b.cls), mean: cosine(a.mean, b.mean) });
     } catch (caught) {

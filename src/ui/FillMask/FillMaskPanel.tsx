@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../state/store';
-import { engine, type FillMaskResult } from '../../engine/engine';
+import type { FillMaskResult } from '../../engine/engine';
+import { fillMask } from '../../state/engineActions';
 import { EmbeddingsPanel } from '../Embeddings/EmbeddingsPanel';
 
 /** Fill-mask with an encoder's masked-LM head: the top predictions with probabilities for each mask token. */
@@ -20,7 +21,7 @@ export function FillMaskPanel() {
     setRunning(true);
     setError(undefined);
     try {
-      setResult(await engine.fillMask(text));
+      setResult(await fillMask(text));
     } catch (caught) {
       setError(caught instanceof Error ? caught.message : String(caught));
     } finally {

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { useAppStore } from '../../state/store';
-import { engine, type NextTokenRow } from '../../engine/engine';
+import type { NextTokenRow } from '../../engine/engine';
+import { generateText } from '../../state/engineActions';
 import { NextTokenTable } from './NextTokenTable';
 import { SamplingFields, DEFAULT_SAMPLING, type SamplingSettings } from './SamplingFields';
 
@@ -26,7 +27,7 @@ export function GeneratePanel() {
     setMessage(undefined);
     if (output.current) output.current.textContent = '';
     try {
-      const result = await engine.generate(prompt, {
+      const result = await generateText(prompt, {
         ...settings,
         signal: abort.current.signal,
         topProbabilities: 10,

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../state/store';
-import { EMBEDDED_MODELS, HUB_SUGGESTIONS } from '../../engine/catalog';
+import { EMBEDDED_MODELS, HUB_SUGGESTIONS } from '../../state/engineActions';
 import { formatBytes } from '../../common/format';
 import { LocalFilesInput } from './LocalFilesInput';
 import { LoadProgressBar } from './LoadProgressBar';

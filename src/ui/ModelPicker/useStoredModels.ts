@@ -7,7 +7,7 @@ import {
   storageFigures,
   type StorageFigures,
   type StoredModel,
-} from '../../weights/model-cache';
+} from '../../state/engineActions';
 
 /** The cache panel's data: stored models and the browser's storage figures, refreshed after every load. */
 export function useStoredModels() {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../state/store';
-import { resolveTokenizer, tokenizerClient } from '../../engine/tokenizers';
+import { decodeWith } from '../../state/engineActions';
 
 /** "[101, 2017]" or "101 2017": whole numbers from 0, separated by commas or spaces; anything else is named. */
 export function parseIds(input: string): number[] {
@@ -20,7 +20,6 @@ export function DecodePanel() {
   const results = useAppStore((s) => s.results);
   // Only tokenizers that loaded: a failed one has nothing to decode with.
   const tokenizerNames = allNames.filter((name) => !results[name]?.error);
-  const hubEndpoint = useAppStore((s) => s.hubEndpoint);
   const [input, setInput] = useState('[101, 1045, 2293, 4083, 2055, 19081, 1012, 102]');
   const [chosen, setTokenizer] = useState(tokenizerNames[0] ?? 'bert-base-uncased');
   const tokenizer = tokenizerNames.includes(chosen) ? chosen : (tokenizerNames[0] ?? chosen);
@@ -29,7 +28,7 @@ export function DecodePanel() {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      setOutput({ text: await tokenizerClient().decode(parseIds(input), resolveTokenizer(tokenizer, hubEndpoint)) });
+      setOutput({ text: await decodeWith(parseIds(input), tokenizer) });
     } catch (error) {
       setOutput({ error: error instanceof Error ? error.message : String(error) });
     }

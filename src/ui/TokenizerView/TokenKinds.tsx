@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { tokenizerClient } from '../../engine/tokenizers';
+import { tokenizerClient } from '../../state/engineActions';
 import type { KindSummary } from '../../tokenizers/protocol';
 import type { TokenizeResult } from '../../state/tokenizeSlice';
 

@@ -2,7 +2,7 @@ import { useRef, useState } from 'react';
 import { useAppStore } from '../../../state/store';
 import { attentionFromJson, attentionJsonParts } from '../../../attention/serialize';
 import type { AttentionSet } from '../../../attention/types';
-import { currentDrawn, exportableCanvas } from '../drawnView';
+import { currentDrawn, exportableCanvas } from '../../../state/drawnView';
 
 function download(blob: Blob, name: string) {
   const url = URL.createObjectURL(blob);

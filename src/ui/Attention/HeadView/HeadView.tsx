@@ -3,7 +3,7 @@ import { useAppStore } from '../../../state/store';
 import { shownMatrix } from '../../../attention/shown';
 import { headColor } from '../../../attention/colormaps';
 import type { AttentionSet, ShownMatrix } from '../../../attention/types';
-import { recordDrawn } from '../drawnView';
+import { recordDrawn } from '../../../state/drawnView';
 import { useThemeColors } from '../useThemeColors';
 import { useElementWidth } from '../useElementWidth';
 import { drawHeadView, headViewLayout, type HeadViewFocus } from './drawHeadView';

@@ -2,7 +2,7 @@ import { useLayoutEffect, useMemo, useRef, type KeyboardEvent, type MouseEvent }
 import { useAppStore } from '../../../state/store';
 import { shownMatrix, sourceMatrix } from '../../../attention/shown';
 import type { AttentionSet, ShownMatrix } from '../../../attention/types';
-import { recordDrawn, type HeatmapGrid } from '../drawnView';
+import { recordDrawn, type HeatmapGrid } from '../../../state/drawnView';
 import { useThemeColors } from '../useThemeColors';
 import { useElementWidth } from '../useElementWidth';
 import { drawHeatmap } from './drawHeatmap';

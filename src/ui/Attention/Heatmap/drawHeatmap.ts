@@ -5,7 +5,7 @@ import { colormapTable, colorIndex, type ColormapName } from '../../../attention
 import { labelStep, truncateLabel } from '../../../attention/labels';
 import type { ShownMatrix } from '../../../attention/types';
 import type { ThemeColors } from '../useThemeColors';
-import type { HeatmapGrid } from '../drawnView';
+import type { HeatmapGrid } from '../../../state/drawnView';
 
 export interface HeatmapStyle {
   tokens: string[];

@@ -3,7 +3,7 @@ import { useAppStore } from '../../../state/store';
 import type { AttentionSet } from '../../../attention/types';
 import type { TokenFilter } from '../../../attention/filter';
 import type { ColormapName } from '../../../attention/colormaps';
-import { recordDrawn } from '../drawnView';
+import { recordDrawn } from '../../../state/drawnView';
 import { Thumbnail, drawThumbnail, THUMBNAIL_SIZE } from './Thumbnail';
 
 const GAP = 4;

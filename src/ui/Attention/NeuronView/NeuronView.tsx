@@ -3,7 +3,7 @@ import { useAppStore } from '../../../state/store';
 import { neuronTrace } from '../../../attention/neuron';
 import { headMatrix } from '../../../attention/heads';
 import type { AttentionSet } from '../../../attention/types';
-import { recordDrawn } from '../drawnView';
+import { recordDrawn } from '../../../state/drawnView';
 import { VectorStrip } from './VectorStrip';
 
 const FEW_KEYS = 16;

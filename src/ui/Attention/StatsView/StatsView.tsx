@@ -2,7 +2,7 @@ import { useEffect, useMemo, useState } from 'react';
 import { useAppStore } from '../../../state/store';
 import { allHeadStats, sortHeads, type HeadStatKey } from '../../../attention/stats';
 import type { AttentionSet } from '../../../attention/types';
-import { recordDrawn } from '../drawnView';
+import { recordDrawn } from '../../../state/drawnView';
 
 const COLUMNS: { key: HeadStatKey; label: string; digits: number }[] = [
   { key: 'entropy', label: 'entropy (nats)', digits: 3 },

@@ -1,9 +1,9 @@
 // What the attention explorer has drawn, kept outside React so hover and tests read it without a re-render:
 // `window.playground.view` and `playground.attention()` come from here.
 
-import type { AttentionViewId, AttentionViewState } from '../../state/attentionSlice';
-import type { AttentionSet, Reduction, ShownMatrix } from '../../attention/types';
-import type { ColormapName } from '../../attention/colormaps';
+import type { AttentionViewId, AttentionViewState } from './attentionSlice';
+import type { AttentionSet, Reduction, ShownMatrix } from '../attention/types';
+import type { ColormapName } from '../attention/colormaps';
 
 export interface HeatmapGrid {
   /** CSS pixels from the canvas's top-left corner to the first cell. */

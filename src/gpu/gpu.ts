@@ -27,6 +27,9 @@ export interface GpuInfo {
   limits: Record<GpuLimitName, number>;
 }
 
+/** Bind groups kept by Gpu.bindGroup: a few decode steps' worth of a 30-layer model. */
+const BIND_GROUP_CACHE_SIZE = 4096;
+
 /** Limits requested at the adapter's maximum: large weights, big workgroups, big shared-memory tiles. */
 const RAISED_LIMITS = [
   'maxStorageBufferBindingSize',
@@ -51,6 +54,8 @@ export type GpuLimitName = (typeof REPORTED_LIMITS)[number];
 export class Gpu {
   readonly info: GpuInfo;
   readonly hasF16: boolean;
+  /** Subgroup operations in WGSL (`enable subgroups;`): reductions without shared memory or barriers. */
+  readonly hasSubgroups: boolean;
   readonly canProfile: boolean;
   readonly uniformAlignment: number;
   readonly stagingPool: BufferPool;
@@ -58,6 +63,12 @@ export class Gpu {
   private readonly storagePool: BufferPool;
   private readonly pipelines = new Map<string, GPUComputePipeline>();
   private readonly shaderModules = new Map<string, GPUShaderModule>();
+  /** Bind groups by pipeline and resources: a decode step binds the same buffers every step (see bindGroup). */
+  private readonly bindGroups = new Map<string, GPUBindGroup>();
+  private readonly objectIds = new WeakMap<object, number>();
+  private lastObjectId = 0;
+  /** While compileAhead runs: the pipelines asked for, compiling asynchronously, by cache key. */
+  private compiling: Map<string, Promise<void>> | null = null;
   private readonly listeners = new Set<(bytesInUse: number) => void>();
   private readonly deferredErrors: GpuError[] = [];
   private liveBytes = 0;
@@ -73,6 +84,7 @@ export class Gpu {
   ) {
     const { limits } = device;
     this.hasF16 = device.features.has('shader-f16');
+    this.hasSubgroups = device.features.has('subgroups');
     this.canProfile = device.features.has('timestamp-query');
     this.uniformAlignment = limits.minUniformBufferOffsetAlignment;
     this.info = {
@@ -102,7 +114,7 @@ export class Gpu {
     if (!adapter) throw new GpuError('WebGPU is present but no GPU adapter is available (it may be blocklisted or disabled).');
     const requiredLimits: Record<string, number> = {};
     for (const name of RAISED_LIMITS) requiredLimits[name] = adapter.limits[name];
-    const requiredFeatures = (['shader-f16', 'timestamp-query'] as GPUFeatureName[]).filter((name) => adapter.features.has(name));
+    const requiredFeatures = (['shader-f16', 'subgroups', 'timestamp-query'] as GPUFeatureName[]).filter((name) => adapter.features.has(name));
     const device = await adapter.requestDevice({ label: 'playground', requiredLimits, requiredFeatures }).catch((error: unknown) => {
       throw new GpuError(`The GPU adapter refused a device: ${error instanceof Error ? error.message : String(error)}`);
     });
@@ -177,17 +189,81 @@ export class Gpu {
     const cacheKey = `${key}|${entryPoint}|${JSON.stringify(constants)}`;
     const cached = this.pipelines.get(cacheKey);
     if (cached) return cached;
-    const forget = () => this.pipelines.delete(cacheKey); // a pipeline that failed to compile is not kept
-    const pipeline = this.scopedSync(`compiling '${key}'`, forget, () => {
+    const descriptor = (): GPUComputePipelineDescriptor => {
       let module = this.shaderModules.get(wgsl);
       if (!module) {
         module = this.device.createShaderModule({ label: key, code: wgsl });
         this.shaderModules.set(wgsl, module);
       }
-      return this.device.createComputePipeline({ label: `${key}.${entryPoint}`, layout: 'auto', compute: { module, entryPoint, constants } });
-    });
+      return { label: `${key}.${entryPoint}`, layout: 'auto', compute: { module, entryPoint, constants } };
+    };
+    if (this.compiling) {
+      // compileAhead: compile off the JS thread, in parallel with the others; nothing is encoded meanwhile, so the
+      // recording only needs something to hold (its recorders submit nothing).
+      if (!this.compiling.has(cacheKey)) {
+        const ready = this.device.createComputePipelineAsync(descriptor()).then(
+          (pipeline) => void this.pipelines.set(cacheKey, pipeline),
+          (error: unknown) => void this.deferredErrors.push(new GpuError(`compiling '${key}': ${error instanceof Error ? error.message : String(error)}`)),
+        );
+        this.compiling.set(cacheKey, ready);
+      }
+      return { label: `${key}.${entryPoint} (compiling)` } as GPUComputePipeline;
+    }
+    const forget = () => this.pipelines.delete(cacheKey); // a pipeline that failed to compile is not kept
+    const pipeline = this.scopedSync(`compiling '${key}'`, forget, () => this.device.createComputePipeline(descriptor()));
     this.pipelines.set(cacheKey, pipeline);
     return pipeline;
+  }
+
+  /**
+   * Runs `record` as a dry run (its recorders encode and submit nothing, and their reads resolve to zeros) and
+   * compiles every pipeline it asks for with createComputePipelineAsync, in parallel and off the JS thread; resolves
+   * once all are ready, with how many were compiled. Call it at load with a first forward pass, so that the real one
+   * finds its pipelines compiled. Nothing else may record on this Gpu meanwhile. Errors surface like any pipeline's.
+   */
+  async compileAhead(record: () => Promise<unknown>): Promise<number> {
+    if (this.compiling) throw new GpuError('compileAhead is already running on this GPU');
+    const compiling = new Map<string, Promise<void>>();
+    this.compiling = compiling;
+    try {
+      await record();
+    } finally {
+      this.compiling = null;
+    }
+    await Promise.all(compiling.values());
+    this.throwDeferredErrors();
+    return compiling.size;
+  }
+
+  /** Whether a compileAhead dry run is recording (recorders then submit nothing). */
+  get isDryRun(): boolean {
+    return this.compiling !== null;
+  }
+
+  /**
+   * The bind group of `pipeline` over these resources, created once and reused: buffers come back from the pool in
+   * the same order every decode step, so a step binds what the previous ones bound. Bounded; the oldest go first.
+   */
+  bindGroup(pipeline: GPUComputePipeline, entries: GPUBindGroupEntry[], label: string): GPUBindGroup {
+    const id = (object: object) => {
+      let value = this.objectIds.get(object);
+      if (value === undefined) this.objectIds.set(object, (value = ++this.lastObjectId));
+      return value;
+    };
+    const key = [id(pipeline), ...entries.map(({ resource }) => {
+      const { buffer, offset = 0, size = -1 } = resource as GPUBufferBinding;
+      return `${id(buffer)}:${offset}:${size}`;
+    })].join('|');
+    const cached = this.bindGroups.get(key);
+    if (cached) {
+      this.bindGroups.delete(key); // re-inserted: the map's order is least recently used first
+      this.bindGroups.set(key, cached);
+      return cached;
+    }
+    const group = this.device.createBindGroup({ label, layout: pipeline.getBindGroupLayout(0), entries });
+    this.bindGroups.set(key, group);
+    if (this.bindGroups.size > BIND_GROUP_CACHE_SIZE) this.bindGroups.delete(this.bindGroups.keys().next().value!);
+    return group;
   }
 
   recorder(label: string, options: { profile?: boolean } = {}): Recorder {
@@ -221,16 +297,17 @@ export class Gpu {
     this.device.destroy();
   }
 
-  /** Runs `work` inside validation and out-of-memory error scopes; rethrows what they caught as GpuError. */
-  async scoped<T>(what: string, work: () => T): Promise<T> {
+  /**
+   * Runs `work` inside validation and out-of-memory error scopes and hands back its result at once, with what the
+   * scopes caught as a promise to await together with whatever else the caller waits for (Recorder.submit: the
+   * mapping of its reads), so that checking costs no round trip of its own.
+   */
+  scopedConcurrently<T>(what: string, work: () => T): { result: T; error: Promise<GpuError | null> } {
     this.throwDeferredErrors();
-    const { result, error } = this.withErrorScopes(what, work);
-    const caught = await error;
-    if (caught) throw caught;
-    return result;
+    return this.withErrorScopes(what, work);
   }
 
-  /** Like `scoped` for synchronous calls: a caught error is raised by the next recorder(), submit() or idle(). */
+  /** For synchronous calls: a caught error is raised by the next recorder(), submit() or idle(). */
   private scopedSync<T>(what: string, onError: () => void, work: () => T): T {
     const { result, error } = this.withErrorScopes(what, work);
     void error.then((caught) => {

@@ -42,6 +42,8 @@ export class Recorder {
   private uniformLength = 0;
   private stagingLength = 0;
   private submitted = false;
+  /** Tensors that live until this recording has run (scratch). */
+  private readonly scratchTensors: Tensor[] = [];
   private timingsResult: Promise<KernelTiming[]> | null = null;
 
   constructor(
@@ -73,6 +75,14 @@ export class Recorder {
     this.commands.push({ kind: 'dispatch', dispatch, uniformOffset });
   }
 
+  /** An f32 tensor for intermediate results of this recording only (split-K partial sums), released after submit. */
+  scratch(shape: number[], label: string): Tensor<'f32'> {
+    this.assertOpen();
+    const tensor = this.gpu.tensor(shape, 'f32', label);
+    this.scratchTensors.push(tensor);
+    return tensor;
+  }
+
   /**
    * Schedules a copy of `tensor` (or `elementCount` elements from `elementOffset`) at this point of the recording.
    * The promise resolves after `submit()`; f16 data comes back widened to f32.
@@ -100,23 +110,40 @@ export class Recorder {
     return promise as Promise<HostArray<D>>;
   }
 
-  /** Encodes everything recorded, submits once, and resolves after every scheduled read is mapped. */
+  /**
+   * Encodes everything recorded, submits once, and resolves after every scheduled read is mapped. The submission's
+   * error scopes are awaited together with the mapping, not before it: no extra round trip per step. In a
+   * Gpu.compileAhead dry run nothing is encoded and the reads resolve to zeros.
+   */
   async submit(): Promise<void> {
     this.assertOpen();
     this.submitted = true;
     const reads = this.commands.flatMap((command) => (command.kind === 'read' ? [command.read] : []));
+    if (this.gpu.isDryRun) {
+      for (const read of reads) read.resolve(read.tensor.dtype === 'u32' ? new Uint32Array(read.elementCount) : new Float32Array(read.elementCount));
+      this.releaseScratch();
+      return;
+    }
     const staging = reads.length > 0 ? this.gpu.stagingPool.acquire(this.stagingLength, `${this.label}.reads`) : null;
     let uniformBuffer: GPUBuffer | null = null;
     try {
-      uniformBuffer = await this.gpu.scoped(`${this.label}: encoding and submission`, () => this.encodeAndSubmit(staging));
-      if (staging) await this.finishReads(staging, reads);
+      const submitted = this.gpu.scopedConcurrently(`${this.label}: encoding and submission`, () => this.encodeAndSubmit(staging));
+      uniformBuffer = submitted.result;
+      const [caught, bytes] = await Promise.all([submitted.error, staging ? this.mapReads(staging) : undefined]);
+      if (caught) throw caught;
+      if (bytes) deliverReads(bytes, reads);
     } catch (error) {
       for (const read of reads) read.reject(error);
       throw error;
     } finally {
       if (uniformBuffer) this.gpu.uniformPool.release(uniformBuffer);
       if (staging && staging.mapState === 'unmapped') this.gpu.stagingPool.release(staging);
+      this.releaseScratch();
     }
+  }
+
+  private releaseScratch(): void {
+    this.scratchTensors.splice(0).forEach((tensor) => this.gpu.release(tensor));
   }
 
   /** Per-dispatch GPU times of a profiled recording, available after `submit()`. */
@@ -199,21 +226,14 @@ export class Recorder {
       const size = dispatch.uniforms.byteLength;
       entries.push({ binding: entries.length, resource: { buffer: uniformBuffer, offset: uniformOffset, size } });
     }
-    return this.gpu.device.createBindGroup({ label: dispatch.label, layout: dispatch.pipeline.getBindGroupLayout(0), entries });
+    return this.gpu.bindGroup(dispatch.pipeline, entries, dispatch.label);
   }
 
-  private async finishReads(staging: GPUBuffer, reads: PendingRead[]): Promise<void> {
+  private async mapReads(staging: GPUBuffer): Promise<ArrayBuffer> {
     await staging.mapAsync(GPUMapMode.READ, 0, this.stagingLength);
     const bytes = staging.getMappedRange(0, this.stagingLength).slice(0);
     staging.unmap();
-    for (const read of reads) {
-      const { dtype } = read.tensor;
-      const start = read.stagingOffset / BYTES_PER_ELEMENT[dtype] + read.elementSkip;
-      const end = start + read.elementCount;
-      if (dtype === 'u32') read.resolve(new Uint32Array(bytes).slice(start, end));
-      else if (dtype === 'f32') read.resolve(new Float32Array(bytes).slice(start, end));
-      else read.resolve(fromFloat16Bits(new Uint16Array(bytes).slice(start, end)));
-    }
+    return bytes;
   }
 
   private async readTimings(staging: GPUBuffer, dispatches: Dispatch[]): Promise<KernelTiming[]> {
@@ -229,6 +249,17 @@ export class Recorder {
 
   private assertOpen(): void {
     if (this.submitted) throw new GpuError(`recorder '${this.label}' was already submitted; create a new one per pass`);
+  }
+}
+
+function deliverReads(bytes: ArrayBuffer, reads: PendingRead[]): void {
+  for (const read of reads) {
+    const { dtype } = read.tensor;
+    const start = read.stagingOffset / BYTES_PER_ELEMENT[dtype] + read.elementSkip;
+    const end = start + read.elementCount;
+    if (dtype === 'u32') read.resolve(new Uint32Array(bytes).slice(start, end));
+    else if (dtype === 'f32') read.resolve(new Float32Array(bytes).slice(start, end));
+    else read.resolve(fromFloat16Bits(new Uint16Array(bytes).slice(start, end)));
   }
 }
 

@@ -1,13 +1,14 @@
 // out (P, Q) (=|+=) act(A (P, R) · B (R, Q) + bias (Q)): linear layers on a software adapter (x·W or x·Wᵀ, with
-// the GELU epilogue) and training's backward products (dx = dout·W, dW = xᵀ·dout, in either weight layout).
+// the activation epilogue) and training's backward products (dx = dout·W, dW = xᵀ·dout, in either weight layout).
 // One 4×4 block of out per invocation, accumulated from 4×4 blocks of A and B with vec4 FMAs, and no shared memory or
 // barriers: on a software adapter (SwiftShader) barriers cost more than the arithmetic. A may be stored transposed,
-// (R, P), and B transposed, (Q, R). Q must be a multiple of 4 (out is written in quads). Prepended: gelu_functions.wgsl
-// (the epilogue) and blocked_io_vec4.wgsl or blocked_io_scalar.wgsl (loads reading zeros past the last row or column).
+// (R, P), and B transposed, (Q, R). Any P, Q and R: the last block's rows and columns past the edge are computed
+// from zeros and not stored. Out may be a window of a wider matrix (out_stride, out_base). Prepended:
+// gelu_functions.wgsl, epilogue.wgsl and blocked_io_vec4.wgsl or blocked_io_scalar.wgsl (loads reading zeros past
+// the last row or column).
 override A_T: bool = false;
 override B_T: bool = false;
 override HAS_BIAS: bool = false;
-override ACTIVATION: u32 = 0u; // 0: none, 1: GELU (erf), 2: GELU (tanh), 3: tanh, 4: ReLU
 
 struct Params {
   P: u32,
@@ -15,11 +16,14 @@ struct Params {
   R: u32,
   accumulate: u32, // out += instead of out =
   a_base: u32, // elements of a before its first row
-  out_base: u32, // quads of out before its first row
+  b_base: u32, // elements of b before its first row (a window of a taller weight table)
+  out_base: u32, // elements of out before out[0, 0]
+  out_stride: u32, // elements between rows of out
+  bias_base: u32, // elements of bias before bias[0]
 }
 
-@group(0) @binding(2) var<storage, read_write> out: array<vec4<f32>>; // (P, Q)
-@group(0) @binding(3) var<storage, read> bias: array<vec4<f32>>; // (Q); a placeholder without HAS_BIAS
+@group(0) @binding(2) var<storage, read_write> out: array<f32>; // (P, out_stride) from out_base
+@group(0) @binding(3) var<storage, read> bias: array<f32>; // (Q) from bias_base; a placeholder without HAS_BIAS
 @group(0) @binding(4) var<uniform> params: Params;
 
 @compute @workgroup_size(64)
@@ -27,7 +31,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let P = params.P;
   let Q = params.Q;
   let R = params.R;
-  let qQuads = Q / 4u;
+  let qQuads = (Q + 3u) / 4u;
   let index = (group.x + group.y * groups.x) * 64u + lane;
   let p0 = (index / qQuads) * 4u; // out rows p0 .. p0 + 3
   let q0 = (index % qQuads) * 4u; // out columns q0 .. q0 + 3
@@ -58,33 +62,19 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
     acc2 += b_block * a_block[2];
     acc3 += b_block * a_block[3];
   }
+  let columns = min(4u, Q - q0);
   var shift = vec4<f32>();
   if (HAS_BIAS) {
-    shift = bias[q0 / 4u];
-  }
-  let rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
-  for (var i = 0u; i < 4u; i++) {
-    let p = p0 + i;
-    if (p < P) {
-      let o = params.out_base + p * qQuads + q0 / 4u;
-      let value = activate(rows[i] + shift);
-      out[o] = select(value, value + out[o], params.accumulate != 0u);
+    for (var j = 0u; j < columns; j++) {
+      shift[j] = bias[params.bias_base + q0 + j];
     }
   }
-}
-
-fn activate(v: vec4<f32>) -> vec4<f32> {
-  if (ACTIVATION == 1u) {
-    return vec4<f32>(gelu_erf(v.x), gelu_erf(v.y), gelu_erf(v.z), gelu_erf(v.w));
+  let rows = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
+  for (var i = 0u; i < min(4u, P - p0); i++) {
+    let o = params.out_base + (p0 + i) * params.out_stride + q0;
+    for (var j = 0u; j < columns; j++) {
+      let value = activate(rows[i][j] + shift[j]);
+      out[o + j] = select(value, value + out[o + j], params.accumulate != 0u);
+    }
   }
-  if (ACTIVATION == 2u) {
-    return vec4<f32>(gelu_tanh(v.x), gelu_tanh(v.y), gelu_tanh(v.z), gelu_tanh(v.w));
-  }
-  if (ACTIVATION == 3u) {
-    return tanh(clamp(v, vec4<f32>(-15.0), vec4<f32>(15.0)));
-  }
-  if (ACTIVATION == 4u) {
-    return max(v, vec4<f32>(0.0));
-  }
-  return v;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
-import { matmul, type MatmulKernel } from './matmul';
+import { MATMUL_VARIANTS, matmul, matmulVariant, type MatmulVariant } from './matmul';
 import { matmulRef, type Activation, type MatmulArgs, type WeightLayout } from './matmul.ref';
 
 type Case = Omit<MatmulArgs<Float32Array>, 'x' | 'w' | 'bias' | 'out'> & { withBias: boolean; wRows?: number; xRows?: number };
@@ -22,18 +22,27 @@ for (const [M, N, K] of SHAPES) {
 cases.push({ M: 3, N: 20, K: 36, wLayout: 'nk', withBias: true, outStride: 50, outOffset: 25, wRowOffset: 70, wRows: 100, biasOffset: 70, xRowOffset: 4, xRows: 7 });
 cases.push({ M: 66, N: 17, K: 33, wLayout: 'nk', withBias: true, outStride: 40, outOffset: 19, wRowOffset: 5, wRows: 30, biasOffset: 5 });
 cases.push({ M: 9, N: 24, K: 12, wLayout: 'kn', withBias: false, outStride: 30, outOffset: 3, wRowOffset: 2, wRows: 20, xRowOffset: 1, xRows: 10 });
+// An odd vocabulary (50,257 and 30,522 + added tokens are not multiples of 4) at few rows and at a prompt's, and
+// products deep enough for the split-K kernel to cut K into slices (one, several, and K not a multiple of 4).
+cases.push({ M: 13, N: 1001, K: 64, wLayout: 'nk', withBias: false });
+cases.push({ M: 1, N: 1001, K: 64, wLayout: 'nk', withBias: true });
+cases.push({ M: 16, N: 523, K: 36, wLayout: 'kn', withBias: true, activation: 'gelu_erf' });
+cases.push({ M: 9, N: 70, K: 600, wLayout: 'nk', withBias: true, activation: 'gelu_tanh' });
+cases.push({ M: 20, N: 50, K: 1030, wLayout: 'kn', withBias: true, activation: 'relu', outStride: 60, outOffset: 7 });
 
-// Both kernel families on every case: matmul picks one by adapter, so each is forced here. The barrier-free family
-// runs the blocked kernel where it takes the shape, the serial matrix-vector kernel below 8 rows, tiles otherwise.
-const runs: [Case, MatmulKernel][] = cases.flatMap((c) => [[c, 'shared-memory'], [c, 'barrier-free']] as [Case, MatmulKernel][]);
-runs.push([{ M: 12, N: 24, K: 20, wLayout: 'kn', withBias: true, activation: 'gelu_tanh', outOffset: 48, xRowOffset: 3, xRows: 15, outStride: 24 }, 'barrier-free']);
+cases.push({ M: 12, N: 24, K: 20, wLayout: 'kn', withBias: true, activation: 'gelu_tanh', outOffset: 48, xRowOffset: 3, xRows: 15, outStride: 24 });
+
+// Every kernel on every case: matmul picks one by adapter and shape, so each is forced here (any kernel takes any
+// shape; the choice is only about speed). The subgroup kernel runs where the adapter has `subgroups`.
+const runs: [Case, MatmulVariant][] = cases.flatMap((c) => MATMUL_VARIANTS.map((variant) => [c, variant] as [Case, MatmulVariant]));
 
 describe('matmul', () => {
-  for (const [testCase, kernel] of runs) {
+  for (const [testCase, variant] of runs) {
     const { M, N, K, wLayout, withBias, wRows, xRows, ...rest } = testCase;
-    const name = `${kernel} ${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}`;
-    it(`matches the reference: ${name}`, async () => {
+    const name = `${variant} ${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}`;
+    it(`matches the reference: ${name}`, async (context) => {
       const gpu = await testGpu();
+      if (variant === 'gemv-subgroup' && !gpu.hasSubgroups) context.skip();
       const xData = randomArray((xRows ?? M) * K, M * 7 + K);
       const wData = randomArray((wRows ?? (wLayout === 'nk' ? N : K)) * (wLayout === 'nk' ? K : N), N * 13 + K);
       const biasData = withBias ? randomArray((rest.biasOffset ?? 0) + N, N) : undefined;
@@ -47,7 +56,7 @@ describe('matmul', () => {
       const bias = biasData && upload(gpu, [biasData.length], 'f32', biasData, 'bias');
       const out = upload(gpu, [outLength], 'f32', initial, 'out');
       const rec = gpu.recorder('matmul.test');
-      matmul(rec, { x, w, bias, out, M, N, K, wLayout, ...rest }, kernel);
+      matmul(rec, { x, w, bias, out, M, N, K, wLayout, ...rest }, variant);
       const actual = rec.read(out);
       await rec.submit();
       expect(report('matmul', name, maxAbsDiff(await actual, expected))).toBeLessThan(1e-5 * Math.sqrt(K) + 1e-6);
@@ -56,13 +65,35 @@ describe('matmul', () => {
   }
 });
 
+describe('matmul picks its kernel by adapter and shape', () => {
+  it('barrier-free on software adapters at any N, shared-memory tiles, split-K or GEMV on GPUs', async () => {
+    const gpu = await testGpu();
+    const rec = gpu.recorder('matmul.variant.test');
+    const w = { dtype: 'f32' } as Parameters<typeof matmulVariant>[1]['w'];
+    const chosen = (M: number, kernel: 'shared-memory' | 'barrier-free') => matmulVariant(rec, { M, w }, kernel);
+    expect([1, 7, 8, 13, 128].map((M) => chosen(M, 'barrier-free'))).toEqual(['gemv-serial', 'gemv-serial', 'blocked', 'blocked', 'blocked']);
+    const gemv = gpu.hasSubgroups ? 'gemv-subgroup' : 'gemv';
+    expect([1, 7, 8, 32, 33].map((M) => chosen(M, 'shared-memory'))).toEqual([gemv, gemv, 'split-k', 'split-k', 'tiled-64']);
+    if (gpu.info.isSoftwareAdapter) expect(matmulVariant(rec, { M: 13, w })).toBe('blocked');
+  });
+});
+
+// f16 weights, f32 activations and accumulation, on every kernel that takes them (all but the blocked one).
+const F16_VARIANTS = MATMUL_VARIANTS.filter((variant) => variant !== 'blocked');
+
 describe('matmul with f16 weights (only where the adapter has shader-f16)', () => {
-  for (const [M, wLayout] of [[1, 'nk'], [3, 'kn'], [70, 'nk'], [65, 'kn']] as [number, WeightLayout][]) {
-    it(`matches the reference on f16-rounded weights: ${wLayout} M=${M}`, async (context) => {
+  const f16Cases = ([[1, 'nk'], [3, 'kn'], [13, 'nk'], [20, 'kn'], [70, 'nk'], [65, 'kn']] as [number, WeightLayout][])
+    .flatMap(([M, wLayout]) => F16_VARIANTS.map((variant) => [M, wLayout, variant] as const));
+  for (const [M, wLayout, variant] of f16Cases) {
+    it(`matches the reference on f16-rounded weights: ${variant} ${wLayout} M=${M}`, async (context) => {
       const gpu = await testGpu();
-      if (!gpu.hasF16) context.skip();
+      if (!gpu.hasF16) {
+        console.log(`matmul f16 ${variant} ${wLayout} M=${M}: skipped, this adapter has no shader-f16`);
+        context.skip();
+      }
+      if (variant === 'gemv-subgroup' && !gpu.hasSubgroups) context.skip();
       const N = 68;
-      const K = 36;
+      const K = 520;
       const xData = randomArray(M * K, 3);
       const wData = fromFloat16Bits(toFloat16Bits(randomArray(N * K, 4)));
       const expected = new Float32Array(M * N);
@@ -72,10 +103,10 @@ describe('matmul with f16 weights (only where the adapter has shader-f16)', () =
       const w = upload(gpu, [N * K], 'f16', wData, 'w');
       const out = gpu.tensor([M, N], 'f32', 'out');
       const rec = gpu.recorder('matmul.f16.test');
-      matmul(rec, { x, w, out, M, N, K, wLayout, activation: 'gelu_tanh' });
+      matmul(rec, { x, w, out, M, N, K, wLayout, activation: 'gelu_tanh' }, variant);
       const actual = rec.read(out);
       await rec.submit();
-      expect(report('matmul f16', `${wLayout} M=${M}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-4);
+      expect(report('matmul f16', `${variant} ${wLayout} M=${M}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-5 * Math.sqrt(K) + 1e-6);
       for (const tensor of [x, w, out]) gpu.release(tensor);
     });
   }

@@ -1,8 +1,6 @@
-// Shared by the tiled and GEMV matmuls: parameters, bounds-checked loads and the bias + GELU epilogue.
-// Composed after one io_*.wgsl (declares x, w, load_x4, load_x1, load_w4) and gelu_functions.wgsl.
-
-// 0: none, 1: GELU (erf), 2: GELU (tanh).
-override ACTIVATION: u32 = 0u;
+// Shared by the tiled, split-K and GEMV matmuls: parameters, bounds-checked loads and the bias + activation
+// epilogue. Composed after one io_*.wgsl (declares x, w, load_x4, load_x1, load_w4), gelu_functions.wgsl and
+// epilogue.wgsl.
 override HAS_BIAS: bool = false;
 
 struct Params {
@@ -45,14 +43,5 @@ fn store(m: u32, n: u32, sum: f32) {
   if (HAS_BIAS) {
     value += bias[params.bias_offset + n];
   }
-  if (ACTIVATION == 1u) {
-    value = gelu_erf(value);
-  } else if (ACTIVATION == 2u) {
-    value = gelu_tanh(value);
-  } else if (ACTIVATION == 3u) {
-    value = tanh(clamp(value, -15.0, 15.0));
-  } else if (ACTIVATION == 4u) {
-    value = max(value, 0.0);
-  }
-  out[m * params.out_stride + params.out_offset + n] = value;
+  out[m * params.out_stride + params.out_offset + n] = activate(value);
 }

@@ -5,9 +5,10 @@ import { softmaxRef } from './softmax.ref';
 
 describe('softmax', () => {
   const shapes: [number, number][] = [[1, 1], [3, 17], [17, 65], [65, 129], [2, 5000], [129, 3]];
-  for (const [rows, cols] of shapes) {
-    it(`matches the reference for rows=${rows} cols=${cols}`, async () => {
+  for (const [[rows, cols], variant] of shapes.flatMap((shape) => (['workgroup', 'subgroup'] as const).map((variant) => [shape, variant] as const))) {
+    it(`matches the reference for rows=${rows} cols=${cols}, ${variant}`, async (context) => {
       const gpu = await testGpu();
+      if (variant === 'subgroup' && !gpu.hasSubgroups) context.skip();
       // Large logits check the max subtraction.
       const xData = randomArray(rows * cols, rows * cols, -40, 90);
       const expected = new Float32Array(rows * cols);
@@ -16,10 +17,10 @@ describe('softmax', () => {
       const x = upload(gpu, [rows, cols], 'f32', xData, 'x');
       const out = gpu.tensor([rows, cols], 'f32', 'out');
       const rec = gpu.recorder('softmax.test');
-      softmax(rec, { x, out, rows, cols });
+      softmax(rec, { x, out, rows, cols }, variant);
       const actual = rec.read(out);
       await rec.submit();
-      expect(report('softmax', `rows=${rows} cols=${cols}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
+      expect(report(`softmax ${variant}`, `rows=${rows} cols=${cols}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
       gpu.release(x);
       gpu.release(out);
     });

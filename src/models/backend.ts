@@ -18,19 +18,52 @@ export interface MatmulArgs<Buf> {
   activation?: Activation;
   xRowOffset?: number;
   outRowOffset?: number;
+  /** 'nk' only: the output rows [wRowOffset, wRowOffset + N) of w (and bias elements from there): part of a fused q|k|v matrix. */
+  wRowOffset?: number;
 }
 
-export interface AttentionArgs<Buf> {
-  qkv: Buf; // (Tk, 3C): q | k | v side by side in each row; queries are rows [qOffset, qOffset + Tq)
-  out: Buf; // (Tq, C)
+interface AttentionShape<Buf> {
+  out: Buf; // (Tq, H·D)
   probs?: Buf; // (H, Tq, Tk) attention probabilities, written only when given
   keyMask?: Buf; // (Tk) u32, 1 = attend, 0 = padding
   Tq: number;
   Tk: number;
   H: number;
-  D: number; // head size, C = H * D
+  /** Key/value heads (grouped-query attention): query head h reads kv head floor(h / (H / Hkv)). Default H. */
+  Hkv?: number;
+  D: number; // head size
   causal: boolean;
   qOffset: number; // absolute position of the first query; with `causal`, query i sees keys 0..qOffset+i
+}
+
+/**
+ * Either packed rows, (Tk, (H + 2·Hkv)·D) q | k | v side by side in each row with the queries at rows
+ * [qOffset, qOffset + Tq) (GPT-2's and BERT's layout); or the queries apart, (Tq, H·D), beside a KV cache of the kv
+ * heads only, (rows, 2·Hkv·D) k | v rows of which the first Tk are read.
+ */
+export type AttentionArgs<Buf> = AttentionShape<Buf> & ({ qkv: Buf } | { q: Buf; kv: Buf });
+
+/** The attention kernels' layout (src/kernels/attention) for either form of AttentionArgs. */
+export function attentionLayout<Buf>(a: AttentionArgs<Buf>) {
+  const { H, D, Hkv = H } = a;
+  if ('qkv' in a) {
+    const row = (H + 2 * Hkv) * D;
+    return { q: a.qkv, k: a.qkv, v: a.qkv, Hkv, qStride: row, kvStride: row, qCol: a.qOffset * row, kCol: H * D, vCol: (H + Hkv) * D };
+  }
+  return { q: a.q, k: a.kv, v: a.kv, Hkv, qStride: H * D, kvStride: 2 * Hkv * D, qCol: 0, kCol: 0, vCol: Hkv * D };
+}
+
+export interface RopeArgs<Buf> {
+  /** Rotated in place: head h of row r at x[(rowOffset + r)·stride + h·D]; row r sits at position positionOffset + r. */
+  x: Buf;
+  table: Buf; // (positions, rotaryDim / 2, 2) cos, sin from ropeTable
+  rows: number;
+  heads: number;
+  D: number;
+  rotaryDim: number; // the first rotaryDim dimensions of each head rotate (rotate-half), the rest pass through
+  stride: number;
+  rowOffset: number;
+  positionOffset: number;
 }
 
 export interface Backend<Buf> {
@@ -43,10 +76,11 @@ export interface Backend<Buf> {
   fromInts(data: Uint32Array, label: string): Buf;
   free(buf: Buf): void;
 
+  /** Token (+ position, + token type) embeddings; without `wpe` (rotary models) the token rows alone. */
   embedding(args: {
     ids: Buf; // (T) u32
     wte: Buf; // (V, C)
-    wpe: Buf; // (P, C)
+    wpe?: Buf; // (P, C)
     typeIds?: Buf; // (T) u32
     wtt?: Buf; // (TV, C)
     positionIds?: Buf; // (T) u32 explicit positions (RoBERTa's); default positionOffset + t
@@ -56,8 +90,14 @@ export interface Backend<Buf> {
     positionOffset: number;
   }): void;
   layernorm(args: { x: Buf; gamma: Buf; beta: Buf; out: Buf; rows: number; C: number; eps: number }): void;
+  /** Llama's RMSNorm: out = x / sqrt(mean(x²) + eps) · weight per row. */
+  rmsnorm(args: { x: Buf; weight: Buf; out: Buf; rows: number; C: number; eps: number }): void;
   matmul(args: MatmulArgs<Buf>): void;
   attention(args: AttentionArgs<Buf>): void;
+  /** Rotary position embedding in place (Hugging Face's rotate-half), on q heads or on a KV cache's new key rows. */
+  rope(args: RopeArgs<Buf>): void;
+  /** out (rows, F) = silu(gate)·up from one fused (rows, 2F) gate | up product. */
+  swiglu(args: { gateUp: Buf; out: Buf; rows: number; F: number }): void;
   add(args: { a: Buf; b: Buf; out: Buf; n: number }): void;
 
   /**

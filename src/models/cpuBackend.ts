@@ -6,8 +6,11 @@ import { attentionRef } from '../kernels/attention/attention.ref';
 import { embeddingRef } from '../kernels/embedding/embedding.ref';
 import { layernormRef } from '../kernels/layernorm/layernorm.ref';
 import { matmulRef } from '../kernels/matmul/matmul.ref';
+import { rmsnormRef } from '../kernels/rmsnorm/rmsnorm.ref';
+import { ropeRef } from '../kernels/rope/rope.ref';
 import { argmaxRef, sampleRef, topKRef } from '../kernels/sampling/sampling.ref';
-import type { Backend } from './backend';
+import { swigluRef } from '../kernels/swiglu/swiglu.ref';
+import { attentionLayout, type Backend } from './backend';
 
 export interface CpuBuffer {
   label: string;
@@ -32,26 +35,38 @@ export function createCpuBackend(): Backend<CpuBuffer> {
     fromFloats: (data, _shape, label) => ({ label, floats: data }),
     fromInts: (data, label) => ({ label, ints: data }),
     free: () => undefined,
-    embedding: (a) =>
+    embedding: (a) => {
+      if (!a.wpe) {
+        // Rotary models: the token rows alone (positions enter q and k).
+        const [wte, out] = [floats(a.wte), floats(a.out)];
+        ints(a.ids).forEach((id, t) => out.set(wte.subarray(id * a.C, (id + 1) * a.C), t * a.C));
+        return;
+      }
       embeddingRef({
         ids: ints(a.ids), wte: floats(a.wte), wpe: floats(a.wpe), typeIds: a.typeIds && ints(a.typeIds),
         wtt: a.wtt && floats(a.wtt), positionIds: a.positionIds && ints(a.positionIds), out: floats(a.out), T: a.T, C: a.C, positionOffset: a.positionOffset,
-      }),
+      });
+    },
     layernorm: (a) =>
       layernormRef({ x: floats(a.x), gamma: floats(a.gamma), beta: floats(a.beta), out: floats(a.out), rows: a.rows, C: a.C, eps: a.eps }),
+    rmsnorm: (a) => rmsnormRef({ x: floats(a.x), weight: floats(a.weight), out: floats(a.out), rows: a.rows, C: a.C, eps: a.eps }),
     matmul: (a) =>
       matmulRef({
         x: floats(a.x), w: floats(a.w), bias: a.bias && floats(a.bias), out: floats(a.out), M: a.M, N: a.N, K: a.K,
         wLayout: a.wLayout, activation: a.activation, xRowOffset: a.xRowOffset, outOffset: (a.outRowOffset ?? 0) * a.N,
+        wRowOffset: a.wRowOffset, biasOffset: a.wRowOffset,
       }),
     attention: (a) => {
-      const qkv = floats(a.qkv);
-      const C = a.H * a.D;
+      const { q, k, v, ...layout } = attentionLayout(a);
       attentionRef({
-        q: qkv, k: qkv, v: qkv, out: floats(a.out), probs: a.probs && floats(a.probs), keyMask: a.keyMask && ints(a.keyMask),
-        B: 1, Tq: a.Tq, Tk: a.Tk, H: a.H, D: a.D, causal: a.causal, qOffset: a.qOffset,
-        qStride: 3 * C, kvStride: 3 * C, qCol: a.qOffset * 3 * C, kCol: C, vCol: 2 * C,
+        q: floats(q), k: floats(k), v: floats(v), out: floats(a.out), probs: a.probs && floats(a.probs), keyMask: a.keyMask && ints(a.keyMask),
+        B: 1, Tq: a.Tq, Tk: a.Tk, H: a.H, D: a.D, causal: a.causal, qOffset: a.qOffset, ...layout,
       });
+    },
+    rope: (a) => ropeRef({ ...a, x: floats(a.x), table: floats(a.table) }),
+    swiglu: ({ gateUp, out, rows, F }) => {
+      const fused = floats(gateUp);
+      swigluRef({ gate: fused, up: fused, out: floats(out), rows, F, inStride: 2 * F, upCol: F });
     },
     add: (a) => addRef({ a: floats(a.a), b: floats(a.b), out: floats(a.out), n: a.n }),
     sample: async ({ logits, V, temperature, topK, topP, uniform }) => {

@@ -11,8 +11,11 @@ import { attention } from '../kernels/attention/attention';
 import { embedding } from '../kernels/embedding/embedding';
 import { layernorm } from '../kernels/layernorm/layernorm';
 import { matmul } from '../kernels/matmul/matmul';
+import { rmsnorm } from '../kernels/rmsnorm/rmsnorm';
+import { rope } from '../kernels/rope/rope';
 import { argmax, sample, topK } from '../kernels/sampling/sampling';
-import type { Backend, MatmulArgs } from './backend';
+import { swiglu } from '../kernels/swiglu/swiglu';
+import { attentionLayout, type Backend, type MatmulArgs } from './backend';
 
 export interface GpuBackendOptions {
   /** Largest buffer one binding may cover; the device's maxStorageBufferBindingSize unless lowered (tests). */
@@ -46,15 +49,28 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
 
   /** out rows [outRowOffset, +M) = x · wᵀ (+ bias), splitting an oversized (N, K) weight into chunks of rows. */
   function matmulInChunks(a: MatmulArgs<Tensor>) {
-    const { N, K, outRowOffset = 0 } = a;
+    const { N, K, outRowOffset = 0, wRowOffset = 0 } = a;
+    if (wRowOffset !== 0 && a.wLayout !== 'nk') throw new Error('matmul: wRowOffset selects output rows of an (N, K) weight only');
     const rowBytes = K * (a.w.dtype === 'f16' ? 2 : 4);
     const chunkRows = a.wLayout === 'nk' ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
     for (let start = 0; start < N; start += chunkRows) {
       const rows = Math.min(chunkRows, N - start);
       matmul(rec, {
-        ...a, N: rows, wRowOffset: start, biasOffset: start, outStride: N, outOffset: outRowOffset * N + start,
+        ...a, N: rows, wRowOffset: wRowOffset + start, biasOffset: wRowOffset + start, outStride: N, outOffset: outRowOffset * N + start,
       });
     }
+  }
+
+  /**
+   * Without a position table (rotary models): the embedding kernel always adds one, so it adds row 0 of a one-row
+   * zero table at every position, exactly 0.
+   */
+  function positionsOf(a: { wpe?: Tensor; positionIds?: Tensor; T: number; C: number }): { wpe: Tensor; positionIds?: Tensor } {
+    if (a.wpe) return { wpe: a.wpe, positionIds: a.positionIds };
+    const zero = uploadFloats(new Float32Array(a.C), [1, a.C], 'no_position_embeddings');
+    const positionIds = uploadInts(new Uint32Array(a.T), 'position_ids_zero');
+    releaseAfterFlush.push(zero, positionIds);
+    return { wpe: zero, positionIds };
   }
 
   return {
@@ -65,25 +81,26 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
     free: (tensor) => gpu.release(tensor),
     embedding: (a) => {
       const table = hostTables.get(a.wte);
-      if (!table) return embedding(rec, a);
+      if (!table) return embedding(rec, { ...a, ...positionsOf(a) });
       const ids = hostIds.get(a.ids)!;
       const gathered = new Float32Array(a.T * a.C); // (T, C) rows of the table for these tokens
       ids.forEach((id, t) => gathered.set(table.subarray(id * a.C, (id + 1) * a.C), t * a.C));
       const rows = uploadFloats(gathered, [a.T, a.C], 'gathered_wte');
       const positions = uploadInts(Uint32Array.from({ length: a.T }, (_, t) => t), 'gathered_ids');
-      embedding(rec, { ...a, wte: rows, ids: positions });
+      embedding(rec, { ...a, ...positionsOf(a), wte: rows, ids: positions });
       releaseAfterFlush.push(rows, positions);
     },
     layernorm: (a) => layernorm(rec, a),
+    rmsnorm: (a) => rmsnorm(rec, a),
     matmul: matmulInChunks,
     attention: (a) => {
-      const C = a.H * a.D;
       attention(rec, {
-        q: a.qkv, k: a.qkv, v: a.qkv, out: a.out, probs: a.probs, keyMask: a.keyMask,
+        ...attentionLayout(a), out: a.out, probs: a.probs, keyMask: a.keyMask,
         B: 1, Tq: a.Tq, Tk: a.Tk, H: a.H, D: a.D, causal: a.causal, qOffset: a.qOffset,
-        qStride: 3 * C, kvStride: 3 * C, qCol: a.qOffset * 3 * C, kCol: C, vCol: 2 * C,
       });
     },
+    rope: (a) => rope(rec, a),
+    swiglu: ({ gateUp, out, rows, F }) => swiglu(rec, { gate: gateUp, up: gateUp, out, rows, F, inStride: 2 * F, upCol: F }),
     add: (a) => add(rec, a),
     sample: async ({ logits, V, temperature, topK: k, topP, uniform }) => {
       const out = gpu.tensor([1], 'u32', 'next_token');

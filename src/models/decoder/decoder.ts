@@ -1,13 +1,19 @@
-// The pre-norm decoder forward pass (GPT-2, GPT-NeoX, Llama) as Hugging Face's *ForCausalLM classes compute it:
+// The pre-norm decoder forward pass (GPT-2, GPT-NeoX, Llama, Qwen2) as Hugging Face's *ForCausalLM classes compute it:
 // token (+ position) embeddings, then per block
 //   sequential:  x = x + attn_out(attention(qkv(norm1 x)))   x = x + mlp(norm2 x)
 //   parallel:    x = x + attn_out(attention(qkv(norm1 x))) + mlp(norm2 x)
-// causal attention (rotary on q and k where the family uses it), a final norm and the LM head (tied or not).
+// causal attention (rotary embeddings on q and k where the family uses them, grouped-query where Hkv < H), a final
+// norm (LayerNorm or RMSNorm) and the LM head (tied or not); the MLP is out(gelu(in x)) or down(silu(gate x)·up x).
 // Written once against `Backend`: it runs on the GPU kernels or on their CPU references.
 //
-// The KV cache is each layer's q|k|v buffer itself, (P, Q): a step writes its rows [p, p + T) and attention reads
-// queries from those rows and keys/values from rows [0, p + T). Prefill and decode are the same code.
+// The KV cache, per layer, in one of two layouts (prefill and decode are the same code in both):
+//   'qkv' (Conv1D weights, GPT-2): the q|k|v product itself, (P, Q) rows; a step writes rows [p, p + T) and attention
+//         reads queries from those rows and keys/values from rows [0, p + T).
+//   'kv'  (torch Linear weights: NeoX, Llama, Qwen2): only the kv heads, (P, 2·Hkv·D) k|v rows. A step projects q into
+//         a scratch (T, H·D) and k|v straight into cache rows [p, p + T) (two products over the rows of one fused
+//         weight), rotates q and the new keys there (each key once, at the step that produced it), then attends.
 
+import { ropeTable } from '../../kernels/rope/rope.ref';
 import type { HostTensor } from '../../weights/host-tensor';
 import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
@@ -15,16 +21,29 @@ import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelC
 import { mapParams, paramLeaves } from '../params';
 import { qkvWidth, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
 
-/** The KV cache: each layer's q|k|v rows for every position, (P, Q). */
-export function decoderCacheShapes(spec: DecoderSpec): number[][] {
-  return Array.from({ length: spec.dims.L }, () => [spec.dims.P, qkvWidth(spec.dims)]);
+/** Where the KV cache lives (see the header): the fused product for Conv1D weights, the kv heads alone otherwise. */
+export const cacheLayout = (spec: DecoderSpec): 'qkv' | 'kv' => (spec.weightLayout === 'kn' ? 'qkv' : 'kv');
+
+/** Width of one cache row: q|k|v, or the kv heads' k|v. */
+const cacheWidth = (spec: DecoderSpec): number => (cacheLayout(spec) === 'qkv' ? qkvWidth(spec.dims) : 2 * spec.dims.Hkv * spec.dims.D);
+
+/** What the model holds across forwards: the KV cache for every position, and the rotary cos/sin table. */
+export function decoderCacheShapes(spec: DecoderSpec) {
+  const { L, P } = spec.dims;
+  return {
+    layers: Array.from({ length: L }, () => [P, cacheWidth(spec)]), // (L) x (P, Q) or (P, 2·Hkv·D)
+    ropeTable: spec.rotary ? [P, spec.rotary.dim / 2, 2] : undefined, // (P, R/2, 2) cos, sin
+  };
 }
 
 /** What one forward pass at T tokens allocates (the forward allocates exactly these; the estimate sums them). */
 export function decoderActivationShapes(spec: DecoderSpec, T: number, Tk = T) {
   const { C, H, D, F, L, V } = spec.dims;
+  const kv = cacheLayout(spec) === 'kv';
   return {
     residual: [T, C], normed: [T, C], attnOut: [T, H * D], branch: [T, C], hidden: [T, F],
+    gateUp: spec.mlp === 'swiglu' ? [T, 2 * F] : undefined, // the fused gate | up product
+    queries: kv ? Array.from({ length: L }, () => [T, H * D]) : undefined, // one scratch; every layer's when q and k are saved
     probs: Array.from({ length: L }, () => [H, T, Tk]), // only when attention is saved
     logits: [T, V], // at most every row
   };
@@ -32,8 +51,10 @@ export function decoderActivationShapes(spec: DecoderSpec, T: number, Tk = T) {
 
 export class Decoder<Buf> implements LanguageModel<Buf> {
   readonly heads: ModelHeads;
-  /** Per layer (P, Q): q | k | v of every position seen so far. */
-  private readonly qkvCache: Buf[];
+  /** Per layer: (P, Q) q|k|v or (P, 2·Hkv·D) k|v of every position seen so far (see cacheLayout). */
+  private readonly cache: Buf[];
+  /** (P, R/2, 2) cos, sin of every position's rotary angles, when the family rotates q and k. */
+  private readonly ropeTable?: Buf;
   cacheLength = 0;
 
   constructor(
@@ -45,11 +66,14 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     private readonly toHf: (params: DecoderParams<HostTensor>) => HostTensor[],
     private readonly ownsParams = true,
   ) {
-    if (spec.dims.norm !== 'layernorm' || spec.rotary || spec.mlp !== 'gelu' || spec.parallelResidual || spec.dims.Hkv !== spec.dims.H) {
-      throw new Error(`${config.modelType}: this build's decoder runs GPT-2-style blocks only (LayerNorm, learned positions, GELU MLP, sequential residuals, H kv heads).`);
-    }
+    if (spec.rotary && cacheLayout(spec) === 'qkv') throw new Error(`${config.modelType}: rotary embeddings are implemented for torch Linear (nk) weights.`);
     this.heads = { lm: true, classifier: false, pooler: false };
-    this.qkvCache = decoderCacheShapes(spec).map((shape, l) => backend.alloc(shape, `h.${l}.qkv_cache`));
+    const cacheShapes = decoderCacheShapes(spec);
+    this.cache = cacheShapes.layers.map((shape, l) => backend.alloc(shape, `h.${l}.${cacheLayout(spec)}_cache`));
+    if (spec.rotary && cacheShapes.ropeTable) {
+      const { dim, base, scale } = spec.rotary;
+      this.ropeTable = backend.fromFloats(ropeTable({ rotaryDim: dim, base, linearFactor: scale, positions: spec.dims.P }), cacheShapes.ropeTable, 'rope_table');
+    }
   }
 
   resetCache() {
@@ -61,19 +85,27 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     this.cacheLength = length;
   }
 
+  /**
+   * With `saveQkv`, each layer's q | k | v rows come back as (Tk, (H + 2·Hkv)·D) with q and k AFTER the rotary
+   * embedding (what attention multiplies; the neuron view labels them so). In the 'kv' cache layout the queries of
+   * earlier forwards are not kept, so saving them needs a forward from an empty cache.
+   */
   async forward(input: ForwardInput, options: ForwardOptions = {}): Promise<ForwardResult> {
     const { backend, spec, params: p } = this;
-    const { C, H, D, F, V, P, eps, activation } = spec.dims;
+    const { C, H, Hkv, D, F, V, P, eps, activation } = spec.dims;
     const layout = spec.weightLayout;
+    const kvLayout = cacheLayout(spec) === 'kv';
     const { ids } = input;
     const T = ids.length;
     const past = this.cacheLength;
     if (T === 0) throw new Error('The decoder needs at least one token.');
     if (input.tokenTypeIds || input.attentionMask) throw new Error(`${this.config.modelType} takes neither token types nor a padding mask.`);
     if (past + T > P) throw new Error(`The context limit of this model is ${P} tokens; ${past + T} were asked for.`);
+    if (options.saveQkv && kvLayout && past > 0) throw new Error('Saving q, k and v needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
     checkTokenIds(ids, V);
     const Tk = past + T;
     const Q = qkvWidth(spec.dims);
+    const A = H * D;
     const temp: Buf[] = [];
     const alloc = (shape: number[], label: string) => {
       const buf = backend.alloc(shape, label);
@@ -88,23 +120,67 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const attnOut = alloc(a.attnOut, 'attn_out'); // (T, H·D)
     const branch = alloc(a.branch, 'branch_out'); // (T, C)
     const hidden = alloc(a.hidden, 'mlp_hidden'); // (T, F)
+    const gateUp = a.gateUp && alloc(a.gateUp, 'mlp_gate_up'); // (T, 2F)
+    const queryScratch = a.queries && !options.saveQkv ? alloc(a.queries[0], 'q') : undefined; // (T, H·D)
+    const queries = a.queries?.map((shape, l) => queryScratch ?? alloc(shape, `h.${l}.q`)) ?? []; // (L) x (T, H·D)
     const probs = options.saveAttention ? a.probs.map((shape, l) => alloc(shape, `h.${l}.attn_probs`)) : []; // (H, T, Tk)
 
-    if (!p.positionEmbeddings) throw new Error('learned positions expected');
+    const norm = (input: Buf, weight: Buf, bias: Buf | undefined, out: Buf) => {
+      if (spec.dims.norm === 'rmsnorm') backend.rmsnorm({ x: input, weight, out, rows: T, C, eps });
+      else backend.layernorm({ x: input, gamma: weight, beta: bias!, out, rows: T, C, eps });
+    };
+    const rotate = (buf: Buf, heads: number, stride: number, rowOffset: number) => {
+      if (!spec.rotary) return;
+      backend.rope({ x: buf, table: this.ropeTable!, rows: T, heads, D, rotaryDim: spec.rotary.dim, stride, rowOffset, positionOffset: past });
+    };
+    /** q|k|v of normed into the cache (and q's scratch), rotated; then causal attention over every cached key. */
+    const attend = (block: DecoderBlock<Buf>, l: number) => {
+      const cache = this.cache[l];
+      if (!kvLayout) {
+        backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: cache, M: T, N: Q, K: C, wLayout: layout, outRowOffset: past });
+        backend.attention({ qkv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, D, causal: true, qOffset: past });
+        return;
+      }
+      const q = queries[l];
+      backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: q, M: T, N: A, K: C, wLayout: 'nk' });
+      backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: cache, M: T, N: Q - A, K: C, wLayout: 'nk', wRowOffset: A, outRowOffset: past });
+      rotate(q, H, A, 0);
+      rotate(cache, Hkv, Q - A, past); // the new keys: the first Hkv heads of each new k|v row
+      backend.attention({ q, kv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, Hkv, D, causal: true, qOffset: past });
+    };
+    /** branch = mlp(normed). */
+    const mlp = (block: DecoderBlock<Buf>) => {
+      if (gateUp) {
+        backend.matmul({ x: normed, w: block.mlpInWeight, bias: block.mlpInBias, out: gateUp, M: T, N: 2 * F, K: C, wLayout: layout });
+        backend.swiglu({ gateUp, out: hidden, rows: T, F });
+      } else {
+        backend.matmul({ x: normed, w: block.mlpInWeight, bias: block.mlpInBias, out: hidden, M: T, N: F, K: C, wLayout: layout, activation: epilogue(activation) });
+      }
+      backend.matmul({ x: hidden, w: block.mlpOutWeight, bias: block.mlpOutBias, out: branch, M: T, N: C, K: F, wLayout: layout });
+    };
+    const attentionOutput = (block: DecoderBlock<Buf>) =>
+      backend.matmul({ x: attnOut, w: block.attnOutWeight, bias: block.attnOutBias, out: branch, M: T, N: C, K: A, wLayout: layout });
+
     backend.embedding({ ids: idsBuf, wte: p.tokenEmbeddings, wpe: p.positionEmbeddings, out: x, T, C, positionOffset: past });
     p.blocks.forEach((block: DecoderBlock<Buf>, l) => {
-      const qkv = this.qkvCache[l];
-      backend.layernorm({ x, gamma: block.ln1Weight, beta: block.ln1Bias!, out: normed, rows: T, C, eps });
-      backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: qkv, M: T, N: Q, K: C, wLayout: layout, outRowOffset: past });
-      backend.attention({ qkv, out: attnOut, probs: probs[l], Tq: T, Tk, H, D, causal: true, qOffset: past });
-      backend.matmul({ x: attnOut, w: block.attnOutWeight, bias: block.attnOutBias, out: branch, M: T, N: C, K: H * D, wLayout: layout });
+      norm(x, block.ln1Weight, block.ln1Bias, normed);
+      attend(block, l);
+      if (spec.parallelResidual) {
+        // Both norms read the block's input: the MLP branch first, then the attention branch (attnOut waits in its buffer).
+        norm(x, block.ln2Weight, block.ln2Bias, normed);
+        mlp(block);
+        backend.add({ a: x, b: branch, out: x, n: T * C });
+        attentionOutput(block);
+        backend.add({ a: x, b: branch, out: x, n: T * C });
+        return;
+      }
+      attentionOutput(block);
       backend.add({ a: x, b: branch, out: x, n: T * C });
-      backend.layernorm({ x, gamma: block.ln2Weight, beta: block.ln2Bias!, out: normed, rows: T, C, eps });
-      backend.matmul({ x: normed, w: block.mlpInWeight, bias: block.mlpInBias, out: hidden, M: T, N: F, K: C, wLayout: layout, activation: epilogue(activation) });
-      backend.matmul({ x: hidden, w: block.mlpOutWeight, bias: block.mlpOutBias, out: branch, M: T, N: C, K: F, wLayout: layout });
+      norm(x, block.ln2Weight, block.ln2Bias, normed);
+      mlp(block);
       backend.add({ a: x, b: branch, out: x, n: T * C });
     });
-    backend.layernorm({ x, gamma: p.lnfWeight, beta: p.lnfBias!, out: normed, rows: T, C, eps });
+    norm(x, p.lnfWeight, p.lnfBias, normed);
 
     // The LM head only over the rows asked for: the last one unless every row's logits are wanted.
     const which = options.logits ?? 'none';
@@ -120,17 +196,24 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const logitsRead = which === 'none' ? undefined : backend.read(logits);
     const hiddenRead = options.hidden ? backend.read(normed) : undefined;
     const attentionReads = probs.map((buf) => backend.read(buf));
-    const qkvReads = options.saveQkv ? this.qkvCache.map((buf) => backend.read(buf, 0, Tk * Q)) : [];
+    const width = cacheWidth(spec);
+    const cacheReads = options.saveQkv ? this.cache.map((buf) => backend.read(buf, 0, Tk * width)) : [];
+    const queryReads = options.saveQkv && kvLayout ? queries.map((buf) => backend.read(buf)) : [];
     const nextId = options.sample && backend.sample({ logits: lastRow, V, ...options.sample });
     const top = options.topK ? backend.topProbabilities({ logits: lastRow, V, k: options.topK }) : undefined;
     await backend.flush();
     temp.forEach((buf) => backend.free(buf));
     this.cacheLength = Tk;
+    const qkv = options.saveQkv ? await Promise.all(cacheReads) : undefined;
+    if (qkv && kvLayout) {
+      const qs = await Promise.all(queryReads);
+      qkv.forEach((kv, l) => (qkv[l] = interleaveRows(qs[l], A, kv, width, T))); // (T, Q): q | k | v
+    }
     return {
       logits: await logitsRead,
       hidden: await hiddenRead,
       attentions: options.saveAttention ? await Promise.all(attentionReads) : undefined,
-      qkv: options.saveQkv ? await Promise.all(qkvReads) : undefined,
+      qkv,
       nextId: nextId === undefined ? undefined : await nextId,
       top: await top,
     };
@@ -147,8 +230,19 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
   }
 
   dispose() {
-    this.qkvCache.forEach((buf) => this.backend.free(buf));
+    this.cache.forEach((buf) => this.backend.free(buf));
+    if (this.ropeTable) this.backend.free(this.ropeTable);
     if (!this.ownsParams) return;
     new Set(paramLeaves<Buf>(this.shapes, this.params).map(({ leaf }) => leaf)).forEach((buf) => this.backend.free(buf));
   }
+}
+
+/** Rows of (T, a) and (T, b) side by side: (T, a + b). */
+function interleaveRows(left: Float32Array, a: number, right: Float32Array, b: number, T: number): Float32Array {
+  const out = new Float32Array(T * (a + b));
+  for (let t = 0; t < T; t++) {
+    out.set(left.subarray(t * a, (t + 1) * a), t * (a + b));
+    out.set(right.subarray(t * b, (t + 1) * b), t * (a + b) + a);
+  }
+  return out;
 }

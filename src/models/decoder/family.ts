@@ -27,6 +27,11 @@ export interface DecoderFamilyDefinition<Cfg extends ModelConfig> {
   parseConfig(fields: ConfigFields): Cfg;
   spec(config: Cfg): DecoderSpec;
   names(config: Cfg): DecoderNameTable;
+  /**
+   * Whether the LM head is the token embeddings, as config.json says (tie_word_embeddings): then a stored head is
+   * ignored and a missing one is reported. Without this hook the checkpoint decides (GPT-2: lm_head.weight if stored).
+   */
+  tiedHead?(config: Cfg): boolean;
 }
 
 export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinition<Cfg>): ModelFamily<Cfg> {
@@ -34,7 +39,10 @@ export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinit
     const { V, P, C, L, F, H, Hkv } = config.dims;
     return `a ${def.label} with V=${V}, P=${P}, C=${C}, L=${L}, H=${H}${Hkv !== H ? `, ${Hkv} kv heads` : ''}, F=${F}`;
   };
-  const read = (config: Cfg, source: TensorSource) => readDecoder(source, def.spec(config), def.names(config), describe(config));
+  const tied = (config: Cfg, source: TensorSource) => def.tiedHead?.(config) ?? !hasUntiedHead(source, def.names(config));
+  const read = (config: Cfg, source: TensorSource) => readDecoder(source, def.spec(config), def.names(config), describe(config), tied(config, source));
+  /** The parameter shapes before a checkpoint is seen (a GPT-2 counted tied, as nearly all are). */
+  const shapesOf = (config: Cfg) => decoderShapes(def.spec(config), { lmHead: !(def.tiedHead?.(config) ?? true) });
   const toHf = (config: Cfg) => (params: DecoderParams<HostTensor>) => decoderToHf(params, def.spec(config), def.names(config));
 
   return {
@@ -51,14 +59,14 @@ export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinit
 
     createModel<Buf>(backend: Backend<Buf>, config: Cfg, source: TensorSource) {
       const spec = def.spec(config);
-      const shapes = decoderShapes(spec, { lmHead: hasUntiedHead(source, def.names(config)) });
+      const shapes = decoderShapes(spec, { lmHead: !tied(config, source) });
       const params = uploadParams(backend, shapes, read(config, source)) as DecoderParams<Buf>;
       return new Decoder(backend, config, spec, shapes, params, toHf(config));
     },
 
     memory(config, T = config.dims.P) {
       const spec = def.spec(config);
-      return memoryEstimate(decoderShapes(spec, { lmHead: false }), decoderCacheShapes(spec), decoderActivationShapes(spec, T));
+      return memoryEstimate(shapesOf(config), decoderCacheShapes(spec), decoderActivationShapes(spec, T));
     },
 
     onnxGraph(config, source, options) {
@@ -67,7 +75,10 @@ export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinit
 
     trainGraph(gpu: Gpu, config: Cfg, source: TensorSource, options: TrainGraphOptions) {
       if (options.task !== 'causal-lm') throw new Error(`${def.label} fine-tunes for causal language modelling, not ${options.task}.`);
-      return new DecoderTrain(gpu, config, def.spec(config), read(config, source), toHf(config), (saved) => read(config, saved), options.maxB, options.maxT, { dropout: options.dropout });
+      // A saved training state holds the head the graph trains, whatever the checkpoint held.
+      const checkpoint = read(config, source);
+      const reread = (saved: TensorSource) => readDecoder(saved, def.spec(config), def.names(config), describe(config), !checkpoint.lmHead);
+      return new DecoderTrain(gpu, config, def.spec(config), checkpoint, toHf(config), reread, options.maxB, options.maxT, { dropout: options.dropout });
     },
 
     architectureFor: (task) => {
@@ -77,8 +88,7 @@ export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinit
 
     trainingMemory(config: Cfg, task: TrainingTask, B: number, T: number) {
       if (task !== 'causal-lm') throw new Error(`${def.label} fine-tunes for causal language modelling.`);
-      const spec = def.spec(config);
-      return trainingMemory(decoderShapes(spec, { lmHead: false }), decoderTrainingShapes(spec, B, T));
+      return trainingMemory(shapesOf(config), decoderTrainingShapes(def.spec(config), B, T));
     },
   };
 }

@@ -5,6 +5,8 @@
 // Weights are stored as the checkpoint has them: GPT-2's Conv1D (in, out) is matmul layout `kn`, a torch Linear
 // (out, in) is `nk`. q|k|v rows hold H query heads, then Hkv key heads, then Hkv value heads, each D wide.
 
+import { ATTENTION_MAX_KEYS } from '../../kernels/attention/attention';
+import type { ConfigFields } from '../configFields';
 import type { ModelDims } from '../family';
 
 export interface RotarySpec {
@@ -45,6 +47,27 @@ export interface DecoderParams<T> {
   blocks: DecoderBlock<T>[]; // (L)
   lnfWeight: T; lnfBias?: T; // (C): ln_f
   lmHead?: T; // (V, C), only when untied from tokenEmbeddings
+}
+
+/**
+ * The longest sequence a rotary decoder runs here: its max_position_embeddings, at most the attention kernels' 1024
+ * keys (Pythia and TinyLlama were trained on 2048 positions, SmolLM2 on 8192). Rotary models store no position table,
+ * so this sizes only the KV cache, the cos/sin table and the activations; the checkpoint is unaffected.
+ */
+export const rotaryContext = (maxPositionEmbeddings: number): number => Math.min(maxPositionEmbeddings, ATTENTION_MAX_KEYS);
+
+/** config.json's rope_scaling: none (1), or linear (positions / factor); other types are refused by name. */
+export function linearRopeScaling(fields: ConfigFields, typeKeys: readonly string[]): number {
+  if (!fields.has('rope_scaling')) return 1;
+  const scaling = fields.raw.rope_scaling;
+  fields.check(typeof scaling === 'object' && !Array.isArray(scaling), 'rope_scaling must be an object such as {"type": "linear", "factor": 2.0}, or null');
+  const entries = scaling as Record<string, unknown>;
+  const type = typeKeys.map((key) => entries[key]).find((value) => value !== undefined);
+  if (type === 'default') return 1;
+  fields.check(type === 'linear', `rope_scaling type ${JSON.stringify(type)} is not supported (supported: linear, or none)`);
+  const factor = entries.factor;
+  fields.check(typeof factor === 'number' && Number.isFinite(factor) && factor > 0, `rope_scaling.factor must be a positive number (got ${JSON.stringify(factor)})`);
+  return factor as number;
 }
 
 /** Width of one q|k|v row. */

@@ -8,7 +8,10 @@ import { buildModel, type LoadedModel } from '../checkpoint';
 import { FIXTURES, SHARED_REFERENCE, hasSharedReference, maxAbsDiff, pickColumns, readCheckpoint, readGolden, type GoldenCase } from './golden';
 
 /** Fixture checkpoints (test/fixtures/models/<name>, with golden.json) whose family runs in this build. */
-export const MODEL_FIXTURES = ['tiny-gpt2', 'tiny-gpt2-f16', 'tiny-bert', 'tiny-bert-cls'];
+export const MODEL_FIXTURES = [
+  'tiny-gpt2', 'tiny-gpt2-f16', 'tiny-bert', 'tiny-bert-cls',
+  'tiny-gpt-neox', 'tiny-gpt-neox-sequential', 'tiny-llama', 'tiny-llama-tied', 'tiny-llama-rope-linear', 'tiny-qwen2',
+];
 
 const flat = (nested: unknown): number[] => (nested as unknown[]).flat(Infinity as 1) as number[];
 

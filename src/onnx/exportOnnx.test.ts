@@ -65,31 +65,35 @@ function goldenInputs(dir: string): Input[] {
 }
 
 describe('ONNX export run by onnxruntime-web (wasm)', () => {
-  for (const name of ['tiny-gpt2', 'tiny-bert', 'tiny-bert-cls']) {
+  for (const name of ['tiny-gpt2', 'tiny-bert', 'tiny-bert-cls', 'tiny-gpt-neox', 'tiny-gpt-neox-sequential', 'tiny-llama', 'tiny-llama-tied', 'tiny-llama-rope-linear', 'tiny-qwen2']) {
     it(`${name}: same logits and attention as our engine`, async () => {
       const dir = join(FIXTURES, 'models', name);
       await exportAndRun(dir, goldenInputs(dir), name);
     });
   }
 
-  it('tiny-gpt2 with past_key_values: prefill then one token at a time gives our KV-cache logits', async () => {
-    const loaded = buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models/tiny-gpt2')));
-    const { L, H, D } = loaded.config.dims;
-    const graph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
-    const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: L, heads: H, headSize: D });
-    const ids = goldenInputs(join(FIXTURES, 'models/tiny-gpt2'))[0].ids;
-    loaded.model.resetCache();
-    const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
-    let worst = 0;
-    for (const step of steps) {
-      const theirs = await decoder.step(step);
-      const mine = (await loaded.model.forward({ ids: step }, { logits: 'all' })).logits!;
-      worst = Math.max(worst, maxAbsDiff(theirs, mine));
-    }
-    console.log(`[onnx wasm] tiny-gpt2 KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);
-    expect(worst).toBeLessThan(TOLERANCE);
-    await decoder.release();
-  });
+  // GPT-2, a NeoX (partial rotary, parallel residual) and grouped-query Llama / Qwen2 (2 and 1 kv heads): the cache
+  // past_key_values.{layer}.* holds (B, Hkv, P, D), keys after the rotary embedding.
+  for (const name of ['tiny-gpt2', 'tiny-gpt-neox', 'tiny-llama', 'tiny-qwen2']) {
+    it(`${name} with past_key_values: prefill then one token at a time gives our KV-cache logits`, async () => {
+      const loaded = buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models', name)));
+      const { L, Hkv, D } = loaded.config.dims;
+      const graph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
+      const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: L, heads: Hkv, headSize: D });
+      const ids = goldenInputs(join(FIXTURES, 'models', name)).find((input) => input.ids.length > 6)!.ids;
+      loaded.model.resetCache();
+      const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
+      let worst = 0;
+      for (const step of steps) {
+        const theirs = await decoder.step(step);
+        const mine = (await loaded.model.forward({ ids: step }, { logits: 'all' })).logits!;
+        worst = Math.max(worst, maxAbsDiff(theirs, mine));
+      }
+      console.log(`[onnx wasm] ${name} KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);
+      expect(worst).toBeLessThan(TOLERANCE);
+      await decoder.release();
+    });
+  }
 
   for (const name of embedded) {
     it(`embedded ${name}: same logits and attention as our engine`, async () => {

@@ -1,5 +1,7 @@
-// Token-by-token GPT-2 in onnxruntime-web with the exported KV cache (gpt2Graph with `pastKeyValues`): each step
-// feeds the previous step's present.* as past_key_values.*. With the WebGPU provider the cache stays on the GPU.
+// Token-by-token decoding in onnxruntime-web with the exported KV cache (any decoder family's graph with
+// `pastKeyValues`): each step feeds the previous step's present.* as past_key_values.*, (1, heads, P, headSize) where
+// `heads` is the kv heads (Hkv: fewer than the query heads with grouped-query attention). With the WebGPU provider the
+// cache stays on the GPU.
 
 import type * as Ort from 'onnxruntime-web';
 import { createOrtSession, type OrtModule, type OrtProvider } from './ortSession';

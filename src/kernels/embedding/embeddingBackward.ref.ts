@@ -4,7 +4,9 @@ export interface EmbeddingBackwardArgs<F, U> {
   dout: F; // (B, T, C) gradient of the summed embeddings
   ids: U; // (B, T) token ids
   dwte: F; // (V, C) added to
-  dwpe: F; // (P, C) added to at rows [0, T)
+  /** (P, C) added to at rows [0, T), or at the rows positionIds name; absent for a fixed (untrained) table. */
+  dwpe?: F;
+  positionIds?: U; // (B, T) explicit positions (RoBERTa's after-padding ids); default t
   typeIds?: U; // (B, T) token type ids (BERT)
   dwtt?: F; // (TV, C) added to
   B: number;
@@ -14,14 +16,18 @@ export interface EmbeddingBackwardArgs<F, U> {
 
 /** Scatter-add of the rows of dout into the tables they were gathered from, each table row summed in row order. */
 export function embeddingBackwardRef(args: EmbeddingBackwardArgs<Floats, Uint32Array>): void {
-  const { dout, ids, dwte, dwpe, typeIds, dwtt, B, T, C } = args;
+  const { dout, ids, dwte, dwpe, positionIds, typeIds, dwtt, B, T, C } = args;
   scatterAdd(dout, ids, dwte, B * T, C);
   if (typeIds && dwtt) scatterAdd(dout, typeIds, dwtt, B * T, C);
-  for (let t = 0; t < T; t++) {
-    for (let c = 0; c < C; c++) {
-      let sum = 0;
-      for (let b = 0; b < B; b++) sum += dout[(b * T + t) * C + c];
-      dwpe[t * C + c] += sum;
+  if (dwpe && positionIds) {
+    scatterAdd(dout, positionIds, dwpe, B * T, C);
+  } else if (dwpe) {
+    for (let t = 0; t < T; t++) {
+      for (let c = 0; c < C; c++) {
+        let sum = 0;
+        for (let b = 0; b < B; b++) sum += dout[(b * T + t) * C + c];
+        dwpe[t * C + c] += sum;
+      }
     }
   }
 }

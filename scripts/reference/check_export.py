@@ -5,7 +5,9 @@ save_pretrained writes for it (no missing, no unexpected key), then runs it once
     /usr/bin/python3 scripts/reference/check_export.py <exported folder> [<exported folder> ...]
 
 The folders come from the app ("Save folder…" / "Download files") or from
-`PLAYGROUND_EXPORT_DIR=/tmp/exports npx vitest run src/finetune/gpuStepper.test.ts`.
+`PLAYGROUND_EXPORT_DIR=/tmp/exports npx vitest run src/finetune/gpuStepper.test.ts src/models/encoder/export.test.ts`.
+A folder with an `expected_logits.json` ({"input_ids": [...], "logits": [...]}, our engine's output, written by
+export.test.ts) also has its torch logits on those ids compared with ours (float64 reference, at most 1e-4 apart).
 """
 import json
 import os
@@ -46,6 +48,18 @@ def check(folder):
         out = model(torch.tensor([[1, 2, 3]]))
     logits = out["logits"] if isinstance(out, dict) else out
     print(f"{folder}: {architecture} loads with {len(tensors)} tensors, exact names and shapes; logits {tuple(logits.shape)}")
+    expected_path = os.path.join(folder, "expected_logits.json")
+    if os.path.exists(expected_path):
+        with open(expected_path) as f:
+            expected = json.load(f)
+        model = model.double()
+        with torch.no_grad():
+            out = model(torch.tensor([expected["input_ids"]]))
+        logits = (out["logits"] if isinstance(out, dict) else out).flatten()
+        diff = (logits - torch.tensor(expected["logits"], dtype=torch.float64)).abs().max().item()
+        print(f"{folder}: torch logits on {len(expected['input_ids'])} ids vs the app's: max abs diff {diff:.2e}")
+        if diff > 1e-4:
+            raise SystemExit(f"{folder}: the exported model's logits differ from the app's by {diff:.2e}")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,11 @@
 //   lists the bytes, then each merge's result in merge order, so ids 0..999 stay exactly GPT-2's);
 // - tiny-bert: bert-base-uncased's WordPiece with ids 0..103 unchanged ([PAD], [UNK], [CLS], [SEP], [MASK]) and
 //   104..999 refilled with its single characters (also as ## continuations) and most frequent words.
+// - tiny-distilbert, tiny-distilbert-cls: tiny-bert's (DistilBERT's tokenizer is bert-base-uncased's, special ids
+//   included);
+// - tiny-roberta, tiny-roberta-cls: RoBERTa's layout (roberta-base's tokenizer.json: byte-level BPE, RobertaProcessing
+//   `<s> A </s>` / `<s> A </s></s> B </s>`, `<mask>` with lstrip) with <s> 0, <pad> 1, </s> 2, <unk> 3, then GPT-2's
+//   256 byte tokens and first merges in GPT-2's order (ids 4..998), and <mask> 999 (the checkpoints' V - 1);
 // - test/fixtures/tokenizers/llama-style: a SentencePiece-converted (Llama 2 / TinyLlama layout) tokenizer.json
 //   with a byte-pair vocabulary trained here, deterministically, on Moby Dick (see llamaStyle below).
 // Run after `npm install` (it reads public/tokenizers): node scripts/reference/make-fixture-tokenizers.mjs
@@ -37,6 +42,35 @@ function tinyBert() {
   const tokens = [...new Set([...kept, ...characters, ...continuations, ...words])].slice(0, VOCAB);
   json.model.vocab = Object.fromEntries(tokens.map((token, id) => [token, id]));
   return json;
+}
+
+function tinyRoberta() {
+  const gpt2 = read('public/tokenizers/gpt2/tokenizer.json');
+  const specials = ['<s>', '<pad>', '</s>', '<unk>'];
+  const kept = VOCAB - specials.length - 1; // GPT-2 ids 0..kept-1, then <mask>
+  const byId = Object.entries(gpt2.model.vocab).sort((a, b) => a[1] - b[1]).slice(0, kept).map(([token]) => token);
+  const merges = gpt2.model.merges.slice(0, kept - 256);
+  merges.forEach((merge, i) => {
+    if (byId[256 + i] !== merge.replace(' ', '')) throw new Error(`GPT-2 id ${256 + i} is ${byId[256 + i]}, not merge ${i} (${merge})`);
+  });
+  const tokens = [...specials, ...byId, '<mask>'];
+  const added = (content, lstrip = false) => ({ id: tokens.indexOf(content), content, single_word: false, lstrip, rstrip: false, normalized: false, special: true });
+  const byteLevel = (addPrefixSpace) => ({ type: 'ByteLevel', add_prefix_space: addPrefixSpace, trim_offsets: true, use_regex: true });
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [...specials.map((content) => added(content)), added('<mask>', true)],
+    normalizer: null,
+    pre_tokenizer: byteLevel(false),
+    post_processor: { type: 'RobertaProcessing', sep: ['</s>', 2], cls: ['<s>', 0], trim_offsets: true, add_prefix_space: false },
+    decoder: byteLevel(true),
+    model: {
+      type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: '', end_of_word_suffix: '', fuse_unk: false, byte_fallback: false,
+      vocab: Object.fromEntries(tokens.map((token, id) => [token, id])),
+      merges,
+    },
+  };
 }
 
 /**
@@ -127,4 +161,6 @@ write('test/fixtures/tokenizers/llama-style/tokenizer.json', llamaStyle());
 write('test/fixtures/models/tiny-gpt2/tokenizer.json', tinyGpt2());
 write('test/fixtures/models/tiny-bert/tokenizer.json', tinyBert());
 write('test/fixtures/models/tiny-bert-cls/tokenizer.json', tinyBert());
-console.log('wrote tokenizer.json for llama-style, tiny-gpt2, tiny-bert and tiny-bert-cls');
+for (const name of ['tiny-distilbert', 'tiny-distilbert-cls']) write(`test/fixtures/models/${name}/tokenizer.json`, tinyBert());
+for (const name of ['tiny-roberta', 'tiny-roberta-cls']) write(`test/fixtures/models/${name}/tokenizer.json`, tinyRoberta());
+console.log('wrote tokenizer.json for llama-style, tiny-gpt2, tiny-bert, tiny-bert-cls, tiny-distilbert(-cls) and tiny-roberta(-cls)');

@@ -4,13 +4,15 @@
 import { WeightsError } from '../weights/errors';
 import { bert } from './bert/bert.family';
 import { ConfigFields } from './configFields';
+import { distilbert } from './distilbert/distilbert.family';
 import type { ModelConfig, ModelFamily } from './family';
 import { gpt2 } from './gpt2/gpt2.family';
 import { gptNeox } from './gpt_neox/gpt_neox.family';
 import { llama } from './llama/llama.family';
 import { qwen2 } from './qwen2/qwen2.family';
+import { roberta } from './roberta/roberta.family';
 
-export const FAMILIES: readonly ModelFamily[] = [gpt2, bert, gptNeox, llama, qwen2] as unknown as readonly ModelFamily[];
+export const FAMILIES: readonly ModelFamily[] = [gpt2, bert, distilbert, roberta, gptNeox, llama, qwen2] as unknown as readonly ModelFamily[];
 
 /** Every model_type the app reads, for messages. */
 export const SUPPORTED_MODEL_TYPES = FAMILIES.flatMap((family) => family.modelTypes);

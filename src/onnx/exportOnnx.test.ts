@@ -65,7 +65,9 @@ function goldenInputs(dir: string): Input[] {
 }
 
 describe('ONNX export run by onnxruntime-web (wasm)', () => {
-  for (const name of ['tiny-gpt2', 'tiny-bert', 'tiny-bert-cls', 'tiny-gpt-neox', 'tiny-gpt-neox-sequential', 'tiny-llama', 'tiny-llama-tied', 'tiny-llama-rope-linear', 'tiny-qwen2']) {
+  const fixtures = ['tiny-gpt2', 'tiny-bert', 'tiny-bert-cls', 'tiny-distilbert', 'tiny-distilbert-cls', 'tiny-distilbert-sinusoidal', 'tiny-roberta', 'tiny-roberta-cls',
+    'tiny-gpt-neox', 'tiny-gpt-neox-sequential', 'tiny-llama', 'tiny-llama-tied', 'tiny-llama-rope-linear', 'tiny-qwen2'];
+  for (const name of fixtures) {
     it(`${name}: same logits and attention as our engine`, async () => {
       const dir = join(FIXTURES, 'models', name);
       await exportAndRun(dir, goldenInputs(dir), name);

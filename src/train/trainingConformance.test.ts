@@ -16,7 +16,7 @@ import { Trainer, type TrainerOptions } from './trainer';
 import { hostSource } from '../weights/host-source';
 
 /** Training fixtures (test/fixtures/training/<name>.json) whose family trains in this build. */
-export const TRAINING_FIXTURES = ['tiny-gpt2', 'tiny-bert-cls', 'tiny-gpt-neox', 'tiny-llama'];
+export const TRAINING_FIXTURES = ['tiny-gpt2', 'tiny-bert-cls', 'tiny-distilbert-cls', 'tiny-roberta-cls', 'tiny-gpt-neox', 'tiny-llama'];
 
 /** Rows [first, first + B) of the fixture's batch as a TrainBatch. */
 function rows({ batch }: TrainingFixture, first: number, B: number): TrainBatch {

@@ -7,7 +7,7 @@ import { CheckpointReader } from '../../weights/checkpoint-reader';
 import type { HostTensor } from '../../weights/host-tensor';
 import type { TensorSource } from '../../weights/tensor-source';
 import type { ModelConfig } from '../family';
-import { concatRows, splitRows, type LazyTensor } from '../params';
+import { concatRows, lazy, splitRows, type LazyTensor } from '../params';
 import { encoderShapes, type EncoderLayer, type EncoderParams, type EncoderParts, type EncoderSpec } from './params';
 
 export type Names = readonly string[];
@@ -55,20 +55,20 @@ export function bodyPrefix(source: TensorSource, table: EncoderNameTable): strin
 export function readEncoder(source: TensorSource, spec: EncoderSpec, table: EncoderNameTable, parts: EncoderParts, description: string): EncoderParams<LazyTensor> {
   const prefix = bodyPrefix(source, table);
   const reader = new CheckpointReader(source, prefix);
-  const shapes = encoderShapes(spec.dims, parts);
+  const shapes = encoderShapes(spec, parts);
   const { C } = spec.dims;
   const body = (names: Names, shape: number[]) => reader.tensor(names, shape);
   const head = (names: Names, shape: number[]) => reader.unprefixedTensor(names, shape);
   const fused = (l: number, part: 0 | 1): LazyTensor => {
     const t = table.layer(l);
     const rows = part === 0 ? [C, C] : [C];
-    const name = `${prefix}${t.query[part][0].replace(/query\.(weight|bias)$/, 'qkv.$1')}`;
+    const name = `${prefix}${t.query[part][0].replace(/[^.]+\.(weight|bias)$/, 'qkv.$1')}`; // attention.self.qkv.weight
     return concatRows(name, [t.query, t.key, t.value].map((pair) => body(pair[part], rows)));
   };
   // Embeddings first: a config that does not fit the checkpoint is reported at its first tensors.
   const embeddings = {
     wordEmbeddings: body(table.wordEmbeddings, shapes.wordEmbeddings),
-    positionEmbeddings: body(table.positionEmbeddings, shapes.positionEmbeddings),
+    positionEmbeddings: positionTable(reader, spec, table.positionEmbeddings, shapes.positionEmbeddings),
     tokenTypeEmbeddings: shapes.tokenTypeEmbeddings && table.tokenTypeEmbeddings ? body(table.tokenTypeEmbeddings, shapes.tokenTypeEmbeddings) : undefined,
     embeddingsLnWeight: body(table.embeddingsLn[0], shapes.embeddingsLnWeight),
     embeddingsLnBias: body(table.embeddingsLn[1], shapes.embeddingsLnBias),
@@ -110,6 +110,14 @@ export function readEncoder(source: TensorSource, spec: EncoderSpec, table: Enco
   }
   reader.finish(description);
   return params;
+}
+
+/** The stored position table, or the spec's own where a checkpoint leaves a fixed (sinusoidal) table out. */
+function positionTable(reader: CheckpointReader, spec: EncoderSpec, names: Names, shape: number[]): LazyTensor {
+  const { positionTable: build } = spec;
+  if (!build || names.some((name) => reader.has(name))) return reader.tensor(names, shape);
+  const [rows, C] = shape;
+  return lazy(reader.prefix + names[0], shape, () => build(rows, C));
 }
 
 /** EncoderParams back under the table's canonical names (body under its first prefix), q|k|v split again. */

@@ -57,15 +57,17 @@ export function encoderFamily<Cfg extends ModelConfig>(def: EncoderFamilyDefinit
     createModel<Buf>(backend: Backend<Buf>, config: Cfg, source: TensorSource) {
       const spec = def.spec(config);
       const parts = encoderParts(source, def.names(config), config);
-      const shapes = encoderShapes(spec.dims, parts);
+      const shapes = encoderShapes(spec, parts);
       const params = uploadParams(backend, shapes, read(config, source, parts)) as EncoderParams<Buf>;
       return new Encoder(backend, config, spec, shapes, params, toHf(config));
     },
 
     memory(config, T = config.dims.P) {
       const spec = def.spec(config);
-      const parts: EncoderParts = { mlm: true, mlmDecoder: false, pooler: true, numLabels: config.labels.numLabels, classifierDense: true };
-      return memoryEstimate(encoderShapes(spec.dims, parts), undefined, encoderActivationShapes(spec.dims, T));
+      const table = def.names(config);
+      // Every head the family can have (which ones the checkpoint has is known only once its tensor names are).
+      const parts: EncoderParts = { mlm: true, mlmDecoder: false, pooler: table.pooler !== undefined, numLabels: config.labels.numLabels, classifierDense: table.classifier.dense !== undefined };
+      return memoryEstimate(encoderShapes(spec, parts), undefined, encoderActivationShapes(spec.dims, T));
     },
 
     onnxGraph(config, source, options) {
@@ -87,7 +89,7 @@ export function encoderFamily<Cfg extends ModelConfig>(def: EncoderFamilyDefinit
       if (task !== 'classification') throw new Error(`${def.label} fine-tunes for sequence classification.`);
       const spec = def.spec(config);
       const parts = trainingParts({ mlm: false, mlmDecoder: false, pooler: false, numLabels, classifierDense: def.names(config).classifier.dense !== undefined }, numLabels);
-      return trainingMemory(encoderShapes(spec.dims, parts), encoderTrainingShapes(spec, B, T, numLabels));
+      return trainingMemory(encoderShapes(spec, parts), encoderTrainingShapes(spec, B, T, numLabels));
     },
 
     classifierHead(config: Cfg, source: TensorSource, numLabels: number, seed: number): HostClassifierHead {
@@ -120,7 +122,7 @@ export function encoderFamily<Cfg extends ModelConfig>(def: EncoderFamilyDefinit
     withClassifierHead(config: Cfg, source: TensorSource, head: HostClassifierHead) {
       const stored = encoderParts(source, def.names(config), config);
       const body = read(config, source, { ...stored, mlm: false, mlmDecoder: false, numLabels: 0 });
-      const host = mapParams(encoderShapes(def.spec(config).dims, { ...stored, mlm: false, mlmDecoder: false, numLabels: 0 }), body,
+      const host = mapParams(encoderShapes(def.spec(config), { ...stored, mlm: false, mlmDecoder: false, numLabels: 0 }), body,
         (tensor: LazyTensor) => ({ name: tensor.name, shape: tensor.shape, data: tensor.load() })) as EncoderParams<HostTensor>;
       const ownDense = def.names(config).classifier.dense !== undefined;
       return encoderToHf({

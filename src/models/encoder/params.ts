@@ -7,13 +7,19 @@
 import type { ModelDims } from '../family';
 
 export interface EncoderSpec {
-  dims: ModelDims; // positions: 'learned' or 'sinusoidal' (a fixed table, not trained); activation: the FFN's
+  /**
+   * positions: 'learned' or 'sinusoidal' (a fixed table, not trained); P: the longest input, in tokens (the position
+   * table has positionRows(spec) rows); activation: the FFN's.
+   */
+  dims: ModelDims;
   /**
    * Position ids: 'from-zero' gives token t position t (BERT, DistilBERT); 'after-padding' gives real tokens
    * paddingIdx + 1, + 2, … and padding tokens paddingIdx (RoBERTa's create_position_ids_from_input_ids).
    */
   positionIds: 'from-zero' | 'after-padding';
   paddingIdx: number;
+  /** Builds the position table, (rows, C), for a checkpoint that does not store it (DistilBERT's sinusoidal one). */
+  positionTable?: (rows: number, C: number) => Float32Array;
   /** The classification head's hidden activation: tanh (BERT's pooler, RoBERTa's classifier.dense) or ReLU (DistilBERT). */
   headActivation: 'tanh' | 'relu';
   /** The masked-LM transform's activation. */
@@ -62,9 +68,17 @@ export interface EncoderParts {
   classifierDense: boolean;
 }
 
+/**
+ * Rows of the position table: P, or P + paddingIdx + 1 when positions count from after the padding id (RoBERTa's
+ * max_position_embeddings 514 for 512 tokens).
+ */
+export function positionRows(spec: EncoderSpec): number {
+  return spec.positionIds === 'after-padding' ? spec.dims.P + spec.paddingIdx + 1 : spec.dims.P;
+}
+
 /** The struct's shapes: the schema of every map over it, and what the memory estimates sum. */
-export function encoderShapes(dims: ModelDims, parts: EncoderParts): EncoderParams<number[]> {
-  const { C, F, V, P, L, typeVocabSize: TV } = dims;
+export function encoderShapes(spec: EncoderSpec, parts: EncoderParts): EncoderParams<number[]> {
+  const { C, F, V, L, typeVocabSize: TV } = spec.dims;
   const layer = (): EncoderLayer<number[]> => ({
     qkvWeight: [3 * C, C], qkvBias: [3 * C],
     attnOutWeight: [C, C], attnOutBias: [C],
@@ -75,7 +89,7 @@ export function encoderShapes(dims: ModelDims, parts: EncoderParts): EncoderPara
   });
   return {
     wordEmbeddings: [V, C],
-    positionEmbeddings: [P, C],
+    positionEmbeddings: [positionRows(spec), C],
     tokenTypeEmbeddings: TV > 0 ? [TV, C] : undefined,
     embeddingsLnWeight: [C], embeddingsLnBias: [C],
     layers: Array.from({ length: L }, layer),

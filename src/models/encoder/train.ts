@@ -1,7 +1,9 @@
 // Sequence classification with a post-LN encoder on the GPU (BertForSequenceClassification and its relatives: encoder,
 // then out(act(dense(h[first token])))), written out layer by layer as llm.c's train_gpt2.c: a forward pass that keeps
 // the activations the backward pass needs, the cross-entropy over the labels, then the backward pass in reverse.
-// Padding keys masked out; q, k and v trained fused as one (3C, C) matrix, split on export.
+// Padding keys masked out; q, k and v trained fused as one (3C, C) matrix, split on export. Position ids as the spec
+// counts them (RoBERTa's from after the padding id go through the embedding backward as explicit rows); a fixed
+// (sinusoidal) position table is not trained, as in Hugging Face (requires_grad False).
 // The classifier reads only the first row of the last layer, so that layer runs past its keys and values on those rows
 // alone (one query per sequence, then B rows instead of B·T): the same loss and gradients, with a fraction of the work.
 
@@ -20,6 +22,7 @@ import { layernorm } from '../../kernels/layernorm/layernorm';
 import { layernormBackward } from '../../kernels/layernorm/layernormBackward';
 import { matmul } from '../../kernels/matmul/matmul';
 import { matmulBackward } from '../../kernels/matmul/matmulBackward';
+import { reluBackward, reluForward } from '../../kernels/relu/relu';
 import { tanhBackward, tanhForward } from '../../kernels/tanh/tanh';
 import type { HostTensor } from '../../weights/host-tensor';
 import type { TensorSource } from '../../weights/tensor-source';
@@ -32,7 +35,7 @@ import type { Evaluation, MicroBatchContext, MicroBatchRecording, TrainBatch, Tr
 import { seededNormal } from '../../common/random';
 import { readParameters, releaseParameters, trainableParameter, type TrainableParameter } from '../training/parameters';
 import { Encoder } from './encoder';
-import { encoderShapes, type EncoderParams, type EncoderParts, type EncoderSpec } from './params';
+import { encoderPositionIds, encoderShapes, type EncoderParams, type EncoderParts, type EncoderSpec } from './params';
 
 /** What the backward pass reads; rows are B·T, except in the last layer past its qkv (B rows, the first ones). */
 interface Activations {
@@ -49,13 +52,13 @@ interface Activations {
   attnMean: Tensor[]; attnRstd: Tensor[]; // (L) x (B·T)
   attnOut: Tensor[]; // (L) x (B·T, C)
   inner: Tensor[]; // (L) x (B·T, F) before the activation
-  innerAct: Tensor[]; // (L) x (B·T, F)
+  innerAct: Tensor[]; // (L) x (B·T, F) after it (GELU's backward reads `inner`, ReLU's this)
   outputSum: Tensor[]; // (L) x (B·T, C) dropout(dense(inner)) + attnOut, before LayerNorm
   outputMean: Tensor[]; outputRstd: Tensor[]; // (L) x (B·T)
   hidden: Tensor[]; // (L) x (B·T, C) layer outputs
   firstInput: Tensor; // (B, C) the first rows of the last layer's input: its attention residual
   headPre: Tensor; // (B, C) dense(h[first]) before the head activation
-  headHidden: Tensor; // (B, C)
+  headHidden: Tensor; // (B, C) after it (tanh or ReLU: their backward reads this)
   headDropped: Tensor; // (B, C) the classifier's input after dropout (when on)
   logits: Tensor<'f32'>; // (B, numLabels), overwritten by its gradient
   losses: Tensor<'f32'>; // (B)
@@ -101,9 +104,20 @@ export function trainingParts(stored: EncoderParts, numLabels: number): EncoderP
   return { mlm: false, mlmDecoder: false, pooler: !stored.classifierDense, numLabels, classifierDense: stored.classifierDense };
 }
 
+interface Inputs {
+  ids: Tensor; // (B·T) u32
+  typeIds?: Tensor; // (B·T) u32
+  positionIds?: Tensor; // (B·T) u32, where positions are not simply 0..T-1
+  keyMask: Tensor; // (B·T) u32
+  labels: Tensor; // (B) u32
+}
+
 export class EncoderTrain implements TrainGraph {
   readonly task = 'classification' as const;
+  /** What the optimizer updates: every parameter but a fixed position table. */
   readonly parameters: readonly TrainableParameter[];
+  /** Whether the position table is fixed (sinusoidal): no gradient, no update. */
+  private readonly fixedPositions: boolean;
   private readonly shapes: EncoderParams<number[]>;
   private readonly params: EncoderParams<TrainableParameter>;
   private readonly acts: Activations;
@@ -134,17 +148,17 @@ export class EncoderTrain implements TrainGraph {
       reread: (source: TensorSource, parts: EncoderParts) => EncoderParams<LazyTensor>;
     },
   ) {
-    const { C, P, activation } = spec.dims;
+    const { C, P, activation, positions } = spec.dims;
     if (maxT > P) throw new Error(`maxT ${maxT} exceeds the model's ${P} positions`);
-    if (activation !== 'gelu_erf' && activation !== 'gelu_tanh') throw new Error(`Training supports GELU feed-forward layers; this model's is ${activation}.`);
-    if (spec.headActivation !== 'tanh') throw new Error(`Training supports a tanh classification head; this model's is ${spec.headActivation}.`);
-    if (spec.positionIds !== 'from-zero' || spec.dims.positions !== 'learned') throw new Error(`Training supports learned positions counted from zero; ${config.modelType} counts them otherwise.`);
+    if (activation === 'silu') throw new Error('Training supports GELU and ReLU feed-forward layers; this model\'s is SiLU.');
+    if (positions === 'rotary') throw new Error('The encoder trains learned or sinusoidal position tables, not rotary positions.');
+    this.fixedPositions = positions === 'sinusoidal';
     const { seed = 42, dropout = 0 } = options;
     this.dropout = dropout;
     this.reread = options.reread;
     const parts = trainingParts(options.stored, numLabels);
     this.parts = parts;
-    this.shapes = encoderShapes(spec.dims, parts);
+    this.shapes = encoderShapes(spec, parts);
     const std = typeof config.raw.initializer_range === 'number' ? config.raw.initializer_range : 0.02;
     const fresh = (name: string, shape: number[], salt: number) => lazy(name, shape, () => seededNormal(shape[0] * shape[1], seed + salt, std));
     const zeros = (name: string, n: number) => lazy(name, [n], () => new Float32Array(n));
@@ -163,7 +177,9 @@ export class EncoderTrain implements TrainGraph {
     this.params = mapParams(this.shapes, initial, (tensor: LazyTensor) =>
       trainableParameter(gpu, { name: tensor.name, shape: tensor.shape, data: tensor.load() }),
     ) as EncoderParams<TrainableParameter>;
-    this.parameters = paramLeaves<TrainableParameter>(this.shapes, this.params).map(({ leaf }) => leaf);
+    this.parameters = paramLeaves<TrainableParameter>(this.shapes, this.params)
+      .map(({ leaf }) => leaf)
+      .filter((parameter) => !(this.fixedPositions && parameter === this.params.positionEmbeddings));
 
     const { acts, grads } = encoderTrainingShapes(spec, maxB, maxT, numLabels);
     const t = (shape: number[], label: string) => gpu.tensor(shape, 'f32', label);
@@ -216,9 +232,16 @@ export class EncoderTrain implements TrainGraph {
       this.gpu.write(tensor, values);
       return tensor;
     };
-    const inputs = {
+    const positionIds = (): Uint32Array => { // (B·T), each row counted on its own
+      const ids = Array.from(batch.ids);
+      const out = new Uint32Array(B * T);
+      for (let b = 0; b < B; b++) out.set(encoderPositionIds(this.spec, ids.slice(b * T, (b + 1) * T)), b * T);
+      return out;
+    };
+    const inputs: Inputs = {
       ids: ints(Uint32Array.from(batch.ids), 'input_ids'),
       typeIds: this.params.tokenTypeEmbeddings ? ints(Uint32Array.from(batch.tokenTypeIds ?? new Uint32Array(B * T)), 'token_type_ids') : undefined,
+      positionIds: this.spec.positionIds === 'from-zero' ? undefined : ints(positionIds(), 'position_ids'),
       keyMask: ints(Uint32Array.from(batch.attentionMask ?? new Uint32Array(B * T).fill(1)), 'attention_mask'),
       labels: ints(targetsToU32(batch.targets, this.numLabels), 'labels'),
     };
@@ -233,14 +256,13 @@ export class EncoderTrain implements TrainGraph {
   }
 
   /** Returns the tensors that dropout (when on) put between saved activations: layer 0's input, the classifier's. */
-  private forward(rec: Recorder, drop: DropoutSites, inputs: { ids: Tensor; typeIds?: Tensor; keyMask: Tensor }, B: number, T: number) {
-    const { C, H, F, eps, activation } = this.spec.dims;
-    const form = activation === 'gelu_erf' ? 'erf' : 'tanh';
+  private forward(rec: Recorder, drop: DropoutSites, inputs: Inputs, B: number, T: number) {
+    const { C, H, F, eps } = this.spec.dims;
     const { params: p, acts: a } = this;
     const BT = B * T;
     embedding(rec, {
       ids: inputs.ids, typeIds: inputs.typeIds, wte: p.wordEmbeddings.param, wpe: p.positionEmbeddings.param,
-      wtt: p.tokenTypeEmbeddings?.param, out: a.embedded, B, T, C,
+      wtt: p.tokenTypeEmbeddings?.param, positionIds: inputs.positionIds, out: a.embedded, B, T, C,
     });
     layernorm(rec, {
       x: a.embedded, gamma: p.embeddingsLnWeight.param, beta: p.embeddingsLnBias.param, out: a.encoded,
@@ -267,7 +289,7 @@ export class EncoderTrain implements TrainGraph {
         mean: a.attnMean[l], rstd: a.attnRstd[l], rows, C, eps,
       });
       matmul(rec, { x: a.attnOut[l], w: layer.ffnInWeight.param, bias: layer.ffnInBias.param, out: a.inner[l], M: rows, N: F, K: C, wLayout: 'nk' });
-      gelu(rec, { x: a.inner[l], out: a.innerAct[l], n: rows * F, form });
+      this.ffnActivation(rec, a.inner[l], a.innerAct[l], rows * F);
       matmul(rec, { x: a.innerAct[l], w: layer.ffnOutWeight.param, bias: layer.ffnOutBias.param, out: a.branch, M: rows, N: C, K: F, wLayout: 'nk' });
       const mlpBranch = drop.apply(rec, a.branch, a.branchDropped, rows * C, 2 + 2 * l);
       add(rec, { a: mlpBranch, b: a.attnOut[l], out: a.outputSum[l], n: rows * C });
@@ -279,7 +301,8 @@ export class EncoderTrain implements TrainGraph {
     // a.hidden[L - 1] holds the first rows (B, C): the head's input.
     const dense = this.headDense();
     matmul(rec, { x: a.hidden[L - 1], w: dense.weight.param, bias: dense.bias.param, out: a.headPre, M: B, N: C, K: C, wLayout: 'nk' });
-    tanhForward(rec, { x: a.headPre, out: a.headHidden, n: B * C });
+    if (this.spec.headActivation === 'tanh') tanhForward(rec, { x: a.headPre, out: a.headHidden, n: B * C });
+    else reluForward(rec, { x: a.headPre, out: a.headHidden, n: B * C });
     const classifierInput = drop.apply(rec, a.headHidden, a.headDropped, B * C, 1 + 2 * L);
     const classifier = p.classifier!;
     matmul(rec, { x: classifierInput, w: classifier.outWeight.param, bias: classifier.outBias.param, out: a.logits, M: B, N: this.numLabels, K: C, wLayout: 'nk' });
@@ -287,9 +310,8 @@ export class EncoderTrain implements TrainGraph {
   }
 
   /** Reverse order; a.logits holds ∂loss/∂logits. A residual's gradient is added in with accumulate: true. */
-  private backward(rec: Recorder, drop: DropoutSites, kept: { stream: Tensor; classifierInput: Tensor }, inputs: { ids: Tensor; typeIds?: Tensor }, B: number, T: number): void {
-    const { C, H, F, activation } = this.spec.dims;
-    const form = activation === 'gelu_erf' ? 'erf' : 'tanh';
+  private backward(rec: Recorder, drop: DropoutSites, kept: { stream: Tensor; classifierInput: Tensor }, inputs: Inputs, B: number, T: number): void {
+    const { C, H, F } = this.spec.dims;
     const { params: p, acts: a, grads: d } = this;
     const BT = B * T;
     const L = p.layers.length;
@@ -300,7 +322,8 @@ export class EncoderTrain implements TrainGraph {
       dw: classifier.outWeight.grad, dbias: classifier.outBias.grad, M: B, N: this.numLabels, K: C, wLayout: 'nk', accumulate: false,
     });
     const dHead = drop.apply(rec, d.head, d.headMasked, B * C, 1 + 2 * L);
-    tanhBackward(rec, { out: a.headHidden, grad: dHead, n: B * C });
+    if (this.spec.headActivation === 'tanh') tanhBackward(rec, { out: a.headHidden, grad: dHead, n: B * C });
+    else reluBackward(rec, { out: a.headHidden, grad: dHead, n: B * C });
     matmulBackward(rec, {
       dout: dHead, x: a.hidden[L - 1], w: dense.weight.param, dx: d.first, dw: dense.weight.grad, dbias: dense.bias.grad,
       M: B, N: C, K: C, wLayout: 'nk', accumulate: false,
@@ -320,7 +343,7 @@ export class EncoderTrain implements TrainGraph {
         dout: drop.apply(rec, d.sum, d.branch, rows * C, 2 + 2 * l), x: a.innerAct[l], w: layer.ffnOutWeight.param, dx: d.inner, dw: layer.ffnOutWeight.grad, dbias: layer.ffnOutBias.grad,
         M: rows, N: C, K: F, wLayout: 'nk', accumulate: false,
       });
-      geluBackward(rec, { x: a.inner[l], grad: d.inner, n: rows * F, form });
+      this.ffnActivationBackward(rec, a.inner[l], a.innerAct[l], d.inner, rows * F);
       matmulBackward(rec, { // d.sum becomes ∂loss/∂attnOut: the residual's share plus the FFN's
         dout: d.inner, x: a.attnOut[l], w: layer.ffnInWeight.param, dx: d.sum, dw: layer.ffnInWeight.grad, dbias: layer.ffnInBias.grad,
         M: rows, N: F, K: C, wLayout: 'nk', accumulate: true,
@@ -347,13 +370,28 @@ export class EncoderTrain implements TrainGraph {
       dx: d.sum, dgamma: p.embeddingsLnWeight.grad, dbeta: p.embeddingsLnBias.grad, rows: BT, C, accumulate: false,
     });
     embeddingBackward(rec, {
-      dout: d.sum, ids: inputs.ids, dwte: p.wordEmbeddings.grad, dwpe: p.positionEmbeddings.grad,
-      typeIds: inputs.typeIds, dwtt: p.tokenTypeEmbeddings?.grad, B, T, C,
+      dout: d.sum, ids: inputs.ids, dwte: p.wordEmbeddings.grad, dwpe: this.fixedPositions ? undefined : p.positionEmbeddings.grad,
+      positionIds: inputs.positionIds, typeIds: inputs.typeIds, dwtt: p.tokenTypeEmbeddings?.grad, B, T, C,
     });
   }
 
+  /** out = act(x), n elements: the feed-forward activation (GELU, exact or tanh, or ReLU). */
+  private ffnActivation(rec: Recorder, x: Tensor, out: Tensor, n: number): void {
+    const { activation } = this.spec.dims;
+    if (activation === 'relu') reluForward(rec, { x, out, n });
+    else gelu(rec, { x, out, n, form: activation === 'gelu_erf' ? 'erf' : 'tanh' });
+  }
+
+  /** grad ← grad·act'(x) in place, from the forward's input (GELU) or output (ReLU). */
+  private ffnActivationBackward(rec: Recorder, x: Tensor, out: Tensor, grad: Tensor, n: number): void {
+    const { activation } = this.spec.dims;
+    if (activation === 'relu') reluBackward(rec, { out, grad, n });
+    else geluBackward(rec, { x, grad, n, form: activation === 'gelu_erf' ? 'erf' : 'tanh' });
+  }
+
+  /** Every tensor of the struct; a fixed position table's gradient reads as zeros (nothing flows into it). */
   async read(which: 'param' | 'grad'): Promise<HostTensor[]> {
-    const host = await readParameters(this.gpu, this.parameters, which);
+    const host = await readParameters(this.gpu, this.allParameters(), which);
     return this.toHf(mapParams(this.shapes, this.params, (parameter: TrainableParameter) => host.get(parameter)!) as EncoderParams<HostTensor>);
   }
 
@@ -362,13 +400,17 @@ export class EncoderTrain implements TrainGraph {
     paramLeaves<TrainableParameter>(this.shapes, this.params).forEach(({ leaf }, i) => this.gpu.write(leaf.param, stored[i].leaf.load()));
   }
 
+  private allParameters(): TrainableParameter[] {
+    return paramLeaves<TrainableParameter>(this.shapes, this.params).map(({ leaf }) => leaf);
+  }
+
   model(): Encoder<Tensor> {
     const params = mapParams(this.shapes, this.params, (parameter: TrainableParameter) => parameter.param) as EncoderParams<Tensor>;
     return new Encoder(createGpuBackend(this.gpu, 'finetune.sample'), this.config, this.spec, this.shapes, params, this.toHf, false);
   }
 
   dispose(): void {
-    releaseParameters(this.gpu, this.parameters);
+    releaseParameters(this.gpu, this.allParameters());
     [...Object.values(this.acts), ...Object.values(this.grads)].flat().forEach((tensor) => this.gpu.release(tensor));
   }
 }

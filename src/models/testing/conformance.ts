@@ -10,6 +10,7 @@ import { FIXTURES, SHARED_REFERENCE, hasSharedReference, maxAbsDiff, pickColumns
 /** Fixture checkpoints (test/fixtures/models/<name>, with golden.json) whose family runs in this build. */
 export const MODEL_FIXTURES = [
   'tiny-gpt2', 'tiny-gpt2-f16', 'tiny-bert', 'tiny-bert-cls',
+  'tiny-distilbert', 'tiny-distilbert-cls', 'tiny-distilbert-sinusoidal', 'tiny-roberta', 'tiny-roberta-cls',
   'tiny-gpt-neox', 'tiny-gpt-neox-sequential', 'tiny-llama', 'tiny-llama-tied', 'tiny-llama-rope-linear', 'tiny-qwen2',
 ];
 

@@ -48,6 +48,8 @@ export class CacheWriteError extends WeightsError {
 }
 
 const META_HEADER = 'x-playground-meta';
+/** The `file` of the entry that keeps a Hub revision's model info (its commit and file list) for offline loads. */
+export const REVISION_INFO = '(revision info)';
 
 /** The Cache API behind the `ByteCache` interface, or null where it is unavailable. */
 export async function openBrowserCache(cacheName = MODEL_CACHE_NAME): Promise<ByteCache | null> {
@@ -135,7 +137,7 @@ export async function listStoredModels(cache: ByteCache): Promise<StoredModel[]>
       bytes: 0,
       storedAt: 0,
     };
-    model.files.push(meta.file);
+    if (meta.file !== REVISION_INFO) model.files.push(meta.file);
     model.keys.push(key);
     model.bytes += meta.size;
     model.storedAt = Math.max(model.storedAt, meta.storedAt);

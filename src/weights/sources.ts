@@ -26,6 +26,7 @@ import {
 import {
   CacheWriteError,
   openBrowserCache,
+  REVISION_INFO,
   storageFigures,
   type ByteCache,
   type CachedFileMeta,
@@ -310,7 +311,9 @@ async function hubProvider(source: Extract<ModelSource, { kind: 'hub' }>, contex
   } catch (error) {
     if (!(error instanceof NetworkError)) throw error;
     const stored = await cache?.get(infoKey);
-    if (!stored) throw new WeightsError(`${error.message} No copy of ${label} is stored in this browser to use offline.`);
+    if (!stored) {
+      throw new WeightsError(`${error.message.replace(/\.?$/, '.')} No copy of ${label} is stored in this browser to use offline.`);
+    }
     info = parseRepoInfo(JSON.parse(new TextDecoder().decode(stored.bytes)), repo, infoKey);
     offline = true;
     context.notices.push(
@@ -335,7 +338,7 @@ async function hubProvider(source: Extract<ModelSource, { kind: 'hub' }>, contex
     // The revision's info, for offline loads of this revision or of this commit by hash.
     const json = new TextEncoder().encode(JSON.stringify({ sha: info.commit, siblings: [...info.files].map(([rfilename, size]) => ({ rfilename, size })) }));
     for (const key of new Set([infoKey, repoInfoUrl(repo.id, endpoint, info.commit)])) {
-      await keepInCache(cache, key, json, meta('(revision info)', json.length), context);
+      await keepInCache(cache, key, json, meta(REVISION_INFO, json.length), context);
     }
   }
   const base = hubBaseUrl(repo.id, endpoint, info.commit);

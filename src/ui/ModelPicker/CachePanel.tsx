@@ -22,35 +22,22 @@ export function CachePanel() {
         </button>
       )}
       {models.length > 0 ? (
-        <table className="cache-table">
-          <thead>
-            <tr>
-              <th scope="col">Model</th>
-              <th scope="col">Revision</th>
-              <th scope="col">Size</th>
-              <th scope="col">
-                <span className="visually-hidden">Delete</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {models.map((model) => (
-              <tr key={model.model} data-testid="stored-model">
-                <td title={model.files.join(', ')}>{model.repo ?? model.label}</td>
-                <td>
-                  {model.revision ?? '—'}
-                  {model.commit && <span className="muted"> ({model.commit.slice(0, 10)})</span>}
-                </td>
-                <td>{formatBytes(model.bytes)}</td>
-                <td>
-                  <button type="button" onClick={() => void remove(model)} aria-label={`Delete ${model.label} ${model.commit ?? ''}`.trim()}>
-                    Delete
-                  </button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        <ul className="stored-models" aria-label="Stored models">
+          {models.map((model) => (
+            <li key={model.model} data-testid="stored-model">
+              <span className="label" title={model.files.join(', ')}>
+                {model.repo ?? model.label}
+              </span>
+              <span className="muted">
+                {model.revision ?? 'no revision'}
+                {model.commit && ` (${model.commit.slice(0, 10)})`} · {model.files.length} files · {formatBytes(model.bytes)}
+              </span>
+              <button type="button" onClick={() => void remove(model)} aria-label={`Delete ${model.label} ${model.commit ?? ''}`.trim()}>
+                Delete
+              </button>
+            </li>
+          ))}
+        </ul>
       ) : (
         available && <p className="muted">Nothing stored yet: models downloaded from the Hub or a URL are kept here.</p>
       )}

@@ -68,39 +68,39 @@ export function ModelPicker() {
           {HUB_SUGGESTIONS.map(({ id, family }) => <option key={id} value={id} label={`${id} (${family})`} />)}
         </datalist>
         <button type="submit" disabled={status === 'loading' || !remote.trim()}>Load</button>
+        <div className="inline-form hub-access">
+          <label className="field small">
+            <span className="muted">Revision (Hub ids; or id@revision)</span>
+            <input
+              value={hubRevision}
+              onChange={(event) => setHubRevision(event.target.value)}
+              placeholder="main"
+              spellCheck={false}
+              data-testid="hub-revision"
+            />
+          </label>
+          <label className="field small grow">
+            <span className="muted">Access token (gated or private models; sent only to the Hub endpoint)</span>
+            <input
+              type="password"
+              autoComplete="off"
+              value={hubToken}
+              onChange={(event) => setHubToken(event.target.value, rememberHubToken)}
+              placeholder="hf_…"
+              data-testid="hub-token"
+            />
+          </label>
+          <label className="small">
+            <input
+              type="checkbox"
+              checked={rememberHubToken}
+              onChange={(event) => setHubToken(hubToken, event.target.checked)}
+              data-testid="hub-token-remember"
+            />{' '}
+            Remember in this browser
+          </label>
+        </div>
       </form>
-      <div className="inline-form hub-access">
-        <label className="field small">
-          <span className="muted">Revision (Hub ids; or id@revision)</span>
-          <input
-            value={hubRevision}
-            onChange={(event) => setHubRevision(event.target.value)}
-            placeholder="main"
-            spellCheck={false}
-            data-testid="hub-revision"
-          />
-        </label>
-        <label className="field small grow">
-          <span className="muted">Access token (gated or private models; sent only to the Hub endpoint)</span>
-          <input
-            type="password"
-            autoComplete="off"
-            value={hubToken}
-            onChange={(event) => setHubToken(event.target.value, rememberHubToken)}
-            placeholder="hf_…"
-            data-testid="hub-token"
-          />
-        </label>
-        <label className="small">
-          <input
-            type="checkbox"
-            checked={rememberHubToken}
-            onChange={(event) => setHubToken(hubToken, event.target.checked)}
-            data-testid="hub-token-remember"
-          />{' '}
-          Remember in this browser
-        </label>
-      </div>
       <LocalFilesInput disabled={status === 'loading'} onFiles={(files) => void loadModel(files)} />
       <details>
         <summary>Hub endpoint</summary>

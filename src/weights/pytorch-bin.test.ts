@@ -114,8 +114,13 @@ describe('TorchCheckpoint refuses crafted and broken files with a WeightsError',
   const weight: CraftedTensor = { name: 'w', key: '0', numel: 4, shape: [2, 2] };
   const valid = torchZip(stateDictPickle([weight]), { '0': float32Bytes([1, 2, 3, 4]) });
 
-  it('accepts the crafted baseline', () => {
+  it('accepts the crafted baseline, and the same archive with zip64 directory records', () => {
     expect([...TorchCheckpoint.parse(valid).hostTensor('w').data]).toEqual([1, 2, 3, 4]);
+    const zip64 = torchZip(stateDictPickle([weight]), { '0': float32Bytes([1, 2, 3, 4]) }, 'archive', { zip64: true });
+    expect([...TorchCheckpoint.parse(zip64).hostTensor('w').data]).toEqual([1, 2, 3, 4]);
+    const lostLocator = zip64.slice();
+    lostLocator[zip64.length - 22 - 20] ^= 0xff; // the zip64 locator's signature
+    expect(refusal(lostLocator).message).toContain('the zip64 locator is missing');
   });
 
   it.each([

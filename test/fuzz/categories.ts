@@ -174,6 +174,7 @@ const binSeeds = [
   read(`${HUB}/files/nested.bin`),
   read(`${HUB}/files/dtypes.deflated.bin`),
   torchZip(stateDictPickle([{ name: 'w', key: '0', numel: 4, shape: [2, 2] }]), { '0': float32Bytes([1, 2, 3, 4]) }),
+  torchZip(stateDictPickle([{ name: 'w', key: '0', numel: 4, shape: [2, 2] }]), { '0': float32Bytes([1, 2, 3, 4]) }, 'archive', { zip64: true }),
 ];
 const bigBin = read(`${HUB}/hub-test/tiny-gpt2-sharded-bin/pytorch_model-00002-of-00002.bin`);
 const legacySeed = read(`${HUB}/files/dtypes.legacy.bin`);

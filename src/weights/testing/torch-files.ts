@@ -101,8 +101,11 @@ export function contiguousStride(shape: readonly number[]): number[] {
   return stride;
 }
 
-/** A zip archive of stored (uncompressed) entries, data aligned to 64 bytes like torch's writer. */
-export function storedZip(entries: readonly { name: string; data: Uint8Array }[]): Uint8Array {
+/**
+ * A zip archive of stored (uncompressed) entries, data aligned to 64 bytes like torch's writer. `zip64`: every size
+ * and offset in the central directory moved to zip64 fields, as writers do past 4 GB.
+ */
+export function storedZip(entries: readonly { name: string; data: Uint8Array }[], { zip64 = false } = {}): Uint8Array {
   const chunks: Uint8Array[] = [];
   const central: Uint8Array[] = [];
   let offset = 0;
@@ -115,27 +118,52 @@ export function storedZip(entries: readonly { name: string; data: Uint8Array }[]
     new DataView(extra.buffer).setUint16(2, padding, true);
     const crc = crc32(data);
     chunks.push(localHeader(nameBytes, extra, data.length, crc), data);
-    central.push(centralHeader(nameBytes, data.length, crc, offset));
+    central.push(centralHeader(nameBytes, data.length, crc, offset, zip64));
     offset += headerLength + extra.length + data.length;
   }
   const directorySize = central.reduce((sum, entry) => sum + entry.length, 0);
+  const tail: Uint8Array[] = [];
+  if (zip64) {
+    const record = new Uint8Array(56);
+    const recordView = new DataView(record.buffer);
+    recordView.setUint32(0, 0x06064b50, true);
+    recordView.setBigUint64(4, 44n, true);
+    recordView.setBigUint64(24, BigInt(entries.length), true);
+    recordView.setBigUint64(32, BigInt(entries.length), true);
+    recordView.setBigUint64(40, BigInt(directorySize), true);
+    recordView.setBigUint64(48, BigInt(offset), true);
+    const locator = new Uint8Array(20);
+    const locatorView = new DataView(locator.buffer);
+    locatorView.setUint32(0, 0x07064b50, true);
+    locatorView.setBigUint64(8, BigInt(offset + directorySize), true);
+    locatorView.setUint32(16, 1, true);
+    tail.push(record, locator);
+  }
   const end = new Uint8Array(22);
   const view = new DataView(end.buffer);
   view.setUint32(0, 0x06054b50, true);
-  view.setUint16(8, entries.length, true);
-  view.setUint16(10, entries.length, true);
-  view.setUint32(12, directorySize, true);
-  view.setUint32(16, offset, true);
-  return concat([...chunks, ...central, end]);
+  view.setUint16(8, zip64 ? 0xffff : entries.length, true);
+  view.setUint16(10, zip64 ? 0xffff : entries.length, true);
+  view.setUint32(12, zip64 ? 0xffffffff : directorySize, true);
+  view.setUint32(16, zip64 ? 0xffffffff : offset, true);
+  return concat([...chunks, ...central, ...tail, end]);
 }
 
 /** A torch.save-shaped archive: `<folder>/data.pkl`, `<folder>/data/<key>` per storage, `<folder>/version`. */
-export function torchZip(pickle: Uint8Array, storages: Record<string, Uint8Array>, folder = 'archive'): Uint8Array {
-  return storedZip([
-    { name: `${folder}/data.pkl`, data: pickle },
-    ...Object.entries(storages).map(([key, data]) => ({ name: `${folder}/data/${key}`, data })),
-    { name: `${folder}/version`, data: encoder.encode('3\n') },
-  ]);
+export function torchZip(
+  pickle: Uint8Array,
+  storages: Record<string, Uint8Array>,
+  folder = 'archive',
+  options: { zip64?: boolean } = {},
+): Uint8Array {
+  return storedZip(
+    [
+      { name: `${folder}/data.pkl`, data: pickle },
+      ...Object.entries(storages).map(([key, data]) => ({ name: `${folder}/data/${key}`, data })),
+      { name: `${folder}/version`, data: encoder.encode('3\n') },
+    ],
+    options,
+  );
 }
 
 function localHeader(name: Uint8Array, extra: Uint8Array, size: number, crc: number): Uint8Array {
@@ -153,18 +181,29 @@ function localHeader(name: Uint8Array, extra: Uint8Array, size: number, crc: num
   return header;
 }
 
-function centralHeader(name: Uint8Array, size: number, crc: number, localOffset: number): Uint8Array {
-  const header = new Uint8Array(46 + name.length);
+function centralHeader(name: Uint8Array, size: number, crc: number, localOffset: number, zip64: boolean): Uint8Array {
+  const extraLength = zip64 ? 4 + 24 : 0;
+  const header = new Uint8Array(46 + name.length + extraLength);
   const view = new DataView(header.buffer);
   view.setUint32(0, 0x02014b50, true);
-  view.setUint16(4, 20, true);
-  view.setUint16(6, 20, true);
+  view.setUint16(4, zip64 ? 45 : 20, true);
+  view.setUint16(6, zip64 ? 45 : 20, true);
   view.setUint32(16, crc, true);
-  view.setUint32(20, size, true);
-  view.setUint32(24, size, true);
+  view.setUint32(20, zip64 ? 0xffffffff : size, true);
+  view.setUint32(24, zip64 ? 0xffffffff : size, true);
   view.setUint16(28, name.length, true);
-  view.setUint32(42, localOffset, true);
+  view.setUint16(30, extraLength, true);
+  view.setUint32(42, zip64 ? 0xffffffff : localOffset, true);
   header.set(name, 46);
+  if (zip64) {
+    // The zip64 extra field: uncompressed size, compressed size, local header offset (the fields that overflowed).
+    const at = 46 + name.length;
+    view.setUint16(at, 0x0001, true);
+    view.setUint16(at + 2, 24, true);
+    view.setBigUint64(at + 4, BigInt(size), true);
+    view.setBigUint64(at + 12, BigInt(size), true);
+    view.setBigUint64(at + 20, BigInt(localOffset), true);
+  }
   return header;
 }
 

@@ -1,9 +1,17 @@
 import { defineConfig } from '@playwright/test';
 
-// scripts/e2e.mjs resolves the browser (PLAYGROUND_CHROMIUM, /usr/bin/chromium, Playwright's own) before this runs.
-const executablePath = process.env.PLAYGROUND_CHROMIUM || undefined;
-const previewPort = 4173;
-const hubPort = 4180;
+// scripts/e2e.mjs resolves the browser (PLAYGROUND_CHROMIUM, /usr/bin/chromium, Playwright's own) and picks free ports
+// and folders before this runs; run directly, the defaults below apply and a port already taken fails the run clearly
+// (no server is ever reused: it might be another run's, or an older build).
+const env = process.env;
+const executablePath = env.PLAYGROUND_CHROMIUM || undefined;
+const previewPort = Number(env.PLAYGROUND_PREVIEW_PORT ?? 4173);
+const hubPort = Number(env.PLAYGROUND_HUB_PORT ?? 4180);
+const cdnPort = Number(env.PLAYGROUND_HUB_CDN_PORT ?? hubPort + 1);
+const dist = env.PLAYGROUND_DIST ?? 'dist';
+// The specs read the stand-in's address from here (e2e/hub.ts).
+env.PLAYGROUND_HUB_URL = `http://127.0.0.1:${hubPort}`;
+env.PLAYGROUND_HUB_CDN_URL = `http://127.0.0.1:${cdnPort}`;
 
 export default defineConfig({
   testDir: 'e2e',
@@ -13,7 +21,7 @@ export default defineConfig({
   workers: 1,
   retries: 0,
   reporter: [['list']],
-  outputDir: 'test-results',
+  outputDir: env.PLAYGROUND_RESULTS ?? 'test-results',
   use: {
     baseURL: `http://127.0.0.1:${previewPort}/`,
     trace: 'retain-on-failure',
@@ -32,15 +40,15 @@ export default defineConfig({
   },
   webServer: [
     {
-      command: `npx vite preview --port ${previewPort} --strictPort`,
+      command: `npx vite preview --port ${previewPort} --strictPort --outDir ${dist}`,
       url: `http://127.0.0.1:${previewPort}/`,
-      reuseExistingServer: !process.env.CI,
+      reuseExistingServer: false,
       timeout: 60_000,
     },
     {
-      command: `node scripts/hub-server.mjs --port ${hubPort} --cdn-port ${hubPort + 1} --root test/fixtures/models --root test/fixtures/hub --root ../shared/data/hf-reference`,
+      command: `node scripts/hub-server.mjs --port ${hubPort} --cdn-port ${cdnPort} --root test/fixtures/models --root test/fixtures/hub --root ../shared/data/hf-reference`,
       url: `http://127.0.0.1:${hubPort}/tiny-gpt2/resolve/main/config.json`,
-      reuseExistingServer: !process.env.CI,
+      reuseExistingServer: false,
       timeout: 30_000,
     },
   ],

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
 import { colorOf } from '../src/attention/colormaps';
 import type {} from '../src/api/playground'; // the window.playground declaration
+import { HUB } from './hub';
 
 // The attention explorer on the tiny fixture models (test/fixtures/models, served by the Hub stand-in that
 // playwright.config.ts starts). What is drawn is checked against playground.forward, the torch goldens, and
 // rollout computed here on the CPU.
-const HUB = 'http://127.0.0.1:4180';
 const golden = (name: string) => JSON.parse(readFileSync(`test/fixtures/models/${name}/golden.json`, 'utf8'));
 
 type Matrix = number[][];

@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import { HUB } from './hub';
 
 // Fine-tuning journeys on the tiny BERT served by the local Hub stand-in (playwright.config.ts): WebGPU here is
 // SwiftShader, so the runs are a few dozen steps on short sentences.
-const HUB = 'http://127.0.0.1:4180';
 
 /** A small labelled set in UCI's format whose words the tiny tokenizer knows: "good"/"great" vs "bad"/"not". */
 function sentimentTsv(count: number): string {
@@ -125,7 +125,7 @@ test('a run that died mid-way resumes after a reload from its checkpoint with th
 });
 
 test('every parameter on WebGPU: GPT-2 causal LM lowers held-out perplexity, BERT classification learns', async ({ page }) => {
-  await page.goto(`./?hub=${encodeURIComponent('http://127.0.0.1:4180')}&tab=fine-tune`);
+  await page.goto(`./?hub=${encodeURIComponent(HUB)}&tab=fine-tune`);
   await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));
   const lm = await page.evaluate(async () => {
     const text = 'the cat sat on the mat. the dog sat on the log. the bird sat on the branch. '.repeat(12);

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type APIRequestContext, type Page } from '@playwright/test';
+import { HUB, HUB_CDN } from './hub';
 
 // Hub checkpoints as people find them, through the stand-in Hub (scripts/hub-server.mjs, started by
 // playwright.config.ts on 4180 with its CDN on 4181) over the fixtures of scripts/reference/make_bin_fixtures.py.
 // Logits are checked against goldens of the float64 torch reference (scripts/reference/hf_models.py) for the same
 // weights: tiny-gpt2's .bin and shards hold tiny-gpt2's weights, and so on.
-const HUB = 'http://127.0.0.1:4180';
-const CDN = 'http://127.0.0.1:4181';
+const CDN = HUB_CDN;
 const GRANTED = 'hf_hubtest_granted';
 
 interface HubRequest {

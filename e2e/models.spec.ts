@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
+import { HUB } from './hub';
 
 // The tiny fixture checkpoints (test/fixtures/models) served by the local Hub stand-in started in playwright.config.ts.
-const HUB = 'http://127.0.0.1:4180';
 const FIXTURES = 'test/fixtures/models';
 
 async function loadFromHub(page: Page, id: string) {

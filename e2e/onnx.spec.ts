@@ -1,8 +1,8 @@
 import { expect, test, type Page } from '@playwright/test';
+import { HUB } from './hub';
 
 // The tiny fixture checkpoints (test/fixtures/models) come from the local Hub stand-in started in playwright.config.ts;
 // the embedded default models join in once the page lists them.
-const HUB = 'http://127.0.0.1:4180';
 const TOLERANCE = 1e-3;
 const ids = (count: number, vocab: number) => Array.from({ length: count }, (_, i) => (i * 37 + 5) % vocab);
 

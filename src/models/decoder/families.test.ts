@@ -1,9 +1,13 @@
 // GPT-NeoX, Llama and Qwen2 beyond the conformance suite: config parsing and refusals, export back to Hugging Face's
 // names (round trip through the loader), the LM head tied as config.json says, q and k saved after the rotary
-// embedding, and memory estimates from the shapes the model allocates (parameter counts of real checkpoints, a KV
-// cache of the kv heads only).
+// embedding, memory estimates from the shapes the model allocates (parameter counts of real checkpoints, a KV cache
+// of the kv heads only), and the fixture tokenizers the end-to-end tests type into against Hugging Face's Rust library.
+import { Tokenizer as RustTokenizer } from '@anush008/tokenizers';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compareWithRust, parityInputs } from '../../../test/parity/compare';
+import { loadTokenizer } from '../../tokenizers/tokenizer';
 import { WeightsError } from '../../weights/errors';
 import { hostSource } from '../../weights/host-source';
 import type { HostTensor } from '../../weights/host-tensor';
@@ -195,5 +199,17 @@ describe('saveQkv', () => {
     const { model } = buildModel(createCpuBackend(), readCheckpoint(fixture('tiny-llama')));
     await model.forward({ ids: [1, 2, 3] });
     await expect(model.forward({ ids: [4] }, { saveQkv: true })).rejects.toThrow('Saving q, k and v needs a forward from an empty cache');
+  });
+});
+
+describe('the fixture tokenizers of tiny-gpt-neox and tiny-llama', () => {
+  it.each(['tiny-gpt-neox', 'tiny-llama'])('%s: equal to the Rust tokenizers on the parity corpus, and fit the vocabulary', async (name) => {
+    const text = readFileSync(join(fixture(name), 'tokenizer.json'), 'utf8');
+    const inputs = parityInputs(false);
+    const mismatches = await compareWithRust(loadTokenizer(JSON.parse(text)), RustTokenizer.fromString(text), inputs);
+    console.log(`[parity] ${name} tokenizer.json: ${inputs.length} inputs, ${mismatches.length} mismatches`);
+    expect(mismatches).toEqual([]);
+    const vocab = (JSON.parse(text) as { model: { vocab: Record<string, number> } }).model.vocab;
+    expect(Math.max(...Object.values(vocab)) + 1).toBe(parseModelConfig(readCheckpoint(fixture(name)).config).dims.V);
   });
 });

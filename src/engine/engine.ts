@@ -33,7 +33,8 @@ export interface LoadModelOptions {
 
 export interface GpuCallbacks {
   onLost: (reason: string) => void;
-  onBytesChanged: (bytes: number) => void;
+  /** Bytes held by live tensors, and bytes allocated on the device (live plus the pool's reserve). */
+  onBytesChanged: (bytesInUse: number, bytesAllocated: number) => void;
 }
 
 /** An embedded model's name, a Hub id, an http(s) base URL, or local files. */
@@ -374,7 +375,7 @@ class Engine {
     if (missing) return { ok: false, reason: missing };
     try {
       const gpu = await Gpu.create({ gpu: navigator.gpu, onLost: (reason) => void this.recoverFromLoss(reason) });
-      gpu.onBytesChanged((bytes) => this.callbacks?.onBytesChanged(bytes));
+      gpu.onBytesChanged((inUse, allocated) => this.callbacks?.onBytesChanged(inUse, allocated));
       this.gpu = gpu;
       if (this.session) {
         const { info, files, tokenizer } = this.session;
@@ -390,6 +391,16 @@ class Engine {
       const message = error instanceof Error ? error.message : String(error);
       return { ok: false, reason: /adapter/i.test(message) ? NO_ADAPTER_REASON : message };
     }
+  }
+
+  /**
+   * Destroys the GPU device as a driver reset would (tests of recovery): `device.lost` fires, calls in flight reject
+   * with a DeviceLostError, and the page reconnects as after a real loss.
+   */
+  simulateDeviceLoss(): boolean {
+    if (!this.gpu) return false;
+    this.gpu.device.destroy();
+    return true;
   }
 
   /** The device is gone: say so; the next acquireGpu() makes a new one and rebuilds the model from its files. */

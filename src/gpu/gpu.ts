@@ -1,7 +1,7 @@
 import { formatBytes } from '../common/format';
 import { GpuError } from './errors';
 import { toFloat16Bits } from './half';
-import { BufferPool } from './pool';
+import { BufferPool, POOL_RESERVE_BYTES } from './pool';
 import { Recorder } from './recorder';
 import { BYTES_PER_ELEMENT, Tensor, type DType, type HostArray } from './tensor';
 
@@ -15,6 +15,23 @@ export interface GpuOptions {
   /** Called once when the device is lost (driver reset, another tab, ...); the caller re-creates a Gpu. */
   onLost?: (reason: string) => void;
 }
+
+/**
+ * The device was lost (driver reset, another tab, `device.destroy()`) while a call was in flight. Says so in words
+ * instead of the browser's text ("Failed to execute 'mapAsync' on 'GPUBuffer'…").
+ */
+export class DeviceLostError extends GpuError {
+  constructor(
+    what: string,
+    readonly reason: string,
+  ) {
+    super(`The GPU device was lost while ${what} (${reason}). The page connects to a new device; run it again then.`);
+    this.name = 'DeviceLostError';
+  }
+}
+
+/** How long a failed call waits for `device.lost` to settle before it is reported as something else. */
+const LOSS_GRACE_MS = 250;
 
 export interface GpuInfo {
   vendor: string;
@@ -69,10 +86,13 @@ export class Gpu {
   private lastObjectId = 0;
   /** While compileAhead runs: the pipelines asked for, compiling asynchronously, by cache key. */
   private compiling: Map<string, Promise<void>> | null = null;
-  private readonly listeners = new Set<(bytesInUse: number) => void>();
+  private readonly listeners = new Set<(bytesInUse: number, bytesAllocated: number) => void>();
   private readonly deferredErrors: GpuError[] = [];
   private liveBytes = 0;
   private destroyed = false;
+  /** Why the device was lost, once it was. */
+  private lostReason?: string;
+  private readonly lostMessage: Promise<string>;
   private placeholderTensor: Tensor<'f32'> | null = null;
   private placeholderOutputTensor: Tensor<'f32'> | null = null;
 
@@ -96,16 +116,23 @@ export class Gpu {
       features: [...device.features].map(String).sort(),
       limits: Object.fromEntries(REPORTED_LIMITS.map((name) => [name, limits[name]])) as Record<GpuLimitName, number>,
     };
-    this.storagePool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
-    this.stagingPool = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
-    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, limits.maxBufferSize);
+    const notify = () => this.notifyBytes();
+    this.storagePool = new BufferPool(device, GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, limits.maxBufferSize, notify);
+    this.stagingPool = new BufferPool(device, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, limits.maxBufferSize, notify);
+    this.uniformPool = new BufferPool(device, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, limits.maxBufferSize, notify);
     device.addEventListener('uncapturederror', (event) => {
       this.deferredErrors.push(new GpuError(`GPU error: ${(event as GPUUncapturedErrorEvent).error.message}`));
     });
-    void device.lost.then((lost) => {
-      if (this.destroyed) return;
-      this.destroyed = true;
-      onLost?.(lost.message || `device lost (${lost.reason})`);
+    this.lostMessage = device.lost.then((lost) => {
+      const reason = lost.message || `device lost (${lost.reason})`;
+      this.lostReason = reason;
+      // Its buffers went with it: nothing is allocated any more.
+      for (const pool of [this.storagePool, this.stagingPool, this.uniformPool]) pool.forget();
+      if (!this.destroyed) {
+        this.destroyed = true;
+        onLost?.(reason);
+      }
+      return reason;
     });
   }
 
@@ -131,8 +158,18 @@ export class Gpu {
     return this.storagePool.bytesPooled;
   }
 
-  /** Calls `listener` whenever bytesInUse changes; returns the unsubscribe function. */
-  onBytesChanged(listener: (bytesInUse: number) => void): () => void {
+  /** Bytes of every buffer on the device: live tensors, the pools' free buffers, staging and uniform buffers. */
+  get bytesAllocated(): number {
+    return this.storagePool.bytesAllocated + this.stagingPool.bytesAllocated + this.uniformPool.bytesAllocated;
+  }
+
+  /** Whether the device is gone (lost or destroyed); a lost Gpu never comes back, the caller makes a new one. */
+  get isLost(): boolean {
+    return this.lostReason !== undefined;
+  }
+
+  /** Calls `listener` whenever bytesInUse or bytesAllocated changes; returns the unsubscribe function. */
+  onBytesChanged(listener: (bytesInUse: number, bytesAllocated: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
   }
@@ -285,11 +322,26 @@ export class Gpu {
     this.throwDeferredErrors();
   }
 
-  /** Destroys the pool's unused buffers. */
-  trim(): void {
-    this.storagePool.trim();
-    this.stagingPool.trim();
-    this.uniformPool.trim();
+  /**
+   * Destroys the pools' unused buffers beyond a small reserve of the smallest ones (call it when a model is unloaded:
+   * its weights go back to the device). `trim(0)` keeps none.
+   */
+  trim(reserveBytes = POOL_RESERVE_BYTES): void {
+    this.storagePool.trim(reserveBytes);
+    this.stagingPool.trim(reserveBytes);
+    this.uniformPool.trim(reserveBytes);
+  }
+
+  /**
+   * The error to report for a failed GPU call: a DeviceLostError when the device is (or, within a moment, turns out
+   * to be) lost, the browser's DOMException in words otherwise, anything else as it is.
+   */
+  async explainFailure(error: unknown, what: string): Promise<unknown> {
+    if (error instanceof DeviceLostError) return error;
+    const reason = this.lostReason ?? (await Promise.race([this.lostMessage, new Promise<undefined>((resolve) => setTimeout(resolve, LOSS_GRACE_MS))]));
+    if (reason !== undefined) return new DeviceLostError(what, reason);
+    if (typeof DOMException !== 'undefined' && error instanceof DOMException) return new GpuError(`${what}: the GPU did not return the results (${error.name}: ${error.message})`);
+    return error;
   }
 
   destroy(): void {
@@ -340,7 +392,12 @@ export class Gpu {
 
   private changeBytes(delta: number): void {
     this.liveBytes += delta;
-    for (const listener of this.listeners) listener(this.liveBytes);
+    this.notifyBytes();
+  }
+
+  private notifyBytes(): void {
+    const allocated = this.bytesAllocated;
+    for (const listener of this.listeners) listener(this.liveBytes, allocated);
   }
 
   private throwDeferredErrors(): void {

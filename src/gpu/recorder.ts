@@ -133,8 +133,9 @@ export class Recorder {
       if (caught) throw caught;
       if (bytes) deliverReads(bytes, reads);
     } catch (error) {
-      for (const read of reads) read.reject(error);
-      throw error;
+      const failure = await this.gpu.explainFailure(error, `running ${this.label}`);
+      for (const read of reads) read.reject(failure);
+      throw failure;
     } finally {
       if (uniformBuffer) this.gpu.uniformPool.release(uniformBuffer);
       if (staging && staging.mapState === 'unmapped') this.gpu.stagingPool.release(staging);

@@ -17,6 +17,7 @@ export function DeviceInfo() {
   const info = useAppStore((s) => s.gpuInfo);
   const message = useAppStore((s) => s.gpuMessage);
   const bytesInUse = useAppStore((s) => s.gpuBytesInUse);
+  const bytesAllocated = useAppStore((s) => s.gpuBytesAllocated);
   const detectGpu = useAppStore((s) => s.detectGpu);
 
   useEffect(() => {
@@ -67,6 +68,10 @@ export function DeviceInfo() {
             <div>
               <dt>GPU memory in use</dt>
               <dd data-testid="gpu-bytes">{formatBytes(bytesInUse)}</dd>
+            </div>
+            <div title="Every buffer on the device: the tensors in use plus the free buffers kept for reuse (a small reserve once a model is unloaded)">
+              <dt>GPU memory allocated</dt>
+              <dd data-testid="gpu-bytes-allocated">{formatBytes(bytesAllocated)}</dd>
             </div>
           </dl>
         </>

@@ -5,7 +5,8 @@ import { decodeCheckpoint, encodeCheckpoint, type Checkpoint, type EncodedCheckp
 import type { Hyperparameters, Task, TrainingMode } from './hyperparameters';
 import type { Example } from './data/examples';
 
-export type RunStatus = 'running' | 'paused' | 'stopped' | 'done' | 'failed';
+/** 'interrupted' is never stored: it is how a record left 'running' or 'paused' by a closed page is shown. */
+export type RunStatus = 'running' | 'paused' | 'stopped' | 'done' | 'failed' | 'interrupted';
 
 export interface BaseModelFiles {
   name: string; // what the user loaded, in words
@@ -44,21 +45,89 @@ const RUNS = 'runs';
 const DATA = 'runData';
 const CHECKPOINTS = 'checkpoints';
 
+/** Storage refused a write: full (quota), or gone (site data cleared, private mode). The run itself is unharmed. */
+export class RunStorageError extends Error {
+  constructor(
+    readonly kind: 'quota' | 'unavailable',
+    detail: string,
+  ) {
+    super(
+      kind === 'quota'
+        ? `The browser's storage for this site is full (${detail}): the checkpoint could not be saved.`
+        : `The browser's storage could not be written (${detail}): the checkpoint could not be saved.`,
+    );
+    this.name = 'RunStorageError';
+  }
+}
+
+function storageError(error: DOMException | Error | null | undefined, fallback: string): RunStorageError {
+  const kind = error?.name === 'QuotaExceededError' ? 'quota' : 'unavailable';
+  return new RunStorageError(kind, error?.message || fallback);
+}
+
+/**
+ * Runs and checkpoints in IndexedDB, kept alive through what happens to storage while a run trains: the connection
+ * reopens after site data was cleared (and the run's record is written again), and every run touched in this page
+ * is mirrored in memory (see `durableRunStore`), so a full or cleared storage never stops a run.
+ */
 export function openIndexedDbRunStore(factory: IDBFactory = indexedDB): RunStore {
-  const db = new Promise<IDBDatabase>((resolve, reject) => {
-    const request = factory.open(DB_NAME, 1);
-    request.onupgradeneeded = () => {
-      for (const name of [RUNS, DATA, CHECKPOINTS]) request.result.createObjectStore(name, { keyPath: 'runId' });
-    };
-    request.onsuccess = () => resolve(request.result);
-    request.onerror = () => reject(new Error(`IndexedDB would not open: ${request.error?.message ?? 'unknown error'}`));
-  });
+  return durableRunStore(indexedDbBacking(factory));
+}
+
+function indexedDbBacking(factory: IDBFactory): RunStore {
+  let db: Promise<IDBDatabase> | undefined;
+  const open = () => {
+    db ??= new Promise<IDBDatabase>((resolve, reject) => {
+      const request = factory.open(DB_NAME, 1);
+      request.onupgradeneeded = () => {
+        for (const name of [RUNS, DATA, CHECKPOINTS]) request.result.createObjectStore(name, { keyPath: 'runId' });
+      };
+      request.onsuccess = () => {
+        const database = request.result;
+        // Someone deletes or upgrades the database (clearing site data does): let go, reopen on the next call.
+        database.onversionchange = () => {
+          database.close();
+          db = undefined;
+        };
+        database.onclose = () => (db = undefined);
+        resolve(database);
+      };
+      request.onerror = () => {
+        db = undefined;
+        reject(storageError(request.error, 'IndexedDB would not open'));
+      };
+      request.onblocked = () => {
+        db = undefined;
+        reject(new RunStorageError('unavailable', 'IndexedDB is blocked by another tab of this page'));
+      };
+    });
+    return db;
+  };
+  const transaction = async (stores: string[], mode: IDBTransactionMode): Promise<IDBTransaction> => {
+    try {
+      return (await open()).transaction(stores, mode);
+    } catch (error) {
+      if (error instanceof RunStorageError) throw error;
+      // The connection closed under us (InvalidStateError): once more on a fresh one.
+      db = undefined;
+      try {
+        return (await open()).transaction(stores, mode);
+      } catch (again) {
+        throw again instanceof RunStorageError ? again : storageError(again as Error, 'IndexedDB refused a transaction');
+      }
+    }
+  };
   const transact = async <T>(stores: string[], mode: IDBTransactionMode, work: (tx: IDBTransaction) => IDBRequest<T> | void): Promise<T | undefined> => {
-    const tx = (await db).transaction(stores, mode);
-    const request = work(tx);
+    const tx = await transaction(stores, mode);
+    let request: IDBRequest<T> | void;
+    try {
+      request = work(tx);
+    } catch (error) {
+      throw storageError(error as Error, 'IndexedDB refused a write');
+    }
     return new Promise((resolve, reject) => {
       tx.oncomplete = () => resolve(request ? request.result : undefined);
-      tx.onerror = tx.onabort = () => reject(new Error(`IndexedDB: ${tx.error?.message ?? 'the transaction was aborted'}`));
+      tx.onerror = tx.onabort = () => reject(storageError(tx.error, 'the transaction was aborted'));
     });
   };
   return {
@@ -103,6 +172,109 @@ export function openIndexedDbRunStore(factory: IDBFactory = indexedDB): RunStore
       });
     },
   };
+}
+
+interface MirroredRun {
+  record: RunRecord;
+  stored?: { data: RunData; base: BaseModelFiles };
+  checkpoint?: Checkpoint;
+}
+
+/**
+ * A store that never loses the runs of this page: every run created, resumed or saved here is mirrored in memory
+ * (its record, its data, its latest checkpoint), so a write the backing storage refuses (quota) or forgets (cleared)
+ * costs nothing but durability across reloads. Writes still throw a RunStorageError, so the caller can tell the
+ * person; the next write tries again, and writes the run's record and data anew when the storage lost them.
+ */
+export function durableRunStore(backing: RunStore): RunStore {
+  const mirror = new Map<string, MirroredRun>();
+  const inBacking = async (runId: string) => {
+    const records = await backing.runs().catch(() => null);
+    return records === null ? null : records.some((record) => record.runId === runId);
+  };
+  /** Writes the run's record and data again when the backing storage no longer has them (cleared meanwhile). */
+  const restore = async (runId: string) => {
+    const run = mirror.get(runId);
+    if (!run?.stored || (await inBacking(runId)) !== false) return;
+    await backing.createRun(run.record, run.stored.data, run.stored.base);
+  };
+  return {
+    createRun: async (record, data, base) => {
+      mirror.set(record.runId, { record: { ...record }, stored: { data, base } });
+      await backing.createRun(record, data, base);
+    },
+    updateRun: async (runId, patch) => {
+      const run = mirror.get(runId);
+      if (run) run.record = { ...run.record, ...patch };
+      if (run) await restore(runId);
+      await backing.updateRun(runId, patch);
+    },
+    runs: async () => {
+      const stored = await backing.runs().catch((error: unknown) => {
+        if (mirror.size === 0) throw error;
+        return [];
+      });
+      const mirrored = [...mirror.values()].map((run) => run.record);
+      const ids = new Set(mirrored.map((record) => record.runId));
+      return [...mirrored, ...stored.filter((record) => !ids.has(record.runId))].sort((a, b) => b.createdAt - a.createdAt);
+    },
+    runData: async (runId) => {
+      const run = mirror.get(runId);
+      if (run?.stored) return run.stored;
+      const stored = await backing.runData(runId);
+      // A run read back (to resume it) is this page's from now on: mirrored like one it created.
+      const record = run?.record ?? (await backing.runs()).find((candidate) => candidate.runId === runId);
+      if (record) mirror.set(runId, { ...run, record, stored });
+      return stored;
+    },
+    saveCheckpoint: async (checkpoint) => {
+      const run = mirror.get(checkpoint.runId);
+      if (run) {
+        run.checkpoint = checkpoint;
+        run.record = { ...run.record, checkpointStep: checkpoint.loop.globalStep };
+        await restore(checkpoint.runId);
+      }
+      await backing.saveCheckpoint(checkpoint);
+    },
+    loadCheckpoint: async (runId) => {
+      const run = mirror.get(runId);
+      if (run?.checkpoint) return run.checkpoint;
+      const checkpoint = await backing.loadCheckpoint(runId);
+      if (run && checkpoint) run.checkpoint = checkpoint;
+      return checkpoint;
+    },
+    deleteRun: async (runId) => {
+      mirror.delete(runId);
+      await backing.deleteRun(runId);
+    },
+  };
+}
+
+/** Runs shown as interrupted: their record says running or paused, but no page holds them (a reload, a crash). */
+export function withInterrupted(records: RunRecord[], live: ReadonlySet<string>): RunRecord[] {
+  return records.map((record) =>
+    (record.status === 'running' || record.status === 'paused') && !live.has(record.runId) ? { ...record, status: 'interrupted' } : record,
+  );
+}
+
+const LOCK_PREFIX = 'playground-finetune:';
+
+/**
+ * Marks a run as alive in this page until `release()` (a Web Lock, which the browser drops when the page goes away),
+ * so every tab can tell a run that is training somewhere from one a reload interrupted.
+ */
+export function holdRunLock(runId: string): () => void {
+  let release: () => void = () => undefined;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  void globalThis.navigator?.locks?.request(`${LOCK_PREFIX}${runId}`, () => held).catch(() => undefined);
+  return release;
+}
+
+/** The runs some page of this site holds (see holdRunLock); empty where Web Locks are missing. */
+export async function liveRunIds(): Promise<Set<string>> {
+  const state = await globalThis.navigator?.locks?.query().catch(() => undefined);
+  const names = [...(state?.held ?? []), ...(state?.pending ?? [])].map((lock) => lock.name ?? '');
+  return new Set(names.filter((name) => name.startsWith(LOCK_PREFIX)).map((name) => name.slice(LOCK_PREFIX.length)));
 }
 
 /** The same contract in memory: checkpoints go through encode/decode, as they would through IndexedDB. */

@@ -1,6 +1,8 @@
 // The training loop: epochs of seeded batches through a TrainingStepper, one awaited step at a time so the page
 // stays responsive; pause, resume and stop between steps; a checkpoint every N steps, on pause, on stop and at each
 // epoch's end; validation per epoch; a NaN or infinite loss stops the run and keeps the last good checkpoint.
+// Faults do not lose the run: a checkpoint the storage refuses (full, cleared) is kept in memory and tried again at the
+// next one, with a notice; a lost GPU device suspends the run at its last checkpoint, to continue on a new device.
 
 import type { HostTensor } from '../weights/host-tensor';
 import type { TrainingBatch } from './batches';
@@ -9,7 +11,8 @@ import type { Checkpoint, InitialMetrics, LoopState, TrainerState } from './chec
 import { learningRateAt, type Hyperparameters, type Task } from './hyperparameters';
 import { accuracyOf, argmaxRows, confusionMatrix, type EpochMetrics } from './metrics';
 import { Rng } from '../common/random';
-import type { RunStatus, RunStore } from './runStore';
+import { DeviceLostError } from '../gpu/gpu';
+import { RunStorageError, type RunStatus, type RunStore } from './runStore';
 
 /** One optimizer step and evaluation over a model being trained; implemented over src/train's trainer. */
 export interface TrainingStepper {
@@ -52,6 +55,8 @@ export interface RunEvents {
   status: (status: RunStatus, message?: string) => void;
   /** Steps done at an interval: what the caller wants to do with the model then (sample text, for GPT-2). */
   interval: (step: number) => void;
+  /** Something the person should know that does not change the status (a checkpoint storage refused, then saved again). */
+  notice: (message: string) => void;
 }
 
 export interface LoopOptions {
@@ -70,15 +75,21 @@ export class FineTuneLoop {
   status: RunStatus = 'running';
   /** Why the run failed, in plain words. */
   failure?: string;
+  /**
+   * Why the run was suspended (the GPU device was lost): it is paused at its last checkpoint and continues from there
+   * in a new loop on a new device (FineTuneRun.resume); this loop does not run again.
+   */
+  suspended?: string;
   readonly stepsPerEpoch: number;
   readonly totalSteps: number;
   private state: LoopState;
-  private listeners: { [K in keyof RunEvents]: Set<RunEvents[K]> } = { progress: new Set(), epoch: new Set(), status: new Set(), interval: new Set() };
+  private listeners: { [K in keyof RunEvents]: Set<RunEvents[K]> } = { progress: new Set(), epoch: new Set(), status: new Set(), interval: new Set(), notice: new Set() };
   private resumeGate?: () => void;
   private stopRequested = false;
   private pauseRequested = false;
   private exclusive: Promise<unknown> = Promise.resolve();
   private recentSteps: { ms: number; tokens: number }[] = [];
+  private storageFailing = false;
 
   constructor(private readonly options: LoopOptions) {
     const { hyperparameters: h, data } = options;
@@ -117,14 +128,33 @@ export class FineTuneLoop {
     return result;
   }
 
-  /** Trains to the end (or a stop); resolves with every epoch's metrics. An error fails the run and rejects. */
+  /**
+   * Trains to the end (or a stop); resolves with every epoch's metrics. An error fails the run and rejects; a lost
+   * GPU device suspends it instead (resolves, with `suspended` set and the status paused).
+   */
   async run(): Promise<EpochMetrics[]> {
     try {
       return await this.train();
     } catch (error) {
+      if (error instanceof DeviceLostError) return this.suspend(error);
       this.setStatus('failed', error instanceof Error ? error.message : String(error));
       throw error;
     }
+  }
+
+  private async suspend(error: DeviceLostError): Promise<EpochMetrics[]> {
+    const kept = await this.keptStep();
+    this.suspended =
+      `The GPU device was lost at step ${this.state.globalStep + 1} (${error.reason}). The run is paused at its last ` +
+      `checkpoint (step ${kept}) and continues from there on a new device, with the same losses.`;
+    this.setStatus('paused', this.suspended);
+    return this.state.epochs;
+  }
+
+  /** The step of the last checkpoint the store holds (0 before the first). */
+  private async keptStep(): Promise<number> {
+    const runs = await this.options.store.runs().catch(() => []);
+    return runs.find((run) => run.runId === this.options.runId)?.checkpointStep ?? 0;
   }
 
   private async train(): Promise<EpochMetrics[]> {
@@ -246,7 +276,7 @@ export class FineTuneLoop {
   }
 
   private async fail(loss: number): Promise<EpochMetrics[]> {
-    const kept = (await this.options.store.runs()).find((run) => run.runId === this.options.runId)?.checkpointStep ?? 0;
+    const kept = await this.keptStep();
     const message =
       `The loss became ${loss} at step ${this.state.globalStep + 1}, so the run stopped. ` +
       `The last good checkpoint (step ${kept}) is kept: lower the learning rate and resume from it.`;
@@ -256,13 +286,27 @@ export class FineTuneLoop {
 
   private async checkpoint() {
     const trainer = await this.options.stepper.saveState();
-    await this.options.store.saveCheckpoint({ runId: this.options.runId, savedAt: Date.now(), loop: structuredClone(this.state), trainer });
+    const step = this.state.globalStep;
+    try {
+      await this.options.store.saveCheckpoint({ runId: this.options.runId, savedAt: Date.now(), loop: structuredClone(this.state), trainer });
+    } catch (error) {
+      if (!(error instanceof RunStorageError)) throw error;
+      this.storageFailing = true;
+      const space = error.kind === 'quota' ? ' Deleting saved runs or cached models frees space.' : '';
+      this.emit('notice', `${error.message} Training goes on: the checkpoint of step ${step} is kept in this tab, and saving is tried again at the next checkpoint.${space}`);
+      return;
+    }
+    if (this.storageFailing) {
+      this.storageFailing = false;
+      this.emit('notice', `Checkpoints are saved again (step ${step}).`);
+    }
   }
 
   private setStatus(status: RunStatus, message?: string) {
     this.status = status;
     if (status === 'failed') this.failure = message;
-    void this.options.store.updateRun(this.options.runId, { status, message });
+    // A status the storage cannot keep is still the run's status here; the next checkpoint reports the storage.
+    this.options.store.updateRun(this.options.runId, { status, message }).catch(() => undefined);
     this.emit('status', status, message);
   }
 

@@ -45,9 +45,14 @@ export function guessMapping(table: Table): ColumnMapping {
 
 export function toExamples(table: Table, mapping: ColumnMapping): LabelledData {
   const { textColumns, labelColumn } = mapping;
+  if (!Array.isArray(textColumns) || textColumns.length < 1 || textColumns.length > 2) {
+    throw new Error('The mapping needs textColumns: one column index, or two for sentence pairs (e.g. [0] or [0, 1]).');
+  }
   for (const column of [...textColumns, labelColumn]) {
+    if (!Number.isInteger(column)) throw new Error(`Column ${JSON.stringify(column)} is not a column index: columns are numbered from 0.`);
     if (column < 0 || column >= table.columns.length) throw new Error(`Column ${column + 1} does not exist; the data has ${table.columns.length}.`);
   }
+  if (textColumns.includes(labelColumn)) throw new Error(`Column ${labelColumn + 1} cannot be both a text and the label.`);
   const usable = table.rows.filter((row) => row[labelColumn].trim() !== '' && textColumns.every((c) => row[c].trim() !== ''));
   const labels = sortLabels([...new Set(usable.map((row) => row[labelColumn].trim()))]);
   const id = new Map(labels.map((label, i) => [label, i]));
@@ -57,6 +62,23 @@ export function toExamples(table: Table, mapping: ColumnMapping): LabelledData {
     return example;
   });
   return { examples, labels, skipped: table.rows.length - usable.length };
+}
+
+/** One labelled example as `playground.fineTune` takes it in an array. */
+export interface LabelledRow {
+  text: string;
+  pair?: string;
+  label: string;
+}
+
+/** Rows -> examples exactly as a table with those columns would give (labels sorted, numerically when numbers). */
+export function examplesFromRows(rows: readonly LabelledRow[]): LabelledData {
+  const pairs = rows.some((row) => row.pair !== undefined);
+  const table: Table = {
+    columns: pairs ? ['text', 'pair', 'label'] : ['text', 'label'],
+    rows: rows.map((row) => (pairs ? [row.text, row.pair ?? '', row.label] : [row.text, row.label])),
+  };
+  return toExamples(table, pairs ? { textColumns: [0, 1], labelColumn: 2 } : { textColumns: [0], labelColumn: 1 });
 }
 
 function sortLabels(labels: string[]): string[] {

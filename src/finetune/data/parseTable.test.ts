@@ -48,3 +48,21 @@ describe('detectFormat', () => {
     expect(detectFormat('a,b\nc,d')).toBe('csv');
   });
 });
+
+describe('malformed tables are refused by line', () => {
+  it('names the line of an unterminated quote instead of merging the rest of the file into one cell', () => {
+    expect(() => parseDelimited('text,label\ngood,1\n"bad, 0\nfine,1\n', ',')).toThrow(/^Line 3: a quoted field starts here and its closing quote never comes/);
+    expect(() => parseTable('a\t1\nb\t0\n"c\t1', 'tsv')).toThrow(/^Line 3:/);
+    expect(() => parseDelimited('x,y\n1,"ab"c\n', ',')).toThrow(/^Line 2: a quoted field has text right after its closing quote/);
+  });
+
+  it('refuses a table of more than 1000 columns', () => {
+    expect(() => parseTable(`${'a,'.repeat(2000)}b\n1,2`, 'csv')).toThrow(/Record 1 has 2,001 comma-separated fields; a table may have at most 1000/);
+  });
+});
+
+describe('line endings', () => {
+  it('reads files that mix CRLF and LF, with line breaks inside quoted fields', () => {
+    expect(parseDelimited('a,b\r\nc,d\ne,f\n"x\r\ny",z', ',')).toEqual([['a', 'b'], ['c', 'd'], ['e', 'f'], ['x\ny', 'z']]);
+  });
+});

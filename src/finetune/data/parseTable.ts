@@ -1,6 +1,8 @@
 // Labelled data as a table of strings, from CSV (RFC 4180 quoting), TSV, JSONL or text pasted in either form.
 // UCI's sentiment files are TSV without a header: `sentence<TAB>0|1`.
 
+import Papa from 'papaparse';
+
 export type TableFormat = 'csv' | 'tsv' | 'jsonl';
 
 export interface Table {
@@ -28,32 +30,40 @@ export function parseTable(text: string, format: TableFormat, hasHeader?: boolea
   return { columns, rows };
 }
 
-/** RFC 4180: fields separated by `delimiter`, records by CRLF or LF; quoted fields may hold both and "" for a quote. */
+/** Tables wider than this are not labelled text (a stray delimiter repeated, a binary file): refused by name. */
+export const MAX_COLUMNS = 1000;
+
+/**
+ * RFC 4180 (papaparse): fields separated by `delimiter`, records by CRLF or LF; quoted fields may hold line breaks
+ * (read as LF) and "" for a quote; blank lines are skipped, a byte-order mark dropped. A quote opened and never closed
+ * is an error naming its line (papaparse alone would read the rest of the file into that field).
+ */
 export function parseDelimited(text: string, delimiter: string): string[][] {
-  const records: string[][] = [];
-  let record: string[] = [];
-  let field = '';
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const endRecord = () => {
-    record.push(field);
-    if (record.length > 1 || record[0] !== '') records.push(record);
-    record = [];
-    field = '';
-  };
-  for (; i < text.length; i++) {
-    const char = text[i];
-    if (quoted) {
-      if (char !== '"') field += char;
-      else if (text[i + 1] === '"') (field += '"'), i++;
-      else quoted = false;
-    } else if (char === '"' && field === '') quoted = true;
-    else if (char === delimiter) record.push(field), (field = '');
-    else if (char === '\n') endRecord();
-    else if (char !== '\r' || text[i + 1] !== '\n') field += char;
+  // One line ending throughout (papaparse picks one per file; files mixing CRLF and LF exist).
+  const lines = text.replace(/\r\n?/g, '\n');
+  const { data, errors } = Papa.parse<string[]>(lines, { delimiter, quoteChar: '"', escapeChar: '"', newline: '\n', skipEmptyLines: true });
+  const quoteError = errors.find((error) => error.type === 'Quotes');
+  if (quoteError) {
+    const line = lineAt(lines, quoteError.index ?? 0);
+    const problem =
+      quoteError.code === 'MissingQuotes'
+        ? 'a quoted field starts here and its closing quote never comes (the rest of the file would become one cell)'
+        : 'a quoted field has text right after its closing quote';
+    throw new Error(`Line ${line}: ${problem}. Close the quote (a quote inside a quoted field is written "") or remove it.`);
   }
-  if (field !== '' || record.length > 0) endRecord();
-  return records;
+  const width = data.reduce((max, record) => Math.max(max, record.length), 0);
+  if (width > MAX_COLUMNS) {
+    const row = data.findIndex((record) => record.length === width);
+    throw new Error(`Record ${row + 1} has ${width.toLocaleString('en-US')} ${delimiter === '\t' ? 'tab' : 'comma'}-separated fields; a table may have at most ${MAX_COLUMNS}. Is the format right?`);
+  }
+  return data;
+}
+
+/** The 1-based line of a character index. */
+function lineAt(text: string, index: number): number {
+  let line = 1;
+  for (let i = 0; i < index && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
 }
 
 function parseJsonl(text: string): Table {
@@ -72,6 +82,7 @@ function parseJsonl(text: string): Table {
       return value as Record<string, unknown>;
     });
   const columns = [...new Set(objects.flatMap((object) => Object.keys(object)))];
+  if (columns.length > MAX_COLUMNS) throw new Error(`The JSONL objects have ${columns.length.toLocaleString('en-US')} distinct keys; a table may have at most ${MAX_COLUMNS} columns.`);
   const cell = (value: unknown) => (value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value));
   return { columns, rows: objects.map((object) => columns.map((column) => cell(object[column]))) };
 }

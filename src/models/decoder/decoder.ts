@@ -125,9 +125,9 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const queries = a.queries?.map((shape, l) => queryScratch ?? alloc(shape, `h.${l}.q`)) ?? []; // (L) x (T, H·D)
     const probs = options.saveAttention ? a.probs.map((shape, l) => alloc(shape, `h.${l}.attn_probs`)) : []; // (H, T, Tk)
 
-    const norm = (input: Buf, weight: Buf, bias: Buf | undefined, out: Buf) => {
-      if (spec.dims.norm === 'rmsnorm') backend.rmsnorm({ x: input, weight, out, rows: T, C, eps });
-      else backend.layernorm({ x: input, gamma: weight, beta: bias!, out, rows: T, C, eps });
+    const norm = (stream: Buf, weight: Buf, bias: Buf | undefined, out: Buf) => {
+      if (spec.dims.norm === 'rmsnorm') backend.rmsnorm({ x: stream, weight, out, rows: T, C, eps });
+      else backend.layernorm({ x: stream, gamma: weight, beta: bias!, out, rows: T, C, eps });
     };
     const rotate = (buf: Buf, heads: number, stride: number, rowOffset: number) => {
       if (!spec.rotary) return;

@@ -128,10 +128,8 @@ test('a gated repo is refused without a token, naming why', async ({ page }) => 
 
 // The panel's token and revision reach the loader once Engine.loadModel calls
 // resolveSource(source, options.hubEndpoint, options) (it passes only options.hubEndpoint today).
-const ENGINE_PASSES_ACCESS = 'Engine.loadModel does not hand options.revision / options.token to resolveSource yet';
 
 test('a gated repo loads with the token from the panel, which never leaves the Hub origin', async ({ page, request }) => {
-  test.fixme(true, ENGINE_PASSES_ACCESS);
   await openApp(page);
   await loadThroughPanel(page, 'hub-test/gated-gpt2', { token: 'hf_hubtest_not_granted' });
   await expect(page.getByRole('alert')).toContainText('the access token given has not been granted access');
@@ -163,7 +161,6 @@ test('id@revision loads tags and pull-request refs, and names a revision that do
 });
 
 test('the revision field applies to ids without @revision', async ({ page }) => {
-  test.fixme(true, ENGINE_PASSES_ACCESS);
   await openApp(page);
   await loadThroughPanel(page, 'hub-test/moving-gpt2', { revision: 'v2' });
   await expectLoaded(page, 'hub-test/moving-gpt2@v2');
@@ -259,7 +256,6 @@ test('vocab-only repos: vocab.txt and vocab.json + merges.txt give the ids of th
 });
 
 test('a vocabulary smaller than the model is refused, naming both sizes', async ({ page }) => {
-  test.fixme(true, 'the engine does not check the tokenizer against vocab_size yet (checkVocabularyFits is not called on load)');
   await openApp(page);
   await loadThroughPanel(page, 'hub-test/bert-vocab-mismatch');
   await expect(page.getByRole('alert')).toContainText('500');

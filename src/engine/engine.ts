@@ -178,7 +178,7 @@ class Engine {
    */
   async loadModel(source: ModelSource, options: LoadModelOptions): Promise<ModelInfo> {
     const generation = ++this.loadGeneration;
-    const resolved = resolveSource(source, options.hubEndpoint);
+    const resolved = resolveSource(source, options.hubEndpoint, options);
     this.latestLoadName = resolved.name;
     const download = new AbortController();
     let refusal: Error | undefined;

@@ -9,7 +9,7 @@ import type { ModelConfig, ModelFamily } from './family';
 import { gpt2 } from './gpt2/gpt2.family';
 import { gptNeox } from './gpt_neox/gpt_neox.family';
 import { llama } from './llama/llama.family';
-import { qwen2 } from './qwen2/qwen2.family';
+import { qwen2 } from './llama/qwen2.family';
 import { roberta } from './roberta/roberta.family';
 
 export const FAMILIES: readonly ModelFamily[] = [gpt2, bert, distilbert, roberta, gptNeox, llama, qwen2] as unknown as readonly ModelFamily[];

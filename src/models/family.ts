@@ -89,6 +89,44 @@ export interface ForwardOptions {
   sample?: SamplingOptions;
   /** Also return the k most probable next tokens of the last position. */
   topK?: number;
+  /** Every stage's tensor, for the walkthrough ("How it works") and playground.trace. */
+  trace?: TraceRequest;
+}
+
+export interface TraceRequest {
+  /** Layers whose stages come back (default: every layer). */
+  layers?: readonly number[];
+  /** The position whose logit lens (the final norm and LM head applied to each layer's output) is computed; default the last. */
+  lensPosition?: number;
+}
+
+/** One block's stages on one forward, the engine's own numbers read where the kernels wrote them. */
+export interface LayerTrace {
+  input: Float32Array; // (T, C) the residual stream entering the block
+  normed: Float32Array; // (T, C) norm1(input) in pre-norm blocks; the input itself in post-LN encoders
+  qkv: Float32Array; // (T, (H + 2·Hkv)·D) q | k | v as attention multiplies them (after rotary, where there is one)
+  probs: Float32Array; // (H, T, Tk) softmax(q·kᵀ/√D + mask)
+  mixed: Float32Array; // (T, H·D) each head's probs · v, side by side (before the output projection)
+  attnOut: Float32Array; // (T, C) the output projection of `mixed`
+  residual1: Float32Array; // (T, C) input + attnOut (post-LN: its LayerNorm; parallel residual: before the MLP is added)
+  ffnHidden: Float32Array; // (T, F) the feed-forward hidden layer after its activation (SwiGLU: silu(gate) · up)
+  ffnOut: Float32Array; // (T, C)
+  residual2: Float32Array; // (T, C) the block's output
+  /** (V) the logit lens at `lensPosition`: what the model would predict from this layer's output. */
+  lens?: Float32Array;
+}
+
+export interface ForwardTrace {
+  embeddings: {
+    token: Float32Array; // (T, C) rows of the token embedding table
+    position?: Float32Array; // (T, C) rows of a learned or sinusoidal position table (rotary models have none)
+    tokenType?: Float32Array; // (T, C) rows of the token-type table
+    sum: Float32Array; // (T, C) their sum, as the embedding kernel wrote it
+    normed?: Float32Array; // (T, C) post-LN encoders: the embedding LayerNorm's output (layer 0's input)
+  };
+  layers: (LayerTrace | undefined)[]; // (L), undefined where not asked for
+  final: { normed: Float32Array }; // (T, C) decoders: the final norm's output; encoders: the last layer's output
+  lensPosition: number;
 }
 
 export interface ForwardResult {
@@ -100,6 +138,7 @@ export interface ForwardResult {
   pooled?: Float32Array; // (C)
   nextId?: number;
   top?: { ids: number[]; probs: number[] };
+  trace?: ForwardTrace;
 }
 
 /** The heads a loaded checkpoint has. */

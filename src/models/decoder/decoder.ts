@@ -19,6 +19,7 @@ import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
 import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelConfig, ModelHeads } from '../family';
 import { mapParams, paramLeaves } from '../params';
+import { addArrays, TraceTaps } from '../trace';
 import { qkvWidth, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
 
 /** Where the KV cache lives (see the header): the fused product for Conv1D weights, the kv heads alone otherwise. */
@@ -103,6 +104,8 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     if (past + T > P) throw new Error(`The context limit of this model is ${P} tokens; ${past + T} were asked for.`);
     if (options.saveQkv && kvLayout && past > 0) throw new Error('Saving q, k and v needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
     checkTokenIds(ids, V);
+    const taps = new TraceTaps(backend, options.trace, spec.dims.L, T);
+    if (taps.on && kvLayout && past > 0) throw new Error('A trace needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
     const Tk = past + T;
     const Q = qkvWidth(spec.dims);
     const A = H * D;
@@ -121,9 +124,11 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const branch = alloc(a.branch, 'branch_out'); // (T, C)
     const hidden = alloc(a.hidden, 'mlp_hidden'); // (T, F)
     const gateUp = a.gateUp && alloc(a.gateUp, 'mlp_gate_up'); // (T, 2F)
-    const queryScratch = a.queries && !options.saveQkv ? alloc(a.queries[0], 'q') : undefined; // (T, H·D)
+    const queryScratch = a.queries && !options.saveQkv && !taps.on ? alloc(a.queries[0], 'q') : undefined; // (T, H·D)
     const queries = a.queries?.map((shape, l) => queryScratch ?? alloc(shape, `h.${l}.q`)) ?? []; // (L) x (T, H·D)
-    const probs = options.saveAttention ? a.probs.map((shape, l) => alloc(shape, `h.${l}.attn_probs`)) : []; // (H, T, Tk)
+    const probs = a.probs.map((shape, l) => (options.saveAttention || taps.wants(l) ? alloc(shape, `h.${l}.attn_probs`) : undefined)); // (H, T, Tk)
+    const lensNormed = taps.on ? alloc([T, C], 'lens_normed') : undefined; // (T, C)
+    const lensLogits = taps.on ? alloc([1, V], 'lens_logits') : undefined; // (1, V)
 
     const norm = (stream: Buf, weight: Buf, bias: Buf | undefined, out: Buf) => {
       if (spec.dims.norm === 'rmsnorm') backend.rmsnorm({ x: stream, weight, out, rows: T, C, eps });
@@ -138,6 +143,7 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
       const cache = this.cache[l];
       if (!kvLayout) {
         backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: cache, M: T, N: Q, K: C, wLayout: layout, outRowOffset: past });
+        taps.layer(l, 'qkv', cache, past * Q, T * Q);
         backend.attention({ qkv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, D, causal: true, qOffset: past });
         return;
       }
@@ -146,41 +152,68 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
       backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: cache, M: T, N: Q - A, K: C, wLayout: 'nk', wRowOffset: A, outRowOffset: past });
       rotate(q, H, A, 0);
       rotate(cache, Hkv, Q - A, past); // the new keys: the first Hkv heads of each new k|v row
+      taps.layer(l, 'q', q);
+      taps.layer(l, 'kv', cache, past * (Q - A), T * (Q - A));
       backend.attention({ q, kv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, Hkv, D, causal: true, qOffset: past });
     };
     /** branch = mlp(normed). */
-    const mlp = (block: DecoderBlock<Buf>) => {
+    const mlp = (block: DecoderBlock<Buf>, l: number) => {
       if (gateUp) {
         backend.matmul({ x: normed, w: block.mlpInWeight, bias: block.mlpInBias, out: gateUp, M: T, N: 2 * F, K: C, wLayout: layout });
         backend.swiglu({ gateUp, out: hidden, rows: T, F });
       } else {
         backend.matmul({ x: normed, w: block.mlpInWeight, bias: block.mlpInBias, out: hidden, M: T, N: F, K: C, wLayout: layout, activation: epilogue(activation) });
       }
+      taps.layer(l, 'ffnHidden', hidden);
       backend.matmul({ x: hidden, w: block.mlpOutWeight, bias: block.mlpOutBias, out: branch, M: T, N: C, K: F, wLayout: layout });
+      taps.layer(l, 'ffnOut', branch);
     };
-    const attentionOutput = (block: DecoderBlock<Buf>) =>
+    const attentionOutput = (block: DecoderBlock<Buf>, l: number) => {
+      taps.layer(l, 'mixed', attnOut);
       backend.matmul({ x: attnOut, w: block.attnOutWeight, bias: block.attnOutBias, out: branch, M: T, N: C, K: A, wLayout: layout });
+      taps.layer(l, 'attnOut', branch);
+    };
+    /** The logit lens at the traced position: the final norm and the LM head on this layer's output. */
+    const lens = (l: number) => {
+      if (!taps.wants(l)) return;
+      norm(x, p.lnfWeight, p.lnfBias, lensNormed!);
+      backend.matmul({ x: lensNormed!, xRowOffset: taps.lensPosition, w: p.lmHead ?? p.tokenEmbeddings, out: lensLogits!, M: 1, N: V, K: C, wLayout: 'nk' });
+      taps.layer(l, 'lens', lensLogits!);
+    };
 
     backend.embedding({ ids: idsBuf, wte: p.tokenEmbeddings, wpe: p.positionEmbeddings, out: x, T, C, positionOffset: past });
+    taps.tableRows('token', p.tokenEmbeddings, ids, C);
+    if (p.positionEmbeddings) taps.tableRows('position', p.positionEmbeddings, ids.map((_, t) => past + t), C);
+    taps.embedding('sum', x);
     p.blocks.forEach((block: DecoderBlock<Buf>, l) => {
+      taps.layer(l, 'input', x);
       norm(x, block.ln1Weight, block.ln1Bias, normed);
+      taps.layer(l, 'normed', normed);
       attend(block, l);
       if (spec.parallelResidual) {
         // Both norms read the block's input: the MLP branch first, then the attention branch (attnOut waits in its buffer).
         norm(x, block.ln2Weight, block.ln2Bias, normed);
-        mlp(block);
+        mlp(block, l);
         backend.add({ a: x, b: branch, out: x, n: T * C });
-        attentionOutput(block);
+        attentionOutput(block, l);
         backend.add({ a: x, b: branch, out: x, n: T * C });
+        // x + attn(ln1 x) + mlp(ln2 x): the attention half of the sum, as the sequential block has it.
+        taps.derived(l, 'residual1', async (read) => addArrays(await read('input'), await read('attnOut')));
+        taps.layer(l, 'residual2', x);
+        lens(l);
         return;
       }
-      attentionOutput(block);
+      attentionOutput(block, l);
       backend.add({ a: x, b: branch, out: x, n: T * C });
+      taps.layer(l, 'residual1', x);
       norm(x, block.ln2Weight, block.ln2Bias, normed);
-      mlp(block);
+      mlp(block, l);
       backend.add({ a: x, b: branch, out: x, n: T * C });
+      taps.layer(l, 'residual2', x);
+      lens(l);
     });
     norm(x, p.lnfWeight, p.lnfBias, normed);
+    taps.final(normed);
 
     // The LM head only over the rows asked for: the last one unless every row's logits are wanted.
     const which = options.logits ?? 'none';
@@ -195,7 +228,8 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     }
     const logitsRead = which === 'none' ? undefined : backend.read(logits);
     const hiddenRead = options.hidden ? backend.read(normed) : undefined;
-    const attentionReads = probs.map((buf) => backend.read(buf));
+    const attentionReads = options.saveAttention ? probs.map((buf) => backend.read(buf!)) : [];
+    probs.forEach((buf, l) => buf && taps.layer(l, 'probs', buf));
     const width = cacheWidth(spec);
     const cacheReads = options.saveQkv ? this.cache.map((buf) => backend.read(buf, 0, Tk * width)) : [];
     const queryReads = options.saveQkv && kvLayout ? queries.map((buf) => backend.read(buf)) : [];
@@ -209,10 +243,12 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
       const qs = await Promise.all(queryReads);
       qkv.forEach((kv, l) => (qkv[l] = interleaveRows(qs[l], A, kv, width, T))); // (T, Q): q | k | v
     }
+    const trace = await taps.result(spec.dims.L, (q, kv) => interleaveRows(q, A, kv, width, T));
     return {
       logits: await logitsRead,
       hidden: await hiddenRead,
       attentions: options.saveAttention ? await Promise.all(attentionReads) : undefined,
+      trace,
       qkv,
       nextId: nextId === undefined ? undefined : await nextId,
       top: await top,

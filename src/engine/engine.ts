@@ -16,6 +16,7 @@ import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
 import { OperationQueue } from './queue';
 import { tokenizerForModel } from './modelTokenizer';
 import { softmaxRow } from '../models/softmax';
+import { headView, type TraceView } from './trace';
 
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
@@ -314,6 +315,29 @@ class Engine {
       const probabilities = Array.from(softmaxRow(classLogits!), (probability, id) => ({ label: id2label[id] ?? `LABEL_${id}`, probability }));
       const best = probabilities.reduce((a, b) => (b.probability > a.probability ? b : a));
       return { label: best.label, probabilities };
+    });
+  }
+
+  /**
+   * Every stage of one forward pass on `ids` for the walkthrough, cut to `head` (default 0): the engine's own numbers,
+   * read where the kernels wrote them (layers limited to `layers` when given; the logit lens at `lensPosition`, default
+   * the last token).
+   */
+  trace(ids: number[], options: { head?: number; layers?: number[]; lensPosition?: number; tokenTypeIds?: number[] } = {}): Promise<TraceView> {
+    return this.queue.run(async () => {
+      const { loaded, info } = this.requireSession();
+      const { model, config } = loaded;
+      const tokenTypeIds = config.dims.typeVocabSize > 0 ? options.tokenTypeIds : undefined;
+      model.resetCache();
+      const lm = info.capabilities.lm;
+      const result = await model.forward({ ids, tokenTypeIds }, {
+        logits: lm ? 'all' : 'none',
+        hidden: !lm,
+        trace: { layers: options.layers, lensPosition: options.lensPosition },
+      });
+      model.resetCache();
+      const causal = info.kind === 'decoder';
+      return headView(result.trace!, config.dims, ids.length, options.head ?? 0, (lm ? result.logits : result.hidden)!, (i, j) => !causal || j <= i);
     });
   }
 

@@ -1,6 +1,7 @@
 // `npm run bench`: builds bench.html (a production build, into a temporary folder), serves it with `vite preview`,
 // opens it in Chromium (WebGPU on), runs the benchmark in that one page session, prints the table and writes the
-// report to bench-results/bench-<time>.json. Options: --timeout-min N (default 60), --headed.
+// report to bench-results/bench-<time>.json. Options: --full (the real sizes even on a software adapter; hardware
+// adapters get them anyway), --timeout-min N (default 60, 180 with --full), --headed.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,16 +14,18 @@ const option = (name, fallback) => {
   const index = args.indexOf(name);
   return index >= 0 ? args[index + 1] : fallback;
 };
-const timeoutMs = Number(option('--timeout-min', '60')) * 60_000;
+const full = args.includes('--full');
+const timeoutMs = Number(option('--timeout-min', full ? '180' : '60')) * 60_000;
 
 const outDir = mkdtempSync(join(tmpdir(), 'playground-bench-'));
 await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: { bench: resolve('bench.html') } } } });
 const server = await preview({ preview: { port: 0, strictPort: false, open: false }, build: { outDir }, logLevel: 'warn' });
-const url = new URL('bench.html?run', server.resolvedUrls.local[0]).href;
+const url = new URL(`bench.html?run${full ? '&full' : ''}`, server.resolvedUrls.local[0]).href;
 const browser = await chromium.launch({
   executablePath: await findChromium(),
   headless: !args.includes('--headed'),
-  args: ['--enable-unsafe-webgpu', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  // Precise memory info: the load row's peak JS heap (performance.memory is coarse without it).
+  args: ['--enable-unsafe-webgpu', '--enable-precise-memory-info', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
 });
 let exitCode = 0;
 try {

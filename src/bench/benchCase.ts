@@ -9,10 +9,14 @@ import { createOrtSession } from '../onnx/ortSession';
 export type Run = () => Promise<Float32Array>;
 
 export interface BenchCase {
-  group: 'matmul' | 'attention' | 'model' | 'training';
+  group: 'matmul' | 'attention' | 'model' | 'training' | 'load' | 'generation';
   name: string;
   /** Floating-point operations of one run (multiply-add = 2), for GFLOP/s. */
   flops: number;
+  /** Bytes one run (per perRun) must read, for GB/s and the fraction of the copy bandwidth: bandwidth-bound rows. */
+  bytes?: number;
+  /** Timed runs for a row that runs once by nature (a load), instead of the benchmark's count. */
+  runs?: number;
   /** How each timing divides: 1 per run, or e.g. decode steps for ms per token. */
   perRun: number;
   ours: Run;
@@ -23,6 +27,8 @@ export interface BenchCase {
   note?: string;
   /** Why ORT has no time for this row (shown in its ORT columns), e.g. no training API. */
   ortUnavailable?: string;
+  /** A line for the notes after the runs (e.g. a load's steps and peak heap). */
+  details?: () => string;
   dispose(): Promise<void>;
 }
 

@@ -8,24 +8,26 @@ import type { MatmulShape } from './shapes';
 
 export async function matmulCase(context: BenchContext, shape: MatmulShape): Promise<BenchCase> {
   const { gpu, ort } = context;
-  const { M, K, N } = shape;
+  const { M, K, N, wLayout = 'kn' } = shape;
   const xData = randomFloats(M * K, 1);
-  const wData = randomFloats(K * N, 2, 1 / Math.sqrt(K));
+  const wData = randomFloats(K * N, 2, 1 / Math.sqrt(K)); // (K, N), or (N, K) for 'nk'
   const x = gpu.tensor([M, K], 'f32', 'x');
-  const w = gpu.tensor([K, N], 'f32', 'w');
+  const w = gpu.tensor(wLayout === 'kn' ? [K, N] : [N, K], 'f32', 'w');
   const out = gpu.tensor([M, N], 'f32', 'y');
   gpu.write(w, wData);
-  const peer = await ortRuns(context, matmulGraph(shape, wData), () => ({ x: new ort.Tensor('float32', xData, [M, K]) }), 'y');
+  // ORT's MatMul takes (K, N): an 'nk' weight goes to it transposed (its preferred layout, as an exporter would).
+  const peer = await ortRuns(context, matmulGraph(shape, wLayout === 'kn' ? wData : transpose(wData, N, K)), () => ({ x: new ort.Tensor('float32', xData, [M, K]) }), 'y');
   return {
     group: 'matmul',
-    name: `matmul ${M}x${K}x${N}`,
+    name: `matmul ${M}x${K}x${N}${wLayout === 'nk' ? ' (w as N x K)' : ''}`,
     flops: 2 * M * K * N,
+    bytes: M < 8 ? 4 * K * N : undefined, // a matrix-vector product is bound by reading w
     perRun: 1,
     note: shape.use,
     ours: async () => {
       gpu.write(x, xData);
       const rec = gpu.recorder('bench.matmul');
-      matmul(rec, { x, w, out, M, N, K, wLayout: 'kn' });
+      matmul(rec, { x, w, out, M, N, K, wLayout });
       const result = rec.read(out);
       await rec.submit();
       return result;
@@ -36,4 +38,11 @@ export async function matmulCase(context: BenchContext, shape: MatmulShape): Pro
       await peer.release();
     },
   };
+}
+
+/** (rows, cols) -> (cols, rows). */
+function transpose(values: Float32Array, rows: number, cols: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = values[r * cols + c];
+  return out;
 }

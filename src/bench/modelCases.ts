@@ -1,128 +1,265 @@
-// Whole-model rows on synthetic weights of the benchmark's size: a BERT forward (MLM logits for every token),
-// GPT-2 prefill (logits for every prompt token) and GPT-2 decode in ms per token, a KV cache on both sides. The ONNX
-// side is the same weights exported by src/onnx.
+// Whole-model rows on synthetic weights at the shapes of shapes.ts: encoder forwards (MLM logits for every token),
+// decoder prefill (logits for every prompt token, or the last one's) and decode in ms per token with a KV cache on
+// both sides, and the load of a full checkpoint to its first forward. The ONNX side is the same weights exported by
+// src/onnx, one session per provider shared by a model's rows.
 
-import type { Tensor as OrtTensor } from 'onnxruntime-web';
-import { buildModel } from '../models/checkpoint';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
+import type { Tensor } from '../gpu';
+import { buildModel, type LoadedModel } from '../models/checkpoint';
+import type { ModelConfig, ModelDims } from '../models/family';
 import { createGpuBackend } from '../models/gpuBackend';
+import { FAMILIES, familyOf, parseModelConfig } from '../models/registry';
+import { syntheticBertConfig, syntheticBertTensors, syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
 import { exportOnnx } from '../onnx/exportOnnx';
 import { OrtGpt2Decoder, type DecoderState } from '../onnx/ortDecoder';
-import type { OrtModule, OrtProvider } from '../onnx/ortSession';
-import { writeSafetensors } from '../weights/safetensors-writer';
-import { syntheticBertConfig, syntheticBertTensors, syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
-import { type BenchCase, type BenchContext, ortRuns } from './benchCase';
-import type { ModelShape } from './shapes';
+import { createOrtSession, type OrtModule, type OrtProvider } from '../onnx/ortSession';
+import type { HostTensor } from '../weights/host-tensor';
 import { SafetensorsFile } from '../weights/safetensors';
+import { writeSafetensors } from '../weights/safetensors-writer';
+import { type BenchCase, type BenchContext, type Run, randomFloats } from './benchCase';
+import type { DecoderRows, EncoderRows } from './shapes';
 
 const tokenIds = (T: number, V: number, seed: number) => Array.from({ length: T }, (_, i) => (i * 7919 + seed) % V);
 
-function int64Feeds(ort: OrtModule, names: string[], ids: number[]): Record<string, OrtTensor> {
+function int64Feeds(ort: OrtModule, names: readonly string[], ids: number[]): Record<string, OrtTensor> {
   const T = ids.length;
   const values: Record<string, number[]> = { input_ids: ids, attention_mask: ids.map(() => 1), token_type_ids: ids.map(() => 0) };
   return Object.fromEntries(names.map((name) => [name, new ort.Tensor('int64', BigInt64Array.from(values[name], BigInt), [1, T])]));
 }
 
-/** Per layer: q, k, v, output, MLP up and down projections, and the two attention products. */
-export function layerFlops(T: number, Tk: number, C: number, F: number): number {
-  return 2 * T * (4 * C * C + 2 * C * F) + 4 * T * Tk * C;
+/**
+ * Multiply-adds ×2 of one layer for T new positions over Tk keys: q, k, v and output projections (kv heads only for
+ * k and v), the feed-forward network (three matrices when gated, SwiGLU; two otherwise) and the two attention products.
+ */
+export function layerFlops(T: number, Tk: number, dims: Pick<ModelDims, 'C' | 'H' | 'Hkv' | 'D' | 'F' | 'activation'>): number {
+  const { C, H, Hkv, D, F } = dims;
+  const projections = 2 * C * H * D + 2 * C * Hkv * D;
+  const ffn = (dims.activation === 'silu' ? 3 : 2) * C * F;
+  return 2 * T * (projections + ffn) + 4 * T * Tk * H * D;
 }
 
-function loadBert(context: BenchContext, shape: ModelShape) {
-  const config = syntheticBertConfig(shape.bert);
-  const safetensors = writeSafetensors(syntheticBertTensors(config, { pooler: false }));
-  return buildModel(createGpuBackend(context.gpu, 'bench.bert'), { config: config.raw, weights: SafetensorsFile.parse(safetensors) });
+/** Bytes of f32 weights one forward reads: every layer's matrices and the LM head (the token table, tied or not). */
+function weightBytes(dims: ModelDims): number {
+  const { C, H, Hkv, D, F, V, L } = dims;
+  const perLayer = 2 * C * H * D + 2 * C * Hkv * D + (dims.activation === 'silu' ? 3 : 2) * C * F;
+  return 4 * (L * perLayer + V * C);
 }
 
-function loadGpt2(context: BenchContext, shape: ModelShape) {
-  const config = syntheticGpt2Config(shape.gpt2);
-  const safetensors = writeSafetensors(syntheticGpt2Tensors(config));
-  return buildModel(createGpuBackend(context.gpu, 'bench.gpt2'), { config: config.raw, weights: SafetensorsFile.parse(safetensors) });
+/** A checkpoint of synthetic weights at `json`'s shape, as safetensors bytes. */
+export function syntheticCheckpoint(json: Record<string, unknown>): { config: ModelConfig; bytes: Uint8Array } {
+  const modelType = json.model_type;
+  const config = modelType === 'gpt2' ? syntheticGpt2Config(json) : modelType === 'bert' ? syntheticBertConfig(json) : parseModelConfig(json);
+  const tensors = config.family === 'gpt2' ? syntheticGpt2Tensors(config)
+    : config.family === 'bert' ? syntheticBertTensors(config, { pooler: false })
+    : config.family === 'llama' ? llamaTensors(config)
+    : null;
+  if (!tensors) throw new Error(`The benchmark has no synthetic checkpoint for the ${config.family} family.`);
+  return { config, bytes: writeSafetensors(tensors) };
 }
 
-export async function bertForwardCase(context: BenchContext, shape: ModelShape): Promise<BenchCase> {
-  const loaded = loadBert(context, shape);
-  const { C, F, L, V } = loaded.config.dims;
-  const ids = tokenIds(shape.T, V, 101);
-  const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask', 'token_type_ids'], ids);
-  const peer = await ortRuns(context, exportOnnx(loaded, { attentions: false }), () => feeds, 'logits');
-  return {
-    group: 'model',
-    name: `BERT forward T=${shape.T} (L=${L} C=${C})`,
-    flops: L * layerFlops(shape.T, shape.T, C, F) + 2 * shape.T * C * (C + V),
-    perRun: 1,
-    tokensPerRun: shape.T,
-    ours: async () => (await loaded.model.forward({ ids }, { logits: 'all' })).logits!,
-    ort: peer.runs,
-    dispose: async () => {
-      loaded.model.dispose();
-      await peer.release();
-    },
-  };
-}
-
-export async function gpt2Cases(context: BenchContext, shape: ModelShape): Promise<BenchCase[]> {
-  const loaded = loadGpt2(context, shape);
-  const { model, config } = loaded;
-  const { C, F, L, V, H } = config.dims;
-  const { T, decodeSteps } = shape;
-  const prompt = tokenIds(T, V, 50);
-  const continuation = tokenIds(decodeSteps, V, 7);
-  const graph = exportOnnx(loaded, { attentions: false });
-  const peer = await ortRuns(context, graph, () => int64Feeds(context.ort, ['input_ids', 'attention_mask'], prompt), 'logits');
-  const prefill: BenchCase = {
-    group: 'model',
-    name: `GPT-2 prefill T=${T} (L=${L} C=${C})`,
-    flops: L * layerFlops(T, T, C, F) + 2 * T * C * V,
-    perRun: 1,
-    tokensPerRun: T,
-    ours: async () => {
-      model.resetCache();
-      return (await model.forward({ ids: prompt }, { logits: 'all' })).logits!;
-    },
-    ort: peer.runs,
-    dispose: async () => undefined, // the decode row releases the model and the sessions they share
-  };
-
-  // Ours: the prompt is in the KV cache once; each run rewinds to it and decodes the same tokens.
-  model.resetCache();
-  await model.forward({ ids: prompt }, { logits: 'none' });
-  const decodeOurs = async () => {
-    model.truncateCache(T);
-    let logits: Float32Array = new Float32Array();
-    for (const id of continuation) logits = (await model.forward({ ids: [id] }, { logits: 'last' })).logits!;
-    return logits;
-  };
-  // ORT: the graph exported with past_key_values, the prompt's cache kept the same way.
-  const cachedGraph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
-  const decoders: Partial<Record<OrtProvider, { decoder: OrtGpt2Decoder; prompt: DecoderState }>> = {};
-  for (const provider of context.providers) {
-    const decoder = await OrtGpt2Decoder.create(context.ort, cachedGraph, provider, { layers: L, heads: H, headSize: C / H });
-    await decoder.step(prompt);
-    decoders[provider] = { decoder, prompt: decoder.snapshot() };
+/** LlamaForCausalLM's names (tied head: no lm_head.weight), values in [-1, 1) scaled by 1/sqrt(fan-in). */
+function llamaTensors(config: ModelConfig): HostTensor[] {
+  const { L, C, H, Hkv, D, F, V } = config.dims;
+  let seed = 1;
+  const tensor = (name: string, shape: number[], fanIn: number) => ({ name, shape, data: randomFloats(shape[0] * (shape[1] ?? 1), seed++, 1 / Math.sqrt(fanIn)) });
+  const ones = (name: string) => ({ name, shape: [C], data: new Float32Array(C).fill(1) });
+  const tensors = [tensor('model.embed_tokens.weight', [V, C], 1), ones('model.norm.weight')];
+  for (let l = 0; l < L; l++) {
+    const p = `model.layers.${l}.`;
+    tensors.push(
+      ones(`${p}input_layernorm.weight`), ones(`${p}post_attention_layernorm.weight`),
+      tensor(`${p}self_attn.q_proj.weight`, [H * D, C], C), tensor(`${p}self_attn.k_proj.weight`, [Hkv * D, C], C),
+      tensor(`${p}self_attn.v_proj.weight`, [Hkv * D, C], C), tensor(`${p}self_attn.o_proj.weight`, [C, H * D], H * D),
+      tensor(`${p}mlp.gate_proj.weight`, [F, C], C), tensor(`${p}mlp.up_proj.weight`, [F, C], C), tensor(`${p}mlp.down_proj.weight`, [C, F], F),
+    );
   }
-  const decodeOrt = Object.fromEntries(
-    Object.entries(decoders).map(([provider, { decoder, prompt: state }]) => [provider, async () => {
-      decoder.restore(state);
-      let logits: Float32Array = new Float32Array();
-      for (const id of continuation) logits = await decoder.step([id]);
-      return logits;
-    }]),
-  );
-  const Tk = T + decodeSteps / 2;
-  const decode: BenchCase = {
-    group: 'model',
-    name: `GPT-2 decode ${decodeSteps} tokens after ${T} (ms/token)`,
-    flops: L * layerFlops(1, Tk, C, F) + 2 * C * V,
-    perRun: decodeSteps,
-    tokensPerRun: decodeSteps,
-    note: 'both sides keep a KV cache (ORT: the graph exported with past_key_values, cache on the GPU for WebGPU)',
-    ours: decodeOurs,
-    ort: decodeOrt,
-    dispose: async () => {
-      model.dispose();
-      await peer.release();
-      for (const { decoder } of Object.values(decoders)) await decoder.release();
+  return tensors;
+}
+
+/** Whether the registry has a family reading this config.json's model_type (the Llama row waits for its family). */
+export function hasFamilyFor(json: Record<string, unknown>): boolean {
+  return FAMILIES.some((family) => family.modelTypes.includes(String(json.model_type)));
+}
+
+function load(context: BenchContext, json: Record<string, unknown>, label: string): LoadedModel<Tensor> {
+  const { config, bytes } = syntheticCheckpoint(json);
+  return buildModel(createGpuBackend(context.gpu, `bench.${label}`), { config: config.raw, weights: SafetensorsFile.parse(bytes) });
+}
+
+/** One session per provider on `graph`, released together. */
+async function sessions(context: BenchContext, graph: Uint8Array) {
+  const byProvider: Partial<Record<OrtProvider, InferenceSession>> = {};
+  for (const provider of context.providers) byProvider[provider] = await createOrtSession(context.ort, graph, provider);
+  return {
+    /** Each provider's run of `feeds`, its output `output` (the last `lastRow` floats only, when given). */
+    runs(feeds: () => Record<string, OrtTensor>, output: string, lastRow?: number): Partial<Record<OrtProvider, Run>> {
+      return Object.fromEntries(Object.entries(byProvider).map(([provider, session]) => [provider, async () => {
+        const data = (await session.run(feeds(), [output]))[output].data as Float32Array;
+        return lastRow ? data.slice(data.length - lastRow) : data;
+      }]));
     },
+    release: () => Promise.all(Object.values(byProvider).map((session) => session.release())),
   };
-  return [prefill, decode];
+}
+
+export async function encoderCases(context: BenchContext, rows: EncoderRows): Promise<BenchCase[]> {
+  const loaded = load(context, rows.config, rows.label);
+  const { dims } = loaded.config;
+  const peer = await sessions(context, exportOnnx(loaded, { attentions: false }));
+  const cases = rows.T.map((T): BenchCase => {
+    const ids = tokenIds(T, dims.V, 101);
+    const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask', 'token_type_ids'], ids);
+    return {
+      group: 'model',
+      name: `${rows.label} forward T=${T}`,
+      flops: dims.L * layerFlops(T, T, dims) + 2 * T * dims.C * (dims.C + dims.V),
+      perRun: 1,
+      tokensPerRun: T,
+      ours: async () => (await loaded.model.forward({ ids }, { logits: 'all' })).logits!,
+      ort: peer.runs(() => feeds, 'logits'),
+      dispose: async () => undefined,
+    };
+  });
+  cases[cases.length - 1].dispose = async () => {
+    loaded.model.dispose();
+    await peer.release();
+  };
+  return cases;
+}
+
+export async function decoderCases(context: BenchContext, rows: DecoderRows): Promise<BenchCase[]> {
+  const loaded = load(context, rows.config, rows.label);
+  const { model, config } = loaded;
+  const { dims } = config;
+  const { C, L, V, Hkv, D } = dims;
+  const peer = await sessions(context, exportOnnx(loaded, { attentions: false }));
+  const cases: BenchCase[] = rows.prefill.map(({ T, logits }) => {
+    const prompt = tokenIds(T, V, 50);
+    const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask'], prompt);
+    return {
+      group: 'model',
+      name: `${rows.label} prefill T=${T}${logits === 'last' ? ', last row' : ''}`,
+      flops: L * layerFlops(T, T, dims) + 2 * (logits === 'all' ? T : 1) * C * V,
+      perRun: 1,
+      tokensPerRun: T,
+      note: logits === 'last' ? 'the LM head over the last position only (generation, compare)' : undefined,
+      ours: async () => {
+        model.resetCache();
+        return (await model.forward({ ids: prompt }, { logits })).logits!;
+      },
+      ort: peer.runs(() => feeds, 'logits', logits === 'last' ? V : undefined),
+      dispose: async () => undefined,
+    };
+  });
+  const release: (() => Promise<unknown>)[] = [async () => model.dispose(), peer.release];
+  if (rows.decode) cases.push(await decodeCase(context, loaded, rows, release));
+  cases[cases.length - 1].dispose = async () => {
+    for (const step of release) await step();
+  };
+  return cases;
+
+  async function decodeCase(context: BenchContext, loaded: LoadedModel<Tensor>, rows: DecoderRows, release: (() => Promise<unknown>)[]): Promise<BenchCase> {
+    const { after: T, steps } = rows.decode!;
+    const prompt = tokenIds(T, V, 50);
+    const continuation = tokenIds(steps, V, 7);
+    // Ours: the prompt is in the KV cache once; each run rewinds to it and decodes the same tokens.
+    model.resetCache();
+    await model.forward({ ids: prompt }, { logits: 'none' });
+    const decodeOurs = async () => {
+      model.truncateCache(T);
+      let logits: Float32Array = new Float32Array();
+      for (const id of continuation) logits = (await model.forward({ ids: [id] }, { logits: 'last' })).logits!;
+      return logits;
+    };
+    // ORT: the graph exported with past_key_values, the prompt's cache kept the same way.
+    const cachedGraph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
+    const decoders: Partial<Record<OrtProvider, { decoder: OrtGpt2Decoder; prompt: DecoderState }>> = {};
+    for (const provider of context.providers) {
+      const decoder = await OrtGpt2Decoder.create(context.ort, cachedGraph, provider, { layers: L, heads: Hkv, headSize: D });
+      release.push(() => decoder.release());
+      await decoder.step(prompt);
+      decoders[provider] = { decoder, prompt: decoder.snapshot() };
+    }
+    const decodeOrt = Object.fromEntries(
+      Object.entries(decoders).map(([provider, { decoder, prompt: state }]) => [provider, async () => {
+        decoder.restore(state);
+        let logits: Float32Array = new Float32Array();
+        for (const id of continuation) logits = await decoder.step([id]);
+        return logits;
+      }]),
+    );
+    const Tk = T + steps / 2;
+    return {
+      group: 'model',
+      name: `${rows.label} decode ${steps} tokens after ${T} (ms/token)`,
+      flops: L * layerFlops(1, Tk, dims) + 2 * C * V,
+      bytes: weightBytes(dims) + 4 * L * 2 * Tk * Hkv * D,
+      perRun: steps,
+      tokensPerRun: steps,
+      note: 'both sides keep a KV cache (ORT: the graph exported with past_key_values, cache on the GPU for WebGPU); GB/s: weights and cache read per token',
+      ours: decodeOurs,
+      ort: decodeOrt,
+      dispose: async () => undefined,
+    };
+  }
+}
+
+/** Bytes of the JS heap in use now, where the runtime says (Chrome's performance.memory, Node's process). */
+export type HeapProbe = () => number | undefined;
+
+/**
+ * A full checkpoint from bytes in memory to its first forward: parse, build (upload every tensor), compile the
+ * pipelines ahead (Gpu.compileAhead), then the first forward (the last row's logits). ORT: export, session, first run.
+ * The peak JS heap is sampled between the steps (and by the caller's probe, where it has one).
+ */
+export async function loadCase(context: BenchContext, rows: { label: string; config: Record<string, unknown> }, heap: HeapProbe): Promise<BenchCase> {
+  const { gpu } = context;
+  const { config, bytes } = syntheticCheckpoint(rows.config);
+  const ids = tokenIds(8, config.dims.V, 3);
+  const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask'], ids);
+  const steps: Record<string, number> = {};
+  let peakHeap = 0;
+  const sample = () => void (peakHeap = Math.max(peakHeap, heap() ?? 0));
+  const time = async <T>(step: string, work: () => Promise<T> | T): Promise<T> => {
+    const started = performance.now();
+    const result = await work();
+    steps[step] = performance.now() - started;
+    sample();
+    return result;
+  };
+  const ort: Partial<Record<OrtProvider, Run>> = {};
+  for (const provider of context.providers) {
+    ort[provider] = async () => {
+      const loaded = { family: familyOf(config), config, source: SafetensorsFile.parse(bytes) };
+      const session = await createOrtSession(context.ort, exportOnnx(loaded, { attentions: false }), provider);
+      const logits = (await session.run(feeds, ['logits'])).logits.data as Float32Array;
+      await session.release();
+      return logits.slice(logits.length - config.dims.V);
+    };
+  }
+  let pipelines = 0;
+  return {
+    group: 'load',
+    name: `${rows.label} load to first forward (${(bytes.byteLength / 2 ** 20).toFixed(0)} MB in memory)`,
+    flops: 0,
+    bytes: bytes.byteLength,
+    perRun: 1,
+    runs: 1,
+    ours: async () => {
+      sample();
+      const source = await time('parse', () => SafetensorsFile.parse(bytes));
+      const loaded = await time('build', () => buildModel(createGpuBackend(gpu, 'bench.load'), { config: config.raw, weights: source }));
+      pipelines = await time('compile', () => gpu.compileAhead(() => loaded.model.forward({ ids }, { logits: 'last' })));
+      loaded.model.resetCache();
+      const logits = await time('forward', async () => (await loaded.model.forward({ ids }, { logits: 'last' })).logits!);
+      loaded.model.dispose();
+      return logits;
+    },
+    ort,
+    details: () => {
+      const parts = Object.entries(steps).map(([step, ms]) => `${step} ${ms.toFixed(0)} ms`).join(', ');
+      return `ours: ${parts} (${pipelines} pipelines compiled ahead, createComputePipelineAsync); peak JS heap ${peakHeap ? `${(peakHeap / 2 ** 20).toFixed(0)} MB` : 'not measurable here'}`;
+    },
+    dispose: async () => undefined,
+  };
 }

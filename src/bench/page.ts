@@ -22,12 +22,16 @@ async function run() {
   button.disabled = true;
   try {
     if (!navigator.gpu) throw new Error('This browser has no WebGPU (navigator.gpu is missing).');
-    status.textContent = 'Starting WebGPU and onnxruntime-web…';
+    status.textContent = 'Starting WebGPU and onnxruntime-web, measuring the adapter\'s peaks…';
     const [gpu, ort] = await Promise.all([Gpu.create({ gpu: navigator.gpu }), loadOrt()]);
     const rows: BenchRow[] = [];
+    // `?full`: the real sizes even on a software adapter (hardware adapters get them anyway).
+    const full = new URLSearchParams(location.search).has('full');
     const report = await runBench(
       { gpu, ort, providers: ['webgpu', 'wasm'] },
       {
+        scale: full ? 'full' : undefined,
+        heap: () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize,
         onRow: (row) => {
           rows.push(row);
           status.textContent = `Measured ${rows.length} rows; last: ${row.name}`;

@@ -13,7 +13,7 @@ import { AGREEMENT, DEFAULT_TIMING, relativeMaxDiff } from '../timing';
 ort.env.wasm.numThreads = 1;
 const gpu = await testGpu();
 const context = { gpu, ort, providers: ['wasm' as const] };
-const shapes = benchShapes(gpu.info.isFallbackAdapter);
+const shapes = benchShapes(gpu.info.isSoftwareAdapter ? 'software' : 'full');
 const cases: BenchCase[] = [];
 for (const shape of shapes.matmul) cases.push(await matmulCase(context, shape));
 for (const shape of shapes.attention) cases.push(await attentionCase(context, shape));

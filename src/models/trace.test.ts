@@ -12,8 +12,8 @@ import { join } from 'node:path';
 
 const TOLERANCE = 1e-5;
 
-/** softmax(q·kᵀ/√D + causal mask) for one head from the traced q|k|v rows (query head h reads kv head ⌊h/(H/Hkv)⌋). */
-function scoresAndProbs(layer: LayerTrace, T: number, H: number, Hkv: number, D: number) {
+/** softmax(q·kᵀ/√D + mask) for every head from the traced q|k|v rows (query head h reads kv head ⌊h/(H/Hkv)⌋). */
+function scoresAndProbs(layer: LayerTrace, T: number, H: number, Hkv: number, D: number, causal = true) {
   const W = (H + 2 * Hkv) * D;
   const probs = new Float32Array(H * T * T);
   const mixed = new Float32Array(T * H * D);
@@ -21,7 +21,7 @@ function scoresAndProbs(layer: LayerTrace, T: number, H: number, Hkv: number, D:
     const g = Math.floor(h / (H / Hkv));
     for (let i = 0; i < T; i++) {
       const scores: number[] = [];
-      for (let j = 0; j <= i; j++) {
+      for (let j = 0; j < (causal ? i + 1 : T); j++) {
         let dot = 0;
         for (let d = 0; d < D; d++) dot += layer.qkv[i * W + h * D + d] * layer.qkv[j * W + (H + g) * D + d];
         scores.push(dot / Math.sqrt(D));
@@ -92,4 +92,49 @@ describe.each(['tiny-gpt2', 'tiny-gpt-neox', 'tiny-llama'])('the trace of %s', (
 
 function addRows(a: Float32Array, b: Float32Array): Float32Array {
   return a.map((value, i) => value + b[i]);
+}
+
+describe.each(['tiny-bert', 'tiny-distilbert', 'tiny-roberta'])('the trace of encoder %s', (name) => {
+  it.each(BACKENDS)('on %s: plain outputs, bidirectional attention from q and k, embeddings as table rows, LayerNorm residuals, the lens', async (backendName, makeBackend) => {
+    const { model, config } = buildModel(await makeBackend(), readCheckpoint(join(FIXTURES, 'models', name)));
+    const { H, D, C, V, L, eps } = config.dims;
+    const ids = [5, 17, 250, 99, 4, 42, 7];
+    const T = ids.length;
+    const plain = await model.forward({ ids }, { logits: 'all', saveAttention: true, hidden: true });
+    const { trace, logits } = await model.forward({ ids }, { logits: 'all', hidden: true, trace: { lensPosition: 2 } });
+    expect(logits).toEqual(plain.logits);
+    const t = trace!;
+    const { token, position, tokenType, sum } = t.embeddings;
+    const expected = addRows(addRows(token, position!), tokenType ?? new Float32Array(T * C));
+    expect(maxAbsDiff(sum, expected)).toBeLessThan(TOLERANCE);
+    const tensors = new Map((await model.readTensors()).map((tensor) => [tensor.name, tensor.data]));
+    t.layers.forEach((layer, l) => {
+      expect(layer!.probs).toEqual(plain.attentions![l]);
+      const { probs, mixed } = scoresAndProbs(layer!, T, H, H, D, false);
+      expect(maxAbsDiff(probs, layer!.probs), `layer ${l} probs`).toBeLessThan(TOLERANCE);
+      expect(maxAbsDiff(mixed, layer!.mixed), `layer ${l} mixed`).toBeLessThan(TOLERANCE);
+      if (name === 'tiny-bert') {
+        const ln = (path: string, x: Float32Array) => layerNorm(x, tensors.get(`${path}.weight`)!, tensors.get(`${path}.bias`)!, C, eps);
+        const at = `bert.encoder.layer.${l}`;
+        expect(maxAbsDiff(layer!.residual1, ln(`${at}.attention.output.LayerNorm`, addRows(layer!.input, layer!.attnOut))), `layer ${l} residual1`).toBeLessThan(TOLERANCE);
+        expect(maxAbsDiff(layer!.residual2, ln(`${at}.output.LayerNorm`, addRows(layer!.residual1, layer!.ffnOut))), `layer ${l} residual2`).toBeLessThan(TOLERANCE);
+      }
+      if (l + 1 < L) expect(t.layers[l + 1]!.input).toEqual(layer!.residual2);
+    });
+    expect(t.final.normed).toEqual(plain.hidden);
+    expect(maxAbsDiff(t.layers[L - 1]!.lens!, logits!.subarray(2 * V, 3 * V))).toBeLessThan(TOLERANCE);
+    console.log(`[trace] ${name} on ${backendName}: ${L} layers consistent; last-layer lens = MLM logits at position 2`);
+    model.dispose();
+  });
+});
+
+function layerNorm(x: Float32Array, gamma: Float32Array, beta: Float32Array, C: number, eps: number): Float32Array {
+  const out = new Float32Array(x.length);
+  for (let r = 0; r < x.length / C; r++) {
+    const row = x.subarray(r * C, (r + 1) * C);
+    const mean = row.reduce((a, b) => a + b, 0) / C;
+    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / C;
+    for (let c = 0; c < C; c++) out[r * C + c] = ((row[c] - mean) / Math.sqrt(variance + eps)) * gamma[c] + beta[c];
+  }
+  return out;
 }

@@ -48,6 +48,14 @@ export class TraceTaps<Buf> {
     reads[stage] = this.backend.read(buf, offset, count);
   }
 
+  /** A stage some other code already scheduled a read of (e.g. an encoder's masked-LM head as the logit lens). */
+  put(layer: number, stage: Stage | 'lens', read: () => Promise<Float32Array>): void {
+    if (!this.wants(layer)) return;
+    let reads = this.layerReads.get(layer);
+    if (!reads) this.layerReads.set(layer, (reads = {}));
+    reads[stage] = read();
+  }
+
   /** A stage computed on the host from stages already read (e.g. a parallel block's input + attnOut). */
   derived(layer: number, stage: Stage, compute: (read: (stage: Stage) => Promise<Float32Array>) => Promise<Float32Array>): void {
     if (!this.wants(layer)) return;

@@ -9,6 +9,7 @@ import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
 import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelConfig, ModelHeads } from '../family';
 import { mapParams, paramLeaves, type ParamTree } from '../params';
+import { TraceTaps } from '../trace';
 import { encoderActivationShapes, encoderPositionIds, type EncoderParams, type EncoderSpec } from './params';
 
 export class Encoder<Buf> implements LanguageModel<Buf> {
@@ -60,6 +61,7 @@ export class Encoder<Buf> implements LanguageModel<Buf> {
       temp.push(buf);
       return buf;
     };
+    const taps = new TraceTaps(backend, options.trace, spec.dims.L, T);
     const idsBuf = ints(input.ids, 'input_ids');
     const typeIdsBuf = p.tokenTypeEmbeddings ? ints(input.tokenTypeIds ?? new Array<number>(T).fill(0), 'token_type_ids') : undefined;
     const positions = encoderPositionIds(spec, input.ids);
@@ -72,35 +74,55 @@ export class Encoder<Buf> implements LanguageModel<Buf> {
     const context = alloc(a.context, 'attn_context'); // (T, C)
     const attnOut = alloc(a.attnOut, 'attn_out'); // (T, C)
     const inner = alloc(a.inner, 'ffn_inner'); // (T, F)
-    const probs = options.saveAttention ? a.probs.map((shape, l) => alloc(shape, `layer.${l}.attn_probs`)) : []; // (H, T, T)
+    const probs = a.probs.map((shape, l) => (options.saveAttention || taps.wants(l) ? alloc(shape, `layer.${l}.attn_probs`) : undefined)); // (H, T, T)
 
     backend.embedding({
       ids: idsBuf, wte: p.wordEmbeddings, wpe: p.positionEmbeddings, typeIds: typeIdsBuf, wtt: p.tokenTypeEmbeddings,
       positionIds, out: summed, T, C, positionOffset: 0,
     });
+    taps.tableRows('token', p.wordEmbeddings, input.ids, C);
+    taps.tableRows('position', p.positionEmbeddings, positions, C);
+    if (p.tokenTypeEmbeddings) taps.tableRows('tokenType', p.tokenTypeEmbeddings, input.tokenTypeIds ?? new Array<number>(T).fill(0), C);
+    taps.embedding('sum', summed);
     backend.layernorm({ x: summed, gamma: p.embeddingsLnWeight, beta: p.embeddingsLnBias, out: x, rows: T, C, eps });
+    taps.embedding('normed', x);
     const qkvReads: Promise<Float32Array>[] = [];
     p.layers.forEach((layer, l) => {
+      taps.layer(l, 'input', x);
+      taps.layer(l, 'normed', x); // post-LN: attention reads the layer's input itself
       backend.matmul({ x, w: layer.qkvWeight, bias: layer.qkvBias, out: qkv, M: T, N: 3 * C, K: C, wLayout: 'nk' });
       if (options.saveQkv) qkvReads.push(backend.read(qkv)); // a snapshot: the next layer overwrites qkv
+      taps.layer(l, 'qkv', qkv);
       backend.attention({ qkv, out: context, probs: probs[l], keyMask, Tq: T, Tk: T, H, D: C / H, causal: false, qOffset: 0 });
+      taps.layer(l, 'mixed', context);
       backend.matmul({ x: context, w: layer.attnOutWeight, bias: layer.attnOutBias, out: summed, M: T, N: C, K: C, wLayout: 'nk' });
+      taps.layer(l, 'attnOut', summed);
       backend.add({ a: summed, b: x, out: summed, n: T * C });
       backend.layernorm({ x: summed, gamma: layer.attnLnWeight, beta: layer.attnLnBias, out: attnOut, rows: T, C, eps });
+      taps.layer(l, 'residual1', attnOut); // LayerNorm(input + attnOut)
       backend.matmul({ x: attnOut, w: layer.ffnInWeight, bias: layer.ffnInBias, out: inner, M: T, N: F, K: C, wLayout: 'nk', activation: epilogue(activation) });
+      taps.layer(l, 'ffnHidden', inner);
       backend.matmul({ x: inner, w: layer.ffnOutWeight, bias: layer.ffnOutBias, out: summed, M: T, N: C, K: F, wLayout: 'nk' });
+      taps.layer(l, 'ffnOut', summed);
       backend.add({ a: summed, b: attnOut, out: summed, n: T * C });
       backend.layernorm({ x: summed, gamma: layer.outLnWeight, beta: layer.outLnBias, out: x, rows: T, C, eps });
+      taps.layer(l, 'residual2', x); // LayerNorm(residual1 + ffnOut)
+      // The logit lens: the masked-LM head on this layer's output at the traced position.
+      if (p.mlm) taps.put(l, 'lens', () => this.mlmHead(x, T, [taps.lensPosition], alloc));
     });
+    taps.final(x);
 
     const hiddenRead = options.hidden ? backend.read(x) : undefined;
-    const attentionReads = probs.map((buf) => backend.read(buf));
+    const attentionReads = options.saveAttention ? probs.map((buf) => backend.read(buf!)) : [];
+    probs.forEach((buf, l) => buf && taps.layer(l, 'probs', buf));
     const logitsRead = options.logits && options.logits !== 'none' ? this.mlmHead(x, T, options.logits, alloc) : undefined;
     const pooledRead = options.pooled ? backend.read(this.firstTokenDense(x, 'pooled', alloc)) : undefined;
     const classRead = options.classify ? this.classifierHead(x, alloc) : undefined;
     await backend.flush();
     temp.forEach((buf) => backend.free(buf));
+    const trace = await taps.result(spec.dims.L);
     return {
+      trace,
       hidden: await hiddenRead,
       attentions: options.saveAttention ? await Promise.all(attentionReads) : undefined,
       qkv: options.saveQkv ? await Promise.all(qkvReads) : undefined,

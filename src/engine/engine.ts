@@ -15,7 +15,7 @@ import { generate, type GenerateOptions, type GenerateResult } from './generate'
 import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
 import { OperationQueue } from './queue';
 import { tokenizerForModel } from './modelTokenizer';
-import { softmaxRow } from '../models/softmax';
+import { softmaxRow } from '../common/softmax';
 import { headView, type TraceView } from './trace';
 
 export type { LoadProgress };

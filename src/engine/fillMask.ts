@@ -1,6 +1,6 @@
 // Fill-mask with an encoder's MLM head: the top predictions, with probabilities, at every mask token.
 
-import { softmaxRow, topK } from '../models/softmax';
+import { softmaxRow, topK } from '../common/softmax';
 
 export interface MaskPrediction {
   id: number;

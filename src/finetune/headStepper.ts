@@ -7,6 +7,7 @@
 // it costs C² per example on the host. Cross-entropy gradients and AdamW on the host; the encoder runs on the engine's
 // backend.
 
+import { softmaxRow } from '../common/softmax';
 import type { HostClassifierHead, LanguageModel } from '../models/family';
 import type { HostTensor } from '../weights/host-tensor';
 import type { ClassificationBatch, TrainingBatch } from './batches';
@@ -60,12 +61,7 @@ export function headForward(p: HeadParameters<ArrayLike<number>>, cls: ArrayLike
   return { pooled, logits };
 }
 
-function softmax(logits: Float64Array): Float64Array {
-  const max = Math.max(...logits);
-  const exp = logits.map((z) => Math.exp(z - max));
-  const total = exp.reduce((a, e) => a + e, 0);
-  return exp.map((e) => e / total);
-}
+const softmax = (logits: Float64Array) => softmaxRow(logits, new Float64Array(logits.length));
 
 /** The mean cross-entropy over `rows` and its gradient for every head parameter (float64). */
 export function headLossAndGradients(p: HeadParameters<ArrayLike<number>>, rows: readonly HeadRow[], activation: HeadActivation = 'tanh'): { loss: number; grads: HeadParameters<Float64Array> } {

@@ -33,15 +33,3 @@ export function accuracyOf(confusion: number[][]): number {
   return total === 0 ? 0 : correct / total;
 }
 
-/** softmax over each row of logits, (B, K). */
-export function softmaxRows(logits: Float32Array, K: number): Float32Array {
-  const out = new Float32Array(logits.length);
-  for (let b = 0; b < logits.length / K; b++) {
-    const row = logits.subarray(b * K, (b + 1) * K);
-    const max = Math.max(...row);
-    let sum = 0;
-    for (let k = 0; k < K; k++) sum += out[b * K + k] = Math.exp(row[k] - max);
-    for (let k = 0; k < K; k++) out[b * K + k] /= sum;
-  }
-  return out;
-}

@@ -15,7 +15,7 @@ import { exportFolder } from './export';
 import { HeadStepper } from './headStepper';
 import { checkHyperparameters, defaultHyperparameters, type Hyperparameters, type Task, type TrainingMode } from './hyperparameters';
 import { trainingMemoryProblem, type MemoryLimits } from './memory';
-import { softmaxRows } from './metrics';
+import { softmaxRows } from '../common/softmax';
 import type { BaseModelFiles, RunData, RunRecord, RunStore } from './runStore';
 import { FineTuneLoop, type TrainingData, type TrainingStepper } from './session';
 

@@ -48,15 +48,7 @@ export function upload<D extends DType>(gpu: Gpu, shape: number[], dtype: D, dat
   return tensor;
 }
 
-export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != ${expected.length}`);
-  let max = 0;
-  for (let i = 0; i < actual.length; i++) {
-    const diff = Math.abs(actual[i] - expected[i]);
-    if (!(diff <= max)) max = Number.isNaN(diff) ? Infinity : diff;
-  }
-  return max;
-}
+export { maxAbsDiff } from '../common/numeric';
 
 /** Prints one line per case, llm.c style, and returns the error for the assertion. */
 export function report(kernel: string, shape: string, error: number): number {

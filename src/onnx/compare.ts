@@ -3,6 +3,7 @@
 
 import type { OrtPeer } from './ortPeer';
 import type { OrtProvider } from './ortSession';
+import { maxAbsDiff } from '../common/numeric';
 
 export interface OursForward {
   logits: Float32Array; // (T, V)
@@ -43,15 +44,6 @@ export async function compareForwards(peer: OrtPeer, ours: () => Promise<OursFor
   return { maxAbsDiffLogits: maxAbsDiff(mine.logits, reference.logits), maxAbsDiffAttention: attention, oursMs: median(oursMs), ortMs: median(ortMs), provider };
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  if (a.length !== b.length) throw new Error(`Cannot compare outputs of ${a.length} and ${b.length} values.`);
-  let max = 0;
-  for (let i = 0; i < a.length; i++) {
-    const diff = Math.abs(a[i] - b[i]);
-    if (!(diff <= max)) max = Number.isNaN(diff) ? Infinity : diff;
-  }
-  return max;
-}
 
 export function median(values: readonly number[]): number {
   const sorted = [...values].sort((x, y) => x - y);

@@ -45,13 +45,7 @@ export function readGolden(path: string): Golden {
   return JSON.parse(readFileSync(path, 'utf8')) as Golden;
 }
 
-/** Max |a - b| over two equally long sequences; throws on a length mismatch. */
-export function maxAbsDiff(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
-  if (actual.length !== expected.length) throw new Error(`length ${actual.length} != expected ${expected.length}`);
-  let max = 0;
-  for (let i = 0; i < actual.length; i++) max = Math.max(max, Math.abs(actual[i] - expected[i]));
-  return max;
-}
+export { maxAbsDiff } from '../../common/numeric';
 
 /** Columns `columns` of each row of a (rows, V) array, flattened. */
 export function pickColumns(data: Float32Array, V: number, columns: readonly number[]): number[] {

@@ -3,6 +3,7 @@ import { compareWithOrt, ortWasmForward, type CompareResult } from '../../onnx/e
 import { decodeForModel, encodeForModel, exportLoadedOnnx, tokenForModel } from '../../state/engineActions';
 import { useAppStore } from '../../state/store';
 import type { OrtProvider } from '../../onnx/ortSession';
+import { softmaxRow, topK } from '../../common/softmax';
 
 export interface Prediction {
   position: number;
@@ -73,11 +74,4 @@ export function useOrtComparison() {
 }
 
 /** softmax over one row of logits, the TOP_K most probable ids. */
-function topProbabilities(row: Float32Array): { id: number; probability: number }[] {
-  let max = -Infinity;
-  for (const value of row) max = Math.max(max, value);
-  let sum = 0;
-  for (const value of row) sum += Math.exp(value - max);
-  const ids = Array.from(row.keys()).sort((a, b) => row[b] - row[a]).slice(0, TOP_K);
-  return ids.map((id) => ({ id, probability: Math.exp(row[id] - max) / sum }));
-}
+const topProbabilities = (row: Float32Array) => topK(softmaxRow(row), TOP_K).map(({ index, value }) => ({ id: index, probability: value }));

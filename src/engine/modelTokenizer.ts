@@ -2,9 +2,8 @@
 // neither) its family's built-in tokenizer — each only when its vocabulary fits the model's embedding table.
 
 import { familyOf, parseModelConfig } from '../models/registry';
-import { fetchTokenizerJson } from '../tokenizers/builtins';
 import { checkVocabularyFits, tokenizerFromFiles, type TokenizerFiles } from '../tokenizers/fromFiles';
-import { builtinTokenizerUrl, isBuiltinTokenizerName } from '../tokenizers/sources';
+import { builtinTokenizerUrl, isBuiltinTokenizerName, loadTokenizerUrl } from '../tokenizers/sources';
 import type { TextTokenizer } from '../tokenizers/tokenizer';
 import type { ModelFiles } from '../weights/sources';
 
@@ -22,7 +21,7 @@ export async function tokenizerForModel(files: ModelFiles): Promise<{ tokenizer:
   if (!builtin || !isBuiltinTokenizerName(builtin)) {
     throw new Error(`${files.source} has no tokenizer files (tokenizer.json, vocab.txt, or vocab.json + merges.txt), and ${family.label} has no built-in tokenizer to fall back on.`);
   }
-  const { tokenizer, json } = tokenizerFromFiles({ tokenizerJson: await fetchTokenizerJson(builtinTokenizerUrl(builtin)) }, { modelType: config.modelType });
+  const { tokenizer, json } = await loadTokenizerUrl(builtinTokenizerUrl(builtin).href, true);
   const builtFrom = `the ${builtin} built-in tokenizer`;
   checkVocabularyFits(tokenizer, config.dims.V, `${builtFrom}, as ${files.source} has no tokenizer files`);
   return { tokenizer, json, builtFrom };

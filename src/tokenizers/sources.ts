@@ -49,6 +49,8 @@ export const fetchFile: FetchFile = async (url) => {
 
 export interface LoadedTokenizer {
   tokenizer: TextTokenizer;
+  /** The tokenizer.json it runs (a built one for vocab-file folders). */
+  json: Record<string, unknown>;
   builtFrom: string;
   modelMaxLength: number | null;
 }
@@ -101,5 +103,5 @@ export async function loadTokenizerFolder(folder: string, fetch: FetchFile = fet
     throw new Error(`No tokenizer found at ${base}/: ${tried.join(', ')}. A tokenizer needs tokenizer.json, vocab.txt, or vocab.json with merges.txt.`);
   }
   const built = tokenizerFromFiles(files, hint);
-  return { tokenizer: built.tokenizer, builtFrom: `${built.builtFrom} from ${base}/`, modelMaxLength: built.modelMaxLength };
+  return { tokenizer: built.tokenizer, json: built.json, builtFrom: `${built.builtFrom} from ${base}/`, modelMaxLength: built.modelMaxLength };
 }

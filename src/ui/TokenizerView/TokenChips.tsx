@@ -1,6 +1,6 @@
 import { memo } from 'react';
 import type { Encoding } from '../../tokenizers/tokenizer';
-import { displayToken } from './tokenText';
+import { displayToken } from '../common/tokenText';
 import type { CharRange } from './ranges';
 import { overlaps } from './ranges';
 

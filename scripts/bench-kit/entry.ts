@@ -33,7 +33,8 @@ console.log(`bench kit: ${gpu.info.vendor} / ${gpu.info.architecture} (${gpu.inf
 const threads = Math.max(1, Math.min(4, cpus().length));
 ortWasm.env.wasm.numThreads = threads;
 const { ort, providers, note } = await ortWithWebgpu();
-console.log(`bench kit: onnxruntime-web ${ort.env.versions.web} with ${providers.join(' and ')} (wasm: ${threads} threads)${note ? `; ${note}` : ''}`);
+const wasmThreads = ort.env.wasm.numThreads;
+console.log(`bench kit: onnxruntime-web ${ort.env.versions.web} with ${providers.join(' and ')} (wasm: ${wasmThreads} threads)${note ? `; ${note}` : ''}`);
 
 const report = await runBench(
   { gpu, ort, providers },
@@ -59,7 +60,7 @@ async function ortWithWebgpu(): Promise<{ ort: OrtModule; providers: OrtProvider
   try {
     Object.defineProperty(globalThis, 'navigator', { value: { gpu: dawn, hardwareConcurrency: threads, userAgent: 'node' }, configurable: true });
     const ort = (await import('onnxruntime-web/webgpu')) as unknown as OrtModule;
-    ort.env.wasm.numThreads = threads;
+    ort.env.wasm.numThreads = 1; // its worker threads would fetch the wasm themselves, which Node cannot
     // Its wasm is fetched by URL in a browser; Node's fetch takes no file URLs, so the bytes are handed over.
     const dist = dirname(fileURLToPath(import.meta.resolve('onnxruntime-web/webgpu')));
     ort.env.wasm.wasmBinary = readFileSync(join(dist, 'ort-wasm-simd-threaded.asyncify.wasm'));

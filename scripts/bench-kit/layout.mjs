@@ -1,6 +1,6 @@
 // What the bench kit holds: every file, where it comes from and whether it ships xz-compressed (run.sh unpacks those
 // on the target). Used by build.mjs to assemble the folder and by layout.test.ts to check it against run.sh.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -44,12 +44,22 @@ export function kitFiles() {
     // onnxruntime-web: its Node entry (wasm backend), its WebGPU build, and the wasm binaries each loads.
     ...['ort.node.min.mjs', 'ort.webgpu.bundle.min.mjs', 'ort-wasm-simd-threaded.mjs'].map((name) => ({ to: `app/node_modules/onnxruntime-web/dist/${name}`, from: join(ort, 'dist', name), xz: false })),
     ...['ort-wasm-simd-threaded.wasm', 'ort-wasm-simd-threaded.asyncify.wasm'].map((name) => ({ to: `app/node_modules/onnxruntime-web/dist/${name}`, from: join(ort, 'dist', name), xz: true })),
+    // onnxruntime-web's own copy of onnxruntime-common (its Node entry imports it): package.json and the ESM build.
+    ...commonFiles(join(ort, 'node_modules/onnxruntime-common')).map(([from, to]) => ({ to: `app/node_modules/onnxruntime-web/node_modules/onnxruntime-common/${to}`, from, xz: false })),
     { to: 'LICENSES/node.txt', from: nodeLicense(), xz: false },
     { to: 'LICENSES/dawn.txt', from: join(webgpu, 'LICENSE.md'), xz: false },
     { to: 'LICENSES/onnxruntime-web.txt', from: null, xz: false },
   ];
   if (loader) files.push({ to: 'lib/libvulkan.so.1', from: loader, xz: false }, { to: 'LICENSES/vulkan-loader.txt', from: null, xz: false });
   return files;
+}
+
+/** [source, path in the package] of onnxruntime-common's package.json and the .js files of its ESM build. */
+function commonFiles(dir) {
+  const esm = join(dir, 'dist/esm');
+  if (!existsSync(esm)) throw new Error(`bench kit: ${esm} is missing (onnxruntime-web's onnxruntime-common)`);
+  const scripts = readdirSync(esm, { recursive: true }).map(String).filter((name) => name.endsWith('.js'));
+  return [[join(dir, 'package.json'), 'package.json'], ...scripts.map((name) => [join(esm, name), `dist/esm/${name}`])];
 }
 
 /** Node's licence (MIT, with the licences of what it bundles), which must travel with its binary. */

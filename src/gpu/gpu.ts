@@ -71,7 +71,11 @@ export type GpuLimitName = (typeof REPORTED_LIMITS)[number];
 export class Gpu {
   readonly info: GpuInfo;
   readonly hasF16: boolean;
-  /** Subgroup operations in WGSL (`enable subgroups;`): reductions without shared memory or barriers. */
+  /**
+   * Subgroup operations in WGSL (`enable subgroups;`): reductions without shared memory or barriers. Only where the
+   * device has the feature and its subgroups are runs of consecutive invocations (subgroupsAreLinear), as the
+   * subgroup kernels assume.
+   */
   readonly hasSubgroups: boolean;
   readonly canProfile: boolean;
   readonly uniformAlignment: number;
@@ -101,10 +105,11 @@ export class Gpu {
     adapterInfo: GPUAdapterInfo,
     isFallbackAdapter: boolean,
     onLost: ((reason: string) => void) | undefined,
+    subgroupsUsable: boolean,
   ) {
     const { limits } = device;
     this.hasF16 = device.features.has('shader-f16');
-    this.hasSubgroups = device.features.has('subgroups');
+    this.hasSubgroups = subgroupsUsable;
     this.canProfile = device.features.has('timestamp-query');
     this.uniformAlignment = limits.minUniformBufferOffsetAlignment;
     this.info = {
@@ -146,7 +151,8 @@ export class Gpu {
       throw new GpuError(`The GPU adapter refused a device: ${error instanceof Error ? error.message : String(error)}`);
     });
     const isFallbackAdapter = adapter.info.isFallbackAdapter ?? false;
-    return new Gpu(device, adapter.info, isFallbackAdapter, onLost);
+    const subgroupsUsable = device.features.has('subgroups') && (await subgroupsAreLinear(device));
+    return new Gpu(device, adapter.info, isFallbackAdapter, onLost, subgroupsUsable);
   }
 
   /** Bytes held by live tensors (size-class rounded), not counting the pool's free buffers. */
@@ -407,6 +413,48 @@ export class Gpu {
       throw error;
     }
   }
+}
+
+/**
+ * Whether, in workgroups of 128 and 256 invocations, every subgroup is the invocations s·size .. s·size + size - 1
+ * of local_invocation_index, its sizes divide the workgroup, and subgroupAdd sums it: what the subgroup kernels
+ * assume (WGSL does not promise the mapping). One small dispatch at device creation.
+ */
+async function subgroupsAreLinear(device: GPUDevice): Promise<boolean> {
+  const code = `enable subgroups;
+@group(0) @binding(0) var<storage, read_write> bad: atomic<u32>;
+@compute @workgroup_size(WORKGROUP)
+fn main(@builtin(local_invocation_index) i: u32, @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) size: u32) {
+  let first = subgroupBroadcastFirst(i);
+  let count = subgroupAdd(1u);
+  let ok = first == (i / size) * size && lane == i % size && WORKGROUP % size == 0u && count == size;
+  if (!ok) {
+    atomicAdd(&bad, 1u);
+  }
+}
+override WORKGROUP: u32 = 256u;`;
+  device.pushErrorScope('validation');
+  const counter = device.createBuffer({ label: 'subgroup probe', size: 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC });
+  const readBack = device.createBuffer({ label: 'subgroup probe read', size: 4, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const module = device.createShaderModule({ label: 'subgroup probe', code });
+  const encoder = device.createCommandEncoder({ label: 'subgroup probe' });
+  for (const size of [128, 256]) {
+    const pipeline = device.createComputePipeline({ label: `subgroup probe ${size}`, layout: 'auto', compute: { module, entryPoint: 'main', constants: { WORKGROUP: size } } });
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipeline);
+    pass.setBindGroup(0, device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [{ binding: 0, resource: { buffer: counter } }] }));
+    pass.dispatchWorkgroups(4);
+    pass.end();
+  }
+  encoder.copyBufferToBuffer(counter, 0, readBack, 0, 4);
+  device.queue.submit([encoder.finish()]);
+  const failed = await device.popErrorScope();
+  await readBack.mapAsync(GPUMapMode.READ);
+  const bad = new Uint32Array(readBack.getMappedRange().slice(0))[0];
+  readBack.unmap();
+  counter.destroy();
+  readBack.destroy();
+  return !failed && bad === 0;
 }
 
 function padToFourBytes(bytes: Uint16Array | Uint32Array | Float32Array): Uint8Array {

@@ -41,6 +41,15 @@ describe('Recorder', () => {
     [a, b, out, other].forEach((tensor) => gpu.release(tensor));
   });
 
+  it('reports subgroups usable only where the device has them and they are runs of consecutive invocations', async () => {
+    const gpu = await testGpu();
+    const feature = gpu.info.features.includes('subgroups');
+    console.log(`subgroups: feature ${feature}, usable ${gpu.hasSubgroups}`);
+    if (!feature) expect(gpu.hasSubgroups).toBe(false);
+    // SwiftShader has the feature and linear subgroups of 4: the subgroup kernels' tests run there.
+    if (gpu.info.architecture === 'swiftshader') expect(gpu.hasSubgroups).toBe(feature);
+  });
+
   it('releases scratch tensors once the recording has run', async () => {
     const gpu = await testGpu();
     const before = gpu.bytesInUse;

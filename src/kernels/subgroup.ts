@@ -1,6 +1,6 @@
 import subgroupWgsl from './subgroup.wgsl?raw';
 
-/** WGSL prepended to the kernels that reduce with subgroup operations: `enable subgroups;` and next_ticket(). */
+/** WGSL prepended to the kernels that reduce with subgroup operations: `enable subgroups;` and subgroup_index(). */
 export { subgroupWgsl };
 
 /**

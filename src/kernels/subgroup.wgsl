@@ -1,17 +1,12 @@
-// Subgroup kernels' preamble (the `subgroups` feature). Work goes to subgroups by ticket: each subgroup takes the
-// next item from a workgroup counter, so nothing depends on how invocations map to subgroups or on the subgroup
-// size. The subgroup operations that follow then run under conditions that are the same across each subgroup, which
-// WGSL's uniformity analysis cannot see: its subgroup_uniformity diagnostic is off.
+// Subgroup kernels' preamble (the `subgroups` feature). Subgroup s of a workgroup is the invocations
+// s·size .. s·size + size - 1 in local_invocation_index order: WGSL does not promise this mapping, so the Gpu checks
+// it on the device before it reports subgroups usable (Gpu.hasSubgroups). The subgroup operations that follow run
+// under conditions that are the same across each subgroup, which WGSL's uniformity analysis cannot see: its
+// subgroup_uniformity diagnostic is off.
 enable subgroups;
 diagnostic(off, subgroup_uniformity);
 
-var<workgroup> subgroup_tickets: atomic<u32>;
-
-// The next ticket of this subgroup (0, 1, 2, ... across the workgroup), the same in all its invocations.
-fn next_ticket() -> u32 {
-  var ticket = 0u;
-  if (subgroupElect()) {
-    ticket = atomicAdd(&subgroup_tickets, 1u);
-  }
-  return subgroupBroadcastFirst(ticket);
+// This invocation's subgroup within its workgroup.
+fn subgroup_index(local_index: u32, size: u32) -> u32 {
+  return local_index / size;
 }

@@ -14,6 +14,8 @@ export interface MatmulArgs<F> {
   K: number;
   wLayout: WeightLayout;
   activation?: Activation; // applied after the bias; default 'none'
+  /** out += act(x·w + bias) instead of out = (a residual connection fused into the product); default false. */
+  accumulate?: boolean;
   outStride?: number; // elements between output rows; default N
   outOffset?: number; // first output column; default 0
   wRowOffset?: number; // rows of w to skip (vocabulary chunk of a 'nk' table); default 0
@@ -21,9 +23,9 @@ export interface MatmulArgs<F> {
   xRowOffset?: number; // rows of x to skip (e.g. only the last position); default 0
 }
 
-/** out[m, outOffset + n] = act(Σ_k x[m, k] · w[k, n] + bias[n]), accumulated in float64. */
+/** out[m, outOffset + n] (+)= act(Σ_k x[m, k] · w[k, n] + bias[n]), accumulated in float64. */
 export function matmulRef(args: MatmulArgs<Float32Array>): void {
-  const { x, w, bias, out, M, N, K, wLayout, activation = 'none' } = args;
+  const { x, w, bias, out, M, N, K, wLayout, activation = 'none', accumulate = false } = args;
   const { outStride = N, outOffset = 0, wRowOffset = 0, biasOffset = 0, xRowOffset = 0 } = args;
   const wBase = wRowOffset * (wLayout === 'kn' ? N : K);
   for (let m = 0; m < M; m++) {
@@ -34,7 +36,8 @@ export function matmulRef(args: MatmulArgs<Float32Array>): void {
         const weight = wLayout === 'kn' ? w[wBase + k * N + n] : w[wBase + n * K + k];
         sum += x[xRow + k] * weight;
       }
-      out[m * outStride + outOffset + n] = applyActivation(sum, activation);
+      const o = m * outStride + outOffset + n;
+      out[o] = (accumulate ? out[o] : 0) + applyActivation(sum, activation);
     }
   }
 }

@@ -31,6 +31,10 @@ cases.push({ M: 9, N: 70, K: 600, wLayout: 'nk', withBias: true, activation: 'ge
 cases.push({ M: 20, N: 50, K: 1030, wLayout: 'kn', withBias: true, activation: 'relu', outStride: 60, outOffset: 7 });
 
 cases.push({ M: 12, N: 24, K: 20, wLayout: 'kn', withBias: true, activation: 'gelu_tanh', outOffset: 48, xRowOffset: 3, xRows: 15, outStride: 24 });
+// A residual connection fused into the product (out += x·w + bias): decode, split-K (several slices) and tiles.
+cases.push({ M: 1, N: 70, K: 64, wLayout: 'kn', withBias: true, accumulate: true });
+cases.push({ M: 9, N: 70, K: 600, wLayout: 'nk', withBias: true, accumulate: true });
+cases.push({ M: 40, N: 36, K: 20, wLayout: 'kn', withBias: false, activation: 'gelu_erf', accumulate: true });
 
 // Every kernel on every case: matmul picks one by adapter and shape, so each is forced here (any kernel takes any
 // shape; the choice is only about speed). The subgroup kernel runs where the adapter has `subgroups`.
@@ -39,7 +43,7 @@ const runs: [Case, MatmulVariant][] = cases.flatMap((c) => MATMUL_VARIANTS.map((
 describe('matmul', () => {
   for (const [testCase, variant] of runs) {
     const { M, N, K, wLayout, withBias, wRows, xRows, ...rest } = testCase;
-    const name = `${variant} ${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}`;
+    const name = `${variant} ${wLayout} M=${M} N=${N} K=${K} ${rest.activation ?? 'none'}${withBias ? ' +bias' : ''}${rest.outStride ? ' windowed' : ''}${rest.accumulate ? ' accumulating' : ''}`;
     it(`matches the reference: ${name}`, async (context) => {
       const gpu = await testGpu();
       if (variant === 'gemv-subgroup' && !gpu.hasSubgroups) context.skip();

@@ -70,17 +70,17 @@ export function matmulVariant(rec: Recorder, args: Pick<MatmulArgs<Tensor>, 'M' 
  */
 export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKernel | MatmulVariant): void {
   const variant = force === undefined || force === 'shared-memory' || force === 'barrier-free' ? matmulVariant(rec, args, force) : force;
-  const { x, w, bias, out, M, N, K, wLayout, activation = 'none' } = args;
+  const { x, w, bias, out, M, N, K, wLayout, activation = 'none', accumulate = false } = args;
   const { outStride = N, outOffset = 0, wRowOffset = 0, biasOffset = 0, xRowOffset = 0 } = args;
   if (x.dtype !== 'f32' || out.dtype !== 'f32' || (bias && bias.dtype !== 'f32') || w.dtype === 'u32') {
     throw new GpuError(`matmul: x, out and bias must be f32 and w f32 or f16`);
   }
   const weights = weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
-  const label = `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`} (${M}x${K}x${N} ${variant})`;
+  const label = `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`}${accumulate ? '_accumulate' : ''} (${M}x${K}x${N} ${variant})`;
   if (variant === 'blocked') {
     if (w.dtype !== 'f32') throw new GpuError(`matmul: the blocked kernel takes f32 weights, not ${w.dtype}`);
     blockedMatmul(rec, {
-      a: x, b: weights.window, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate: false, activation,
+      a: x, b: weights.window, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate, activation,
       aOffset: xRowOffset * K, bOffset: weights.base, outOffset, outStride, biasOffset, label,
     });
     return;
@@ -89,7 +89,7 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKe
   if (w.dtype === 'f16' && !aligned) throw new GpuError(`matmul: f16 weights need K${wLayout === 'kn' ? ' and N' : ''} to be multiples of 4`);
   const loads: Loads = w.dtype === 'f16' ? 'f16' : aligned ? 'vec4' : 'scalar';
   const io = LOADS_WGSL[loads] + geluFunctionsWgsl + epilogueWgsl + commonWgsl;
-  const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0 };
+  const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0, ACCUMULATE: accumulate ? 1 : 0 };
   const uniforms = new Uniforms().u32(M).u32(N).u32(K).u32(outStride).u32(outOffset).u32(weights.base).u32(biasOffset).u32(xRowOffset * K).bytes();
   const bindings = [x, weights.window, bias ?? rec.gpu.placeholder, out];
   if (variant === 'tiled-64' || variant === 'tiled-32') {
@@ -131,12 +131,13 @@ interface Prepared {
  * 256 deep. One slice stores directly; more write partial sums to a scratch (slices, M, N) that a second pass adds.
  */
 function splitK(rec: Recorder, args: MatmulArgs<Tensor>, prepared: Prepared): void {
-  const { bias, out, M, N, K, wLayout, activation = 'none' } = args;
+  const { bias, out, M, N, K, wLayout, activation = 'none', accumulate = false } = args;
   const { outStride = N, outOffset = 0, biasOffset = 0 } = args;
   const tiles = Math.ceil(M / 16) * Math.ceil(N / 64);
   const slices = Math.max(1, Math.min(Math.ceil(SPLIT_K_TARGET_WORKGROUPS / tiles), Math.floor(K / 256)));
   const split = slices > 1;
-  const constants = { ...prepared.constants, W_IS_NK: wLayout === 'nk' ? 1 : 0, SPLIT: split ? 1 : 0 };
+  // The split pass writes plain partial sums; the epilogue (bias, activation, accumulation) is the second pass's.
+  const constants = { ...prepared.constants, W_IS_NK: wLayout === 'nk' ? 1 : 0, SPLIT: split ? 1 : 0, ACCUMULATE: split ? 0 : prepared.constants.ACCUMULATE };
   const pipeline = rec.gpu.pipeline(`matmul.${prepared.loads}.splitk`, prepared.source, 'main', constants);
   const partial = split ? rec.scratch([slices, M, N], `${prepared.label}.partial`) : out;
   const bindings = [...prepared.bindings.slice(0, 3), partial];
@@ -145,7 +146,7 @@ function splitK(rec: Recorder, args: MatmulArgs<Tensor>, prepared: Prepared): vo
   rec.dispatch({
     label: `matmul_splitk_reduce (${slices}x${M}x${N})`,
     pipeline: rec.gpu.pipeline('matmul.splitk_reduce', geluFunctionsWgsl + epilogueWgsl + splitKReduceWgsl, 'main', {
-      ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0,
+      ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0, ACCUMULATE: accumulate ? 1 : 0,
     }),
     bindings: [partial, bias ?? rec.gpu.placeholder, out],
     uniforms: new Uniforms().u32(M).u32(N).u32(slices).u32(outStride).u32(outOffset).u32(biasOffset).bytes(),

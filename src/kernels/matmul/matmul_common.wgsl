@@ -2,6 +2,8 @@
 // epilogue. Composed after one io_*.wgsl (declares x, w, load_x4, load_x1, load_w4), gelu_functions.wgsl and
 // epilogue.wgsl.
 override HAS_BIAS: bool = false;
+// out += instead of out = (a residual connection fused into the product).
+override ACCUMULATE: bool = false;
 
 struct Params {
   M: u32,
@@ -43,5 +45,7 @@ fn store(m: u32, n: u32, sum: f32) {
   if (HAS_BIAS) {
     value += bias[params.bias_offset + n];
   }
-  out[m * params.out_stride + params.out_offset + n] = activate(value);
+  let index = m * params.out_stride + params.out_offset + n;
+  let result = activate(value);
+  out[index] = select(result, out[index] + result, ACCUMULATE);
 }

@@ -1,6 +1,7 @@
-// The split-K matmul's second pass: out[m, out_offset + n] = act(Σ_s partial[s, m, n] + bias[n]), one invocation per
+// The split-K matmul's second pass: out[m, out_offset + n] (+)= act(Σ_s partial[s, m, n] + bias[n]), one invocation per
 // output. Composed after gelu_functions.wgsl and epilogue.wgsl.
 override HAS_BIAS: bool = false;
+override ACCUMULATE: bool = false;
 
 struct Params {
   M: u32,
@@ -32,5 +33,6 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   if (HAS_BIAS) {
     sum += bias[params.bias_offset + n];
   }
-  out[m * params.out_stride + params.out_offset + n] = activate(sum);
+  let o = m * params.out_stride + params.out_offset + n;
+  out[o] = select(activate(sum), out[o] + activate(sum), ACCUMULATE);
 }

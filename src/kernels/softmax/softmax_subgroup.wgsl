@@ -1,6 +1,6 @@
 // Row-wise softmax with subgroup reductions (the `subgroups` feature): one subgroup per row, ROWS_PER_WORKGROUP rows
-// per workgroup taken by ticket; max, then the sum of exp(x - max), then the normalized values. Composed after
-// subgroup.wgsl.
+// per workgroup (row r by subgroup r mod subgroups per workgroup); max, then the sum of exp(x - max), then the
+// normalized values. Composed after subgroup.wgsl.
 struct Params {
   rows: u32,
   cols: u32,
@@ -13,13 +13,12 @@ struct Params {
 const ROWS_PER_WORKGROUP = 4u;
 
 @compute @workgroup_size(128)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u, @builtin(local_invocation_index) local: u32,
         @builtin(subgroup_invocation_id) lane: u32, @builtin(subgroup_size) size: u32) {
   let first = (group.x + group.y * groups.x) * ROWS_PER_WORKGROUP;
-  loop {
-    let ticket = next_ticket();
-    let row = first + ticket;
-    if (ticket >= ROWS_PER_WORKGROUP || row >= params.rows) {
+  for (var r = subgroup_index(local, size); r < ROWS_PER_WORKGROUP; r += 128u / size) {
+    let row = first + r;
+    if (row >= params.rows) {
       break;
     }
     let base = row * params.cols;

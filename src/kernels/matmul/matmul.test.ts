@@ -75,7 +75,9 @@ describe('matmul picks its kernel by adapter and shape', () => {
     const rec = gpu.recorder('matmul.variant.test');
     const w = { dtype: 'f32' } as Parameters<typeof matmulVariant>[1]['w'];
     const chosen = (M: number, kernel: 'shared-memory' | 'barrier-free') => matmulVariant(rec, { M, w }, kernel);
-    expect([1, 7, 8, 13, 128].map((M) => chosen(M, 'barrier-free'))).toEqual(['gemv-serial', 'gemv-serial', 'blocked', 'blocked', 'blocked']);
+    expect([1, 7, 8, 13, 128].map((M) => chosen(M, 'barrier-free'))).toEqual(['blocked', 'blocked', 'blocked', 'blocked', 'blocked']);
+    const f16 = { dtype: 'f16' } as typeof w;
+    expect([1, 13].map((M) => matmulVariant(rec, { M, w: f16 }, 'barrier-free'))).toEqual(['gemv-serial', 'tiled-64']);
     const gemv = gpu.hasSubgroups ? 'gemv-subgroup' : 'gemv';
     expect([1, 7, 8, 32, 33].map((M) => chosen(M, 'shared-memory'))).toEqual([gemv, gemv, 'split-k', 'split-k', 'tiled-64']);
     if (gpu.info.isSoftwareAdapter) expect(matmulVariant(rec, { M: 13, w })).toBe('blocked');

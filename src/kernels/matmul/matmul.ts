@@ -31,8 +31,8 @@ const SPLIT_K_TARGET_WORKGROUPS = 256;
  * class, tileFor), 16-row tiles with K split across workgroups up to SPLIT_K_MAX_ROWS rows, and below GEMV_MAX_ROWS
  * rows a matrix-vector kernel (subgroup sums where the device has `subgroups`, else lanes sharing each output through
  * shared memory). 'barrier-free' (software adapters such as SwiftShader, where a workgroup barrier costs more than the
- * arithmetic): one 4×4 block per invocation (blocked.ts) at any shape, or below GEMV_MAX_ROWS rows one column quad per
- * invocation.
+ * arithmetic): one 4×4 block per invocation (blocked.ts) at any shape; f16 weights (which it does not take) one column
+ * quad per invocation below GEMV_MAX_ROWS rows.
  */
 export type MatmulKernel = 'shared-memory' | 'barrier-free';
 
@@ -55,8 +55,10 @@ export function matmulVariant(rec: Recorder, args: Pick<MatmulArgs<Tensor>, 'M' 
   const { gpu } = rec;
   const family = kernel ?? (gpu.info.isSoftwareAdapter ? 'barrier-free' : 'shared-memory');
   if (family === 'barrier-free') {
-    if (args.M < GEMV_MAX_ROWS) return 'gemv-serial';
-    return args.w.dtype === 'f32' ? 'blocked' : `tiled-${tileFor(gpu.info)}`;
+    // The blocked kernel even for one row: its branch-free 4×4 blocks beat the serial GEMV's column quads on
+    // SwiftShader at every decode shape measured (1x768x2304: 2.4x, 4x768x3072: 6x), though 3 of 4 rows are padding.
+    if (args.w.dtype === 'f32') return 'blocked';
+    return args.M < GEMV_MAX_ROWS ? 'gemv-serial' : `tiled-${tileFor(gpu.info)}`;
   }
   if (args.M < GEMV_MAX_ROWS) return gpu.hasSubgroups ? 'gemv-subgroup' : 'gemv';
   if (args.M <= SPLIT_K_MAX_ROWS) return 'split-k';

@@ -155,7 +155,8 @@ export class ConfigFields {
   }
 }
 
-function describe(value: unknown): string {
+/** A config value as a message shows it: JSON, shortened; a missing value is "nothing". */
+export function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 40 ? `${text.slice(0, 40)}…` : text;

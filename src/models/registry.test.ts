@@ -53,7 +53,7 @@ describe('the family registry', () => {
   it.each([
     [{ ...gpt2Json, model_type: 'mamba' }, 'config.json: model_type "mamba" is not supported (supported: "gpt2", "bert"'],
     [{ ...gpt2Json, model_type: 'gpt_neo' }, 'GPT-Neo (e.g. roneneldan/TinyStories-*) is not supported'],
-    [{ ...gpt2Json, model_type: undefined }, 'config.json: model_type undefined is not supported'],
+    [{ ...gpt2Json, model_type: undefined }, 'config.json: has no model_type (the field that names the architecture)'],
     [{ ...gpt2Json, model_type: 'constructor' }, 'config.json: model_type "constructor" is not supported'],
     [{ ...gpt2Json, n_head: undefined }, 'config.json: missing required field "n_head"'],
     [{ ...gpt2Json, n_embd: 770 }, 'config.json: n_embd 770 is not divisible by n_head 12'],

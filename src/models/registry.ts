@@ -3,7 +3,7 @@
 
 import { WeightsError } from '../weights/errors';
 import { bert } from './bert/bert.family';
-import { ConfigFields } from './configFields';
+import { ConfigFields, describe } from './configFields';
 import { distilbert } from './distilbert/distilbert.family';
 import type { ModelConfig, ModelFamily } from './family';
 import { gpt2 } from './gpt2/gpt2.family';
@@ -35,10 +35,9 @@ export function familyOfJson(json: unknown, fileName = 'config.json'): { family:
   const family = FAMILIES.find((candidate) => typeof modelType === 'string' && candidate.modelTypes.includes(modelType));
   if (!family) {
     const known = typeof modelType === 'string' && Object.prototype.hasOwnProperty.call(UNSUPPORTED, modelType) ? `${UNSUPPORTED[modelType]}. ` : '';
-    throw new WeightsError(
-      `${fileName}: ${known}model_type ${JSON.stringify(modelType)} is not supported (supported: ${SUPPORTED_MODEL_TYPES.map((type) => `"${type}"`).join(', ')})`,
-      fileName,
-    );
+    const supported = SUPPORTED_MODEL_TYPES.map((type) => `"${type}"`).join(', ');
+    const what = modelType === undefined ? 'has no model_type (the field that names the architecture)' : `model_type ${describe(modelType)} is not supported`;
+    throw new WeightsError(`${fileName}: ${known}${what} (supported: ${supported})`, fileName);
   }
   return { family, fields };
 }

@@ -6,7 +6,7 @@
 // (out, in) is `nk`. q|k|v rows hold H query heads, then Hkv key heads, then Hkv value heads, each D wide.
 
 import { ATTENTION_MAX_KEYS } from '../../kernels/attention/attention';
-import type { ConfigFields } from '../configFields';
+import { describe, type ConfigFields } from '../configFields';
 import type { ModelDims } from '../family';
 
 export interface RotarySpec {
@@ -64,9 +64,9 @@ export function linearRopeScaling(fields: ConfigFields, typeKeys: readonly strin
   const entries = scaling as Record<string, unknown>;
   const type = typeKeys.map((key) => entries[key]).find((value) => value !== undefined);
   if (type === 'default') return 1;
-  fields.check(type === 'linear', `rope_scaling type ${JSON.stringify(type)} is not supported (supported: linear, or none)`);
+  fields.check(type === 'linear', `rope_scaling type ${describe(type)} is not supported (supported: linear, or none)`);
   const factor = entries.factor;
-  fields.check(typeof factor === 'number' && Number.isFinite(factor) && factor > 0, `rope_scaling.factor must be a positive number (got ${JSON.stringify(factor)})`);
+  fields.check(typeof factor === 'number' && Number.isFinite(factor) && factor > 0, `rope_scaling.factor must be a positive number (got ${describe(factor)})`);
   return factor as number;
 }
 

@@ -6,6 +6,7 @@ import type { AttentionIdsInput, AttentionViewState } from '../state/attentionSl
 import { shownMatrix } from '../attention/shown';
 import type { TokenFilter } from '../attention/filter';
 import type { AttentionSet, Reduction, ShownMatrix } from '../attention/types';
+import { attentionAtArguments, attentionViewArguments, loadedModelLimits, showAttentionArguments, type SyntheticAttentionInput } from './arguments';
 import { currentDrawn, currentMatrix, drawnFrom, type DrawnView } from '../state/drawnView';
 
 export interface AttentionMatrix {
@@ -21,13 +22,7 @@ export interface AttentionMatrix {
 }
 
 /** A tensor to show without running a model: (L) x (H, T, T) per layer, as typed arrays or plain numbers. */
-export interface SyntheticAttention {
-  tokens: string[];
-  attentions: (Float32Array | number[])[];
-  causal?: boolean;
-  special?: boolean[];
-  typeIds?: number[];
-}
+export type SyntheticAttention = SyntheticAttentionInput;
 
 export type AttentionView = DrawnView & { tab: string; model?: string; tokens: string[]; ids?: number[]; filter: TokenFilter; status: string };
 
@@ -78,22 +73,26 @@ async function afterDraw(change: () => void | Promise<void>): Promise<AttentionV
   return currentView();
 }
 
-function toSet(input: SyntheticAttention): AttentionSet {
-  const T = input.tokens.length;
-  const attentions = input.attentions.map((layer) => (layer instanceof Float32Array ? layer : Float32Array.from(layer)));
-  const heads = attentions[0].length / (T * T);
-  if (!Number.isInteger(heads) || attentions.some((layer) => layer.length !== heads * T * T)) {
-    throw new Error(`Each layer must hold H × ${T} × ${T} weights for ${T} tokens.`);
-  }
-  return { tokens: input.tokens, special: input.special ?? input.tokens.map(() => false), typeIds: input.typeIds, causal: input.causal ?? false, layers: attentions.length, heads, T, attentions };
+/** Resolves once the attention tab has started its own run (it does as it mounts; a busy page may take seconds). */
+function panelRunStarted(): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, 10_000);
+    const off = useAppStore.subscribe((state) => state.attentionStatus === 'running' && done());
+    function done() {
+      clearTimeout(timer);
+      off();
+      resolve();
+    }
+  });
 }
 
 /** The methods of AttentionApi (`view` is the getter `currentView`). */
 export function createAttentionApi(): Omit<AttentionApi, 'view'> {
   const store = useAppStore.getState;
   return {
-    attention: (at = {}) => {
+    attention: (...args) => {
       const { attention: set, attentionView } = store();
+      const at = attentionAtArguments(args[0], set);
       if (!set) return undefined;
       const choice = { layer: at.layer ?? attentionView.layer, head: at.head ?? attentionView.head, reduction: at.reduction ?? attentionView.reduction };
       const drawn = currentDrawn();
@@ -101,14 +100,22 @@ export function createAttentionApi(): Omit<AttentionApi, 'view'> {
       const same = drawn?.view === 'heatmap' && drawn.layer === choice.layer && drawn.head === choice.head && drawn.reduction === choice.reduction;
       return plain(same && onScreen ? onScreen : shownMatrix(set, choice, attentionView.filter), set, choice);
     },
-    showAttention: (input) =>
-      afterDraw(async () => {
+    showAttention: async (...args) => {
+      const input = showAttentionArguments(args[0], loadedModelLimits());
+      return afterDraw(async () => {
+        const opening = store().tab !== 'attention';
         store().setTab('attention');
-        if ('ids' in input) await store().runAttention(input);
-        else store().showAttentionSet(toSet(input));
+        // The tab, as it opens, runs the model on the page's text: let that start first, so this input is what shows.
+        if (opening && store().model) await panelRunStarted();
+        if ('ids' in input) await store().runAttention(input.ids);
+        else store().showAttentionSet(input.set);
         const error = store().attentionError;
         if (error) throw new Error(error);
-      }),
-    setAttentionView: (patch) => afterDraw(() => store().setAttentionView(patch)),
+      });
+    },
+    setAttentionView: async (...args) => {
+      const patch = attentionViewArguments(args[0], store().attentionView, store().attention);
+      return afterDraw(() => store().setAttentionView(patch));
+    },
   };
 }

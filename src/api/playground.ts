@@ -6,6 +6,7 @@ import type { GenerateOptions } from '../engine/generate';
 import { decodeArguments, type PlaygroundTokenizeOptions, tokenizeArguments } from '../tokenizers/arguments';
 import type { DecodeOptions, Encoding } from '../tokenizers/tokenizer';
 import { runDataFrom, type DataOptions, type DataSource } from '../finetune/dataInput';
+import { examplesFromRows } from '../finetune/data/examples';
 import type { FineTuneHandle } from '../finetune/handle';
 import type { Classification } from '../finetune/run';
 import type { FineTuneSettings } from '../state/fineTuneSlice';
@@ -13,6 +14,17 @@ import { createAttentionApi, currentView, type AttentionApi } from './attention'
 import { compareWithOrt, type CompareResult } from '../onnx/engineComparison';
 import { exportOnnx } from '../onnx/exportOnnx';
 import type { OrtProvider } from '../onnx/ortSession';
+import {
+  checkModelSource,
+  compareArguments,
+  exportOnnxArguments,
+  fineTuneArguments,
+  forwardArguments,
+  generateArguments,
+  sentenceArguments,
+  checkText,
+  loadedModelLimits,
+} from './arguments';
 
 /**
  * `window.playground`: the page's automation API, a public contract documented in the README. Tests and users
@@ -44,12 +56,21 @@ export interface PlaygroundApi extends AttentionApi {
    * Fine-tunes the loaded model (or `options.model`): BERT sequence classification on a CSV / TSV / JSONL table
    * (text or File), or GPT-2 causal language modelling on plain text. The run also shows in the Fine-tune tab.
    */
-  fineTune(request: { task: FineTuneSettings['task']; data: DataSource; options?: Partial<FineTuneSettings> & DataOptions }): Promise<FineTuneHandle>;
+  fineTune(request: { task: FineTuneSettings['task']; data: DataSource | LabelledRows; options?: Partial<FineTuneSettings> & DataOptions }): Promise<FineTuneHandle>;
   /** The run shown in the Fine-tune tab (started here, from the UI, or resumed after a reload), if any. */
   currentFineTune(): FineTuneHandle | undefined;
-  /** The current fine-tuning run's classifier on one sentence (or a pair): the label and every label's probability. */
+  /**
+   * A sentence (or a pair) through the current classification run's classifier when there is one, else through the
+   * loaded checkpoint's own sequence-classification head (its id2label names): the label and every probability.
+   */
   classify(text: string, pair?: string): Promise<Classification>;
+  /** Destroys the GPU device as a driver reset would, to see the page recover (tests); false without a device. */
+  loseGpuDevice(): boolean;
 }
+
+/** Classification data given directly: label strings, numbers or booleans; `pair` on every row or none. */
+export type LabelledRows = { text: string; pair?: string; label: string | number | boolean }[];
+
 
 export function createPlaygroundApi(): PlaygroundApi {
   const hub = () => useAppStore.getState().hubEndpoint;
@@ -64,31 +85,53 @@ export function createPlaygroundApi(): PlaygroundApi {
       return tokenizerClient().decode(ids, resolveTokenizer(tokenizer, hub()), options);
     },
     models: () => EMBEDDED_MODELS.map(({ name, modelType, path }) => ({ name, modelType, source: path })),
-    loadModel: async (source) => {
+    loadModel: async (...args) => {
+      const source = checkModelSource(args[0]);
       const info = await useAppStore.getState().loadModel(source);
-      if (!info) throw new Error(useAppStore.getState().modelError ?? 'The model did not load.');
-      return { modelType: info.modelType, config: info.config };
+      if (info) return { modelType: info.modelType, config: info.config };
+      const { modelStatus, modelError, model } = useAppStore.getState();
+      if (modelStatus === 'error' && modelError) throw new Error(modelError);
+      // No error of its own: a load started after this one replaced it (the store keeps the newer one's state).
+      const newer = modelStatus === 'ready' && model ? ` (${model.name})` : '';
+      throw new Error(`Loading ${Array.isArray(source) ? 'local files' : source} was replaced by a newer load${newer} before it finished.`);
     },
-    forward: (ids, options = {}) => engine.forward(ids, options),
-    generate: async (prompt, options = {}) => {
+    forward: async (...args) => {
+      const { ids, ...options } = forwardArguments(args[0], args[1], loadedModelLimits());
+      return engine.forward(ids, options);
+    },
+    generate: async (...args) => {
+      const { prompt, options } = generateArguments(args[0], args[1], loadedModelLimits());
       const { text, ids } = await engine.generate(prompt, options);
       return { text, ids };
     },
-    fillMask: (text) => engine.fillMask(text),
-    compareWithOrt: (ids, options = {}) => compareWithOrt(ids, { provider: options.provider ?? 'webgpu', tokenTypeIds: options.tokenTypeIds }),
-    exportOnnx: (options = {}) => exportOnnx(engine.loaded(), { attentions: options.attentions ?? true, pastKeyValues: options.pastKeyValues }),
-    embed: (text, pair) => engine.embed(text, pair),
-    fineTune: async ({ task, data, options = {} }) => {
-      const { format, hasHeader, mapping, ...settings } = options;
-      const runData = await runDataFrom(task, data, { format, hasHeader, mapping });
+    fillMask: async (...args) => engine.fillMask(checkText('fillMask', args[0], 'the text')),
+    compareWithOrt: async (...args) => {
+      const { ids, provider, tokenTypeIds } = compareArguments(args[0], args[1], loadedModelLimits());
+      return compareWithOrt(ids, { provider, tokenTypeIds });
+    },
+    exportOnnx: (...args) => exportOnnx(engine.loaded(), exportOnnxArguments(args[0])),
+    embed: async (...args) => {
+      const { text, pair } = sentenceArguments('embed', args[0], args[1]);
+      return engine.embed(text, pair);
+    },
+    fineTune: async (...args) => {
+      const { task, data, dataOptions, settings } = fineTuneArguments(args[0]);
+      const runData = typeof data === 'object' && 'rows' in data ? { task: 'classification' as const, ...examplesFromRows(data.rows) } : await runDataFrom(task, data, dataOptions);
       return useAppStore.getState().startFineTune(runData, { mode: task === 'classification' ? 'head' : 'full', ...settings, task });
     },
     currentFineTune: () => useAppStore.getState().fineTune?.handle,
-    classify: (text, pair) => {
+    classify: async (...args) => {
+      const { text, pair } = sentenceArguments('classify', args[0], args[1]);
       const active = useAppStore.getState().fineTune;
-      if (!active) return Promise.reject(new Error('No fine-tuned classifier yet: start or resume a classification run first.'));
-      return active.handle.classify(text, pair);
+      if (active?.run.record.task === 'classification') return active.handle.classify(text, pair);
+      if (engine.model?.capabilities.classifier) return engine.classify(text, pair);
+      throw new Error(
+        engine.model
+          ? `classify: ${engine.model.name} has no trained classification head, and no classification run is in progress: load a *ForSequenceClassification checkpoint, or fine-tune one.`
+          : 'classify: no model is loaded and no classification run is in progress: load a *ForSequenceClassification checkpoint, or fine-tune one.',
+      );
     },
+    loseGpuDevice: () => engine.simulateDeviceLoss(),
     ...createAttentionApi(),
     get view() {
       return currentView();

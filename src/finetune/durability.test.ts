@@ -76,27 +76,38 @@ describe('fine-tuning under faults', () => {
     expect((await backing.runData(run.record.runId)).data).toEqual(data);
   });
 
-  it('a lost device pauses the run at its checkpoint; behind the same handle it continues with the same losses', async () => {
+  it('a lost device pauses the run at its checkpoint; behind the same handle it continues with the same losses, loss after loss', async () => {
     const expected = await uninterruptedLosses();
     const env: RunEnvironment = { ...testEnvironment(), store: faultyStorage().store };
-    const run = await FineTuneRun.start(data, settings, env);
-    const stepper = (run as unknown as { stepper: TrainingStepper }).stepper;
-    const step = stepper.step.bind(stepper);
-    let count = 0;
-    stepper.step = async (batch, learningRate) => {
-      if (++count === 11) throw new DeviceLostError('running encoder.forward', 'device was destroyed');
-      return step(batch, learningRate);
+    /** The device goes at the `at`-th step this run's stepper takes. */
+    const loseDeviceAt = (run: FineTuneRun, at: number) => {
+      const stepper = (run as unknown as { stepper: TrainingStepper }).stepper;
+      const step = stepper.step.bind(stepper);
+      let count = 0;
+      stepper.step = async (batch, learningRate) => {
+        if (++count === at) throw new DeviceLostError('running encoder.forward', 'device was destroyed');
+        return step(batch, learningRate);
+      };
     };
+    const run = await FineTuneRun.start(data, settings, env);
+    loseDeviceAt(run, 11); // step 11: the last checkpoint is step 8
     const handle = new RunHandle(run);
     const statuses: string[] = [];
     handle.on('status', ({ status, message }) => statuses.push(message ? `${status}: ${message}` : status));
-    let continued = false;
-    handle.onContinueRequested = () => void FineTuneRun.resume(handle.runId, env).then((resumed) => ((continued = true), handle.continueWith(resumed)));
+    const continuations = [2, 0]; // the first new device is lost again at its 2nd step (step 10), the next one never
+    handle.onContinueRequested = () =>
+      void FineTuneRun.resume(handle.runId, env).then((resumed) => {
+        const at = continuations.shift()!;
+        if (at > 0) loseDeviceAt(resumed, at);
+        handle.continueWith(resumed);
+      });
     await expect.poll(() => handle.suspended).toBeTruthy();
     expect(statuses.at(-1)).toMatch(/^paused: The GPU device was lost at step 11 \(device was destroyed\)\. The run is paused at its last checkpoint \(step 8\)/);
     handle.resume(); // the page does this once a new device is there
+    await expect.poll(() => statuses.at(-1)).toMatch(/^paused: The GPU device was lost at step 10 .*last checkpoint \(step 8\)/);
+    handle.resume();
     const epochs = await handle.metrics;
-    expect(continued).toBe(true);
+    expect(continuations).toEqual([]);
     expect(handle.losses()).toEqual(expected);
     expect(epochs.map((row) => row.epoch)).toEqual([1, 2]);
     expect(statuses.at(-1)).toBe('done');

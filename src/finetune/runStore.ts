@@ -238,9 +238,10 @@ export function durableRunStore(backing: RunStore): RunStore {
     },
     loadCheckpoint: async (runId) => {
       const run = mirror.get(runId);
-      if (run?.checkpoint) return run.checkpoint;
+      // A copy: the loop resumed from it changes its state in place, and the checkpoint must stay what it was.
+      if (run?.checkpoint) return structuredClone(run.checkpoint);
       const checkpoint = await backing.loadCheckpoint(runId);
-      if (run && checkpoint) run.checkpoint = checkpoint;
+      if (run && checkpoint) run.checkpoint = structuredClone(checkpoint);
       return checkpoint;
     },
     deleteRun: async (runId) => {

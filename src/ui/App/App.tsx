@@ -8,6 +8,8 @@ import { ComparePanel } from '../Compare/ComparePanel';
 import { AttentionPanel } from '../Attention/AttentionPanel';
 import { FineTunePanel } from '../FineTune/FineTunePanel';
 import { TABS, type TabId } from '../../state/uiSlice';
+import { LinkConsent } from '../LinkConsent/LinkConsent';
+import { TabErrorBoundary } from './TabErrorBoundary';
 
 const TAB_LABELS: Record<TabId, string> = {
   tokenize: 'Tokenize',
@@ -43,18 +45,31 @@ export function App() {
       </header>
       <main className="app-main">
         <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="app-panel">
-          {tab === 'tokenize' && <TokenizerView />}
-          {tab === 'generate' && <GeneratePanel />}
-          {tab === 'fill-mask' && <FillMaskPanel />}
-          {tab === 'attention' && <AttentionPanel />}
-          {tab === 'compare' && <ComparePanel />}
-          {tab === 'fine-tune' && <FineTunePanel />}
+          {/* One boundary per tab, new for each tab: a failure in one never blanks the page or follows to another. */}
+          <TabErrorBoundary
+            key={tab}
+            name={`The ${TAB_LABELS[tab]} tab`}
+            onLeave={tab === 'tokenize' ? undefined : () => setTab('tokenize')}
+            leaveLabel="Open the Tokenize tab"
+          >
+            {tab === 'tokenize' && <TokenizerView />}
+            {tab === 'generate' && <GeneratePanel />}
+            {tab === 'fill-mask' && <FillMaskPanel />}
+            {tab === 'attention' && <AttentionPanel />}
+            {tab === 'compare' && <ComparePanel />}
+            {tab === 'fine-tune' && <FineTunePanel />}
+          </TabErrorBoundary>
         </div>
         <aside className="app-side">
-          <ModelPicker />
-          <DeviceInfo />
+          <TabErrorBoundary name="The model panel">
+            <ModelPicker />
+          </TabErrorBoundary>
+          <TabErrorBoundary name="The WebGPU panel">
+            <DeviceInfo />
+          </TabErrorBoundary>
         </aside>
       </main>
+      <LinkConsent />
     </div>
   );
 }

@@ -7,7 +7,6 @@ import { formatReports, runCategory, type CategoryReport } from './harness';
 //   node scripts/fuzz.mjs --inputs 500000 --seed 7      (FUZZ_INPUTS, FUZZ_SEED)
 const TOTAL = Number(process.env.FUZZ_INPUTS ?? 10_000);
 const SEED = Number(process.env.FUZZ_SEED ?? 20261202);
-const STRICT = process.env.FUZZ_STRICT === '1';
 const TIME_LIMIT_MS = 2000;
 
 describe('fuzz, app inputs: every input ends in success or a sentence naming the file or field, within 2 s', () => {
@@ -19,8 +18,7 @@ describe('fuzz, app inputs: every input ends in success or a sentence naming the
       const report = runCategory(category, { seed: SEED, inputs: Math.round(TOTAL * share), timeLimitMs: TIME_LIMIT_MS });
       reports.push(report);
       console.log(formatReports([report], SEED));
-      expect(report.failures.filter((failure) => failure.kind !== 'internal text')).toEqual([]);
-      if (category.owned || STRICT) expect(report.failures).toEqual([]);
+      expect(report.failures).toEqual([]);
       expect(report.inputs).toBe(Math.round(TOTAL * share));
       // Both outcomes happen, and the refusals come from many different checks.
       expect(report.accepted).toBeGreaterThan(0);

@@ -103,9 +103,7 @@ function mutateConfig(rng: Rng): string {
 
 export const configCategory: Category<string> = {
   name: 'config.json',
-  // Its messages are written in src/models (the model families'): internal texts are reported here and fail the run
-  // with FUZZ_STRICT=1; unnamed errors and slow inputs always fail it.
-  owned: false,
+  owned: true,
   generate: mutateConfig,
   run(text) {
     // What the engine does when config.json arrives, before any other file is requested.

@@ -240,7 +240,7 @@ export async function loadCase(context: BenchContext, rows: { label: string; con
   let pipelines = 0;
   return {
     group: 'load',
-    name: `${rows.label} load to first forward (${(bytes.byteLength / 2 ** 20).toFixed(0)} MB in memory)`,
+    name: `${rows.label} load to first forward (${(bytes.byteLength / 2 ** 20).toFixed(0)} MiB in memory)`,
     flops: 0,
     bytes: bytes.byteLength,
     perRun: 1,

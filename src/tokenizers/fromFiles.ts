@@ -110,14 +110,14 @@ export function tokenizerFromFiles(files: TokenizerFiles, hint: { modelType?: st
 /**
  * Refuses a tokenizer whose ids do not fit the model's embedding table, naming both sizes; never a silent
  * fallback. A table padded past the tokenizer (Pythia: 50,304 rows for 50,277 tokens; Qwen2: 151,936 for
- * 151,665) is accepted: at most max(1,024, 2%) unused rows.
+ * 151,665; GPT-J: 50,400 for 50,257) is accepted: at most max(64, 1%) unused rows.
  */
 export function checkVocabularyFits(tokenizer: { vocabSize: number }, modelVocabSize: number, where: string): { paddedRows: number } {
   const entries = tokenizer.vocabSize;
   const format = (count: number) => count.toLocaleString('en-US');
   if (!Number.isInteger(modelVocabSize) || modelVocabSize <= 0) throw new RangeError(`The model's vocab_size ${modelVocabSize} is not a positive whole number.`);
   const paddedRows = modelVocabSize - entries;
-  if (paddedRows < 0 || paddedRows > Math.max(1024, Math.ceil(entries * 0.02))) {
+  if (paddedRows < 0 || paddedRows > Math.max(64, Math.ceil(entries * 0.01))) {
     throw new RangeError(`The model has ${format(modelVocabSize)} token embeddings but the tokenizer (${where}) has ${format(entries)} entries: ` +
       `they do not belong together${paddedRows < 0 ? ' (ids past the embedding table would have no vector)' : ''}. ` +
       'Load the model with its own tokenizer files (tokenizer.json, or vocab.txt / vocab.json + merges.txt).');

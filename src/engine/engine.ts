@@ -81,6 +81,8 @@ export interface ForwardResult {
 export interface ForwardProvider {
   name: string; // shown to the user: which engine ran
   forward(ids: readonly number[], tokenTypeIds?: readonly number[]): Promise<{ logits: Float32Array; attentions: Float32Array[] }>;
+  /** Generation with the provider's own KV cache and a host sampler of the same semantics and random numbers. */
+  generate?(promptIds: readonly number[], options: GenerateOptions & { contextLimit: number }): Promise<GenerateResult>;
 }
 
 export interface ForwardOptions {
@@ -112,6 +114,8 @@ export interface NextTokenRow {
 }
 
 export type EngineGenerateOptions = Omit<GenerateOptions, 'onToken' | 'onProbabilities'> & {
+  /** Generate on our WebGPU engine even in fast CPU mode (the attention views need its probabilities). */
+  ours?: boolean;
   /** The generated text so far, after every new token. */
   onText?: (text: string) => void;
   /** The most likely next tokens at each step (with `topProbabilities` set). */
@@ -242,14 +246,19 @@ class Engine {
     });
   }
 
-  generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string }> {
+  /**
+   * Generates a continuation of `prompt`. In fast CPU mode (a forward provider with generation) it runs there, with the
+   * same sampler and random numbers, unless attention or next-token probabilities are asked for (ours alone has them);
+   * `engine` says which ran.
+   */
+  generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string; engine: string }> {
     return this.queue.run(async () => {
       const { loaded, tokenizer, info } = this.requireSession();
       if (info.kind !== 'decoder') throw new Error(`Text generation needs a decoder (GPT-2 and its relatives); the loaded model is ${info.familyLabel}, an encoder.`);
       const promptIds = tokenizer.encode(prompt).ids;
       const eos = loaded.config.special.eos;
       const produced: number[] = [];
-      const result = await generate(loaded.model, promptIds, {
+      const common: GenerateOptions = {
         stopIds: eos === null ? [] : [eos],
         ...options,
         onToken: (id) => {
@@ -258,8 +267,13 @@ class Engine {
         },
         onProbabilities: (_step, top) =>
           options.onProbabilities?.(top.ids.map((id, i) => ({ id, token: tokenizer.decode([id]), probability: top.probs[i] }))),
-      });
-      return { ...result, text: tokenizer.decode(result.ids) };
+      };
+      const provider = this.provider;
+      const onProvider = provider?.generate && !options.ours && !options.onAttention && !options.topProbabilities;
+      const result = onProvider
+        ? await provider.generate!(promptIds, { ...common, contextLimit: loaded.config.dims.P })
+        : await generate(loaded.model, promptIds, common);
+      return { ...result, text: tokenizer.decode(result.ids), engine: onProvider ? provider.name : loaded.model.backend.name };
     });
   }
 

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { add } from '../kernels/add/add';
 import { randomArray, testGpu, upload } from '../kernels/testing';
 import { GpuError } from './errors';
-import { float16BitsToFloat32, float32ToFloat16Bits } from './half';
 import { sizeClass } from './pool';
 
 describe('Gpu runtime', () => {
@@ -70,17 +69,5 @@ describe('Gpu runtime', () => {
     for (const timing of timings) expect(timing.ms).toBeGreaterThanOrEqual(0);
     gpu.release(a);
     gpu.release(out);
-  });
-});
-
-describe('half precision conversion', () => {
-  it('round-trips representable values and rounds to nearest even', () => {
-    for (const value of [0, -0, 1, -2.5, 65504, 6.103515625e-5, 5.960464477539063e-8, Infinity]) {
-      expect(float16BitsToFloat32(float32ToFloat16Bits(value))).toBe(value);
-    }
-    expect(float16BitsToFloat32(float32ToFloat16Bits(1 + 2 ** -11))).toBe(1); // tie -> even
-    expect(float16BitsToFloat32(float32ToFloat16Bits(1 + 3 * 2 ** -11))).toBe(1 + 2 ** -9);
-    expect(float16BitsToFloat32(float32ToFloat16Bits(1e6))).toBe(Infinity);
-    expect(Number.isNaN(float16BitsToFloat32(float32ToFloat16Bits(NaN)))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { formatBytes } from '../common/format';
 import { GpuError } from './errors';
-import { toFloat16Bits } from './half';
+import { float32ToF16Bits } from '../common/half';
 import { BufferPool, POOL_RESERVE_BYTES } from './pool';
 import { Recorder } from './recorder';
 import { BYTES_PER_ELEMENT, Tensor, type DType, type HostArray } from './tensor';
@@ -197,7 +197,7 @@ export class Gpu {
 
   /** Uploads host data. f16 tensors take f32 values (converted here) or raw binary16 bits as a Uint16Array. */
   write(tensor: Tensor, data: Float32Array | Uint32Array | Uint16Array, elementOffset = 0): void {
-    const bytes = tensor.dtype === 'f16' && data instanceof Float32Array ? toFloat16Bits(data) : data;
+    const bytes = tensor.dtype === 'f16' && data instanceof Float32Array ? float32ToF16Bits(data) : data;
     if (bytes.BYTES_PER_ELEMENT !== BYTES_PER_ELEMENT[tensor.dtype] || elementOffset + data.length > tensor.numel) {
       throw new GpuError(`write to ${tensor.dtype} tensor '${tensor.label}': ${data.length} ${data.constructor.name} elements at ${elementOffset} do not fit its ${tensor.numel}`);
     }

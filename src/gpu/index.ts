@@ -3,5 +3,4 @@ export { GpuError } from './errors';
 export { Recorder } from './recorder';
 export { Tensor, BYTES_PER_ELEMENT, type Binding, type DType, type TensorWindow } from './tensor';
 export { Uniforms } from './uniforms';
-export { fromFloat16Bits, toFloat16Bits } from './half';
 export { workgroupGrid } from './grid';

@@ -1,5 +1,5 @@
 import { GpuError } from './errors';
-import { fromFloat16Bits } from './half';
+import { f16BitsToFloat32 } from '../common/half';
 import type { Gpu } from './gpu';
 import { BYTES_PER_ELEMENT, Tensor, type Binding, type DType, type HostArray } from './tensor';
 
@@ -260,7 +260,7 @@ function deliverReads(bytes: ArrayBuffer, reads: PendingRead[]): void {
     const end = start + read.elementCount;
     if (dtype === 'u32') read.resolve(new Uint32Array(bytes).slice(start, end));
     else if (dtype === 'f32') read.resolve(new Float32Array(bytes).slice(start, end));
-    else read.resolve(fromFloat16Bits(new Uint16Array(bytes).slice(start, end)));
+    else read.resolve(f16BitsToFloat32(new Uint16Array(bytes).slice(start, end)));
   }
 }
 

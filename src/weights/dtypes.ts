@@ -1,7 +1,7 @@
 // Element types of stored tensors and their conversion to f32, shared by every checkpoint format. Typed-array views
 // assume a little-endian host (every browser is); both formats store little-endian data.
 
-import { bf16BitsToFloat32, f16BitsToFloat32 } from './half';
+import { bf16BitsToFloat32, f16BitsToFloat32 } from '../common/half';
 import type { TensorDtype } from './tensor-source';
 
 export const DTYPE_BYTES: Readonly<Record<TensorDtype, number>> = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { WeightsError } from './errors';
-import { float32ToF16Bits } from './half';
+import { float32ToF16Bits } from '../common/half';
 import { PICKLE_LIMITS } from './pickle';
 import { ALLOWED_GLOBALS, TorchCheckpoint } from './pytorch-bin';
 import { SafetensorsFile } from './safetensors';

@@ -1,5 +1,5 @@
 import { WeightsError } from './errors';
-import { float32ToBf16Bits, float32ToF16Bits } from './half';
+import { float32ToBf16Bits, float32ToF16Bits } from '../common/half';
 import { formatShape, numelOf, type HostTensor } from './host-tensor';
 import { SafetensorsFile } from './safetensors';
 import type { TensorSource } from './tensor-source';

@@ -4,7 +4,7 @@
 
 import { alignedView, decodeToFloat32, DTYPE_BYTES, DTYPE_NAMES, isTensorDtype } from './dtypes';
 import { WeightsError } from './errors';
-import { float32ToBf16Bits, float32ToF16Bits } from './half';
+import { float32ToBf16Bits, float32ToF16Bits } from '../common/half';
 import { formatShape, numelOf, type HostTensor } from './host-tensor';
 import type { TensorDtype, TensorSource } from './tensor-source';
 

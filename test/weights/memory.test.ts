@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { float32ToF16Bits } from '../../src/weights/half';
+import { float32ToF16Bits } from '../../src/common/half';
 import { loadModelFiles, parseWeightsFile } from '../../src/weights/sources';
 import type { TensorSource } from '../../src/weights/tensor-source';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
+import { f16BitsToFloat32, float32ToF16Bits } from '../../common/half';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { embedding } from './embedding';
 import { embeddingRef } from './embedding.ref';
@@ -49,7 +49,7 @@ describe('embedding with an f16 token table (only where the adapter has shader-f
     if (!gpu.hasF16) context.skip();
     const [T, C, V] = [5, 6, 9];
     const idsData = Uint32Array.of(0, 8, 3, 3, 5);
-    const wteData = fromFloat16Bits(toFloat16Bits(randomArray(V * C, 1)));
+    const wteData = f16BitsToFloat32(float32ToF16Bits(randomArray(V * C, 1)));
     const wpeData = randomArray(T * C, 2);
     const expected = new Float32Array(T * C);
     embeddingRef({ ids: idsData, wte: wteData, wpe: wpeData, out: expected, T, C });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fromFloat16Bits, toFloat16Bits } from '../../gpu';
+import { f16BitsToFloat32, float32ToF16Bits } from '../../common/half';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { MATMUL_VARIANTS, matmul, matmulVariant, type MatmulVariant } from './matmul';
 import { matmulRef, type Activation, type MatmulArgs, type WeightLayout } from './matmul.ref';
@@ -101,7 +101,7 @@ describe('matmul with f16 weights (only where the adapter has shader-f16)', () =
       const N = 68;
       const K = 520;
       const xData = randomArray(M * K, 3);
-      const wData = fromFloat16Bits(toFloat16Bits(randomArray(N * K, 4)));
+      const wData = f16BitsToFloat32(float32ToF16Bits(randomArray(N * K, 4)));
       const expected = new Float32Array(M * N);
       matmulRef({ x: xData, w: wData, out: expected, M, N, K, wLayout, activation: 'gelu_tanh' });
 

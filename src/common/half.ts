@@ -1,4 +1,5 @@
-// IEEE half (f16) and bfloat16 conversions on raw bit patterns, round-to-nearest-even when narrowing.
+// IEEE half (f16) and bfloat16 conversions on raw bit patterns, round-to-nearest-even when narrowing: the one home for
+// checkpoint decoding and writing, f16 GPU uploads and read-backs.
 
 let f16Table: Float32Array | undefined; // (65536) every f16 bit pattern as f32
 

@@ -14,6 +14,7 @@ import { createAttentionApi, currentView, type AttentionApi } from './attention'
 import { compareWithOrt, type CompareResult } from '../onnx/engineComparison';
 import { exportOnnx } from '../onnx/exportOnnx';
 import type { OrtProvider } from '../onnx/ortSession';
+import { traceArguments, traceIds, type PlaygroundTrace } from './trace';
 import {
   checkModelSource,
   compareArguments,
@@ -50,6 +51,8 @@ export interface PlaygroundApi extends AttentionApi {
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
   /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
   exportOnnx(options?: { attentions?: boolean; pastKeyValues?: boolean }): Uint8Array;
+  /** Every stage of one forward pass on `ids` as the How it works tab draws it, cut to `head` (default 0); `layer`: that block only. */
+  trace(ids: number[], options?: { layer?: number; head?: number }): Promise<PlaygroundTrace>;
   /** BERT: [CLS], mean-pooled and pooler embeddings of a sentence or a sentence pair (token types 0 then 1). */
   embed(text: string, pair?: string): Promise<SentenceEmbedding>;
   /**
@@ -110,6 +113,10 @@ export function createPlaygroundApi(): PlaygroundApi {
       return compareWithOrt(ids, { provider, tokenTypeIds });
     },
     exportOnnx: (...args) => exportOnnx(engine.loaded(), exportOnnxArguments(args[0])),
+    trace: async (...args) => {
+      const { ids, layer, head } = traceArguments(args[0], args[1]);
+      return traceIds(ids, layer, head);
+    },
     embed: async (...args) => {
       const { text, pair } = sentenceArguments('embed', args[0], args[1]);
       return engine.embed(text, pair);

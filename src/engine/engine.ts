@@ -16,7 +16,7 @@ import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
 import { OperationQueue } from './queue';
 import { tokenizerForModel } from './modelTokenizer';
 import { softmaxRow } from '../common/softmax';
-import { headView, type TraceView } from './trace';
+import { architectureOf, headView, traceKernels, withDispatchLog, type TraceView } from './trace';
 
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
@@ -337,21 +337,26 @@ class Engine {
    * read where the kernels wrote them (layers limited to `layers` when given; the logit lens at `lensPosition`, default
    * the last token).
    */
-  trace(ids: number[], options: { head?: number; layers?: number[]; lensPosition?: number; tokenTypeIds?: number[] } = {}): Promise<TraceView> {
+  trace(ids: number[], options: { head?: number; layers?: number[]; lensPosition?: number; tokenTypeIds?: number[]; kernels?: boolean } = {}): Promise<TraceView> {
     return this.queue.run(async () => {
       const { loaded, info } = this.requireSession();
       const { model, config } = loaded;
       const tokenTypeIds = config.dims.typeVocabSize > 0 ? options.tokenTypeIds : undefined;
       model.resetCache();
       const lm = info.capabilities.lm;
-      const result = await model.forward({ ids, tokenTypeIds }, {
-        logits: lm ? 'all' : 'none',
-        hidden: !lm,
-        trace: { layers: options.layers, lensPosition: options.lensPosition },
-      });
+      const traced = () =>
+        model.forward({ ids, tokenTypeIds }, {
+          logits: lm ? 'all' : 'none',
+          hidden: !lm,
+          trace: { layers: options.layers, lensPosition: options.lensPosition },
+        });
+      // With `kernels`, the recording is watched: which WGSL dispatches computed each stage, and their GPU times.
+      const { result, log } = options.kernels ? await withDispatchLog(this.gpu, model.backend, traced) : { result: await traced(), log: undefined };
       model.resetCache();
       const causal = info.kind === 'decoder';
-      return headView(result.trace!, config.dims, ids.length, options.head ?? 0, (lm ? result.logits : result.hidden)!, (i, j) => !causal || j <= i);
+      const logits = (lm ? result.logits : result.hidden)!;
+      const kernels = log && traceKernels(log, result.trace!, logits, config.dims.prenorm);
+      return headView(result.trace!, config.dims, ids.length, options.head ?? 0, logits, (i, j) => !causal || j <= i, { architecture: architectureOf(model), kernels });
     });
   }
 

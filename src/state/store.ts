@@ -5,9 +5,10 @@ import { createUiSlice, type UiSlice } from './uiSlice';
 import { createModelSlice, type ModelSlice } from './modelSlice';
 import { createFineTuneSlice, type FineTuneSlice } from './fineTuneSlice';
 import { createAttentionSlice, type AttentionSlice } from './attentionSlice';
+import { createHowItWorksSlice, type HowItWorksSlice } from './howItWorksSlice';
 
 /** The whole app state: one store combining small typed slices (zustand's slices pattern). */
-export type AppState = TokenizeSlice & GpuSlice & UiSlice & ModelSlice & FineTuneSlice & AttentionSlice;
+export type AppState = TokenizeSlice & GpuSlice & UiSlice & ModelSlice & FineTuneSlice & AttentionSlice & HowItWorksSlice;
 
 export const useAppStore = create<AppState>()((...a) => ({
   ...createTokenizeSlice(...a),
@@ -16,4 +17,5 @@ export const useAppStore = create<AppState>()((...a) => ({
   ...createModelSlice(...a),
   ...createFineTuneSlice(...a),
   ...createAttentionSlice(...a),
+  ...createHowItWorksSlice(...a),
 }));

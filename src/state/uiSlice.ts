@@ -1,7 +1,7 @@
 import type { StateCreator } from 'zustand';
 import type { AppState } from './store';
 
-export const TABS = ['tokenize', 'generate', 'fill-mask', 'attention', 'compare', 'fine-tune'] as const;
+export const TABS = ['tokenize', 'how-it-works', 'generate', 'fill-mask', 'attention', 'compare', 'fine-tune'] as const;
 export type TabId = (typeof TABS)[number];
 
 export interface UiSlice {

@@ -1,6 +1,7 @@
 import { useAppStore, type AppState } from './store';
 import { TABS, type TabId } from './uiSlice';
 import { attentionUrlChanged, readAttentionParams, writeAttentionParams } from './attentionUrl';
+import { howItWorksUrlChanged, readHowItWorksParams, writeHowItWorksParams } from './howItWorksUrl';
 import { addCachedSizes, linkRequest, originAllowed, originOfName, trustedOrigins, trustOrigins, useLinkConsent, watchPolicyRefusals, type LinkRequest } from './linkConsent';
 
 // The URL carries what reproduces the view (tab, tokenizers, text, a non-default Hub endpoint); localStorage keeps the
@@ -10,7 +11,7 @@ const MAX_URL_TEXT = 4000;
 const STORAGE_KEY = 'playground.text';
 
 function readInitialState(params: URLSearchParams): Partial<AppState> {
-  const state: Partial<AppState> = readAttentionParams(params);
+  const state: Partial<AppState> = { ...readAttentionParams(params), ...readHowItWorksParams(params) };
   const tab = params.get('tab');
   if (tab && (TABS as readonly string[]).includes(tab)) state.tab = tab as TabId;
   const text = params.get('text') ?? safeStorageGet(STORAGE_KEY);
@@ -34,6 +35,7 @@ function writeUrl(state: AppState) {
   if (state.text.length <= MAX_URL_TEXT) params.set('text', state.text);
   else params.delete('text');
   writeAttentionParams(params, state);
+  writeHowItWorksParams(params, state);
   const url = `${location.pathname}?${params.toString()}${location.hash}`;
   if (url !== `${location.pathname}${location.search}${location.hash}`) history.replaceState(null, '', url);
   try {
@@ -104,7 +106,7 @@ export function startUrlSync(): boolean {
   rememberLoadedOrigins();
   let timer: ReturnType<typeof setTimeout> | undefined;
   useAppStore.subscribe((state, previous) => {
-    if (state.tab === previous.tab && state.text === previous.text && state.tokenizerNames === previous.tokenizerNames && !attentionUrlChanged(state, previous)) return;
+    if (state.tab === previous.tab && state.text === previous.text && state.tokenizerNames === previous.tokenizerNames && !attentionUrlChanged(state, previous) && !howItWorksUrlChanged(state, previous)) return;
     clearTimeout(timer);
     timer = setTimeout(() => writeUrl(useAppStore.getState()), 250);
   });

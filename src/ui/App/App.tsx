@@ -7,12 +7,14 @@ import { ModelPicker } from '../ModelPicker/ModelPicker';
 import { ComparePanel } from '../Compare/ComparePanel';
 import { AttentionPanel } from '../Attention/AttentionPanel';
 import { FineTunePanel } from '../FineTune/FineTunePanel';
+import { HowItWorksPanel } from '../HowItWorks/HowItWorksPanel';
 import { TABS, type TabId } from '../../state/uiSlice';
 import { LinkConsent } from '../LinkConsent/LinkConsent';
 import { TabErrorBoundary } from './TabErrorBoundary';
 
 const TAB_LABELS: Record<TabId, string> = {
   tokenize: 'Tokenize',
+  'how-it-works': 'How it works',
   generate: 'Generate',
   'fill-mask': 'Fill mask',
   attention: 'Attention',
@@ -53,6 +55,7 @@ export function App() {
             leaveLabel="Open the Tokenize tab"
           >
             {tab === 'tokenize' && <TokenizerView />}
+            {tab === 'how-it-works' && <HowItWorksPanel />}
             {tab === 'generate' && <GeneratePanel />}
             {tab === 'fill-mask' && <FillMaskPanel />}
             {tab === 'attention' && <AttentionPanel />}

@@ -3,6 +3,7 @@
 // among them) answer unknown paths with index.html and status 200, so status alone proves nothing.
 
 import { WeightsError } from './errors';
+import { ByteCollector } from './read-stream';
 import { MAX_HEADER_BYTES } from './safetensors';
 
 const HTML_FALLBACK = 'the server answered with an HTML page, as dev servers do for unknown paths';
@@ -147,16 +148,8 @@ export async function downloadFile(request: DownloadRequest): Promise<Downloaded
   };
 }
 
-/** The received bytes, filled in place when the size is known (no second copy of a large checkpoint). */
-class Body {
-  loaded = 0;
-  private buffer: Uint8Array;
-  private chunks: Uint8Array[] = [];
-
-  constructor(private readonly total: number | null) {
-    this.buffer = new Uint8Array(total ?? 0);
-  }
-
+/** A response body read into a ByteCollector, with progress after every chunk. */
+class Body extends ByteCollector {
   async readFrom(response: Response, onBytes: (loaded: number) => void): Promise<void> {
     if (!response.body) {
       this.append(new Uint8Array(await response.arrayBuffer()));
@@ -168,39 +161,12 @@ class Body {
       for (;;) {
         const { done, value } = await reader.read();
         if (done) return;
-        this.append(value);
+        await this.take(value);
         onBytes(this.loaded);
       }
     } finally {
       reader.releaseLock();
     }
-  }
-
-  restart(): void {
-    this.loaded = 0;
-    this.chunks = [];
-  }
-
-  bytes(): Uint8Array {
-    if (this.chunks.length === 0) return this.buffer.subarray(0, this.loaded);
-    const joined = new Uint8Array(this.loaded);
-    let at = 0;
-    for (const chunk of this.chunks) {
-      joined.set(chunk, at);
-      at += chunk.length;
-    }
-    return joined;
-  }
-
-  private append(value: Uint8Array): void {
-    if (this.total !== null && this.chunks.length === 0 && this.loaded + value.length <= this.buffer.length) {
-      this.buffer.set(value, this.loaded);
-    } else {
-      // No size announced, or the body is longer than announced: keep what was filled in place, then chunks.
-      if (this.chunks.length === 0 && this.loaded > 0) this.chunks.push(this.buffer.subarray(0, this.loaded));
-      this.chunks.push(value);
-    }
-    this.loaded += value.length;
   }
 }
 

@@ -95,6 +95,25 @@ describe('corrupt safetensors files', () => {
     expect(SafetensorsFile.parse(braces, FILE).names).toEqual(['w{']);
   });
 
+  it('open() counts in slices with the event loop let in between: the same refusal, the string state carried across slices', async () => {
+    const entries = Array.from({ length: MAX_TENSORS + 10 }, (_, i) => `"t${i}":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}`);
+    const refused = craft(`{${entries.join(',')}}`, 0);
+    expect(refused.length).toBeGreaterThan(2 * 2 ** 20 + 8); // the refusal comes in the second slice
+    let ticks = 0;
+    const ticking = setInterval(() => ticks++, 0);
+    const error = await SafetensorsFile.open(refused, FILE).then(() => undefined, (reason: unknown) => reason);
+    clearInterval(ticking);
+    expect(error).toBeInstanceOf(WeightsError);
+    expect((error as Error).message).toMatch(/the header holds more than 100,000 entries/);
+    expect(ticks).toBeGreaterThan(0); // timers ran while it counted
+    // An escaped quote whose backslash ends the first 2 MiB slice: the braces after it are still inside the string.
+    const prefix = '{"__metadata__":{"note":"';
+    const pad = 'x'.repeat(2 * 2 ** 20 - 1 - prefix.length);
+    const escaped = craft(`${prefix}${pad}\\"${'{'.repeat(MAX_TENSORS + 10)}"},"w":{"dtype":"F32","shape":[0],"data_offsets":[0,0]}}`, 0);
+    expect(escaped[8 + 2 * 2 ** 20 - 1]).toBe(0x5c);
+    expect((await SafetensorsFile.open(escaped, FILE)).names).toEqual(['w']);
+  });
+
   it('malformed shape and data_offsets', () => {
     const shape = parseError(craft({ w: { dtype: 'F32', shape: [-1], data_offsets: [0, 4] } }, 4));
     expect(shape.message).toMatch(/tensor "w": shape \[-1\] is not a list of non-negative integers/);

@@ -46,11 +46,11 @@ export class SafetensorsFile implements TensorSource {
   }
 
   /** Validates the whole header and every tensor's bounds, once; converts no data. */
-  static parse(bytes: ArrayBuffer | Uint8Array, fileName = 'model.safetensors'): SafetensorsFile {
+  static parse(bytes: ArrayBuffer | Uint8Array, fileName = 'model.safetensors', counted = false): SafetensorsFile {
     const file = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
     const headerLength = readHeaderLength(file, fileName);
     const headerBytes = file.subarray(8, 8 + headerLength);
-    checkTensorCount(headerBytes, fileName);
+    if (!counted) new EntryCounter(fileName).scan(headerBytes);
     const header = parseHeaderJson(headerBytes, fileName);
     const dataSection = file.subarray(8 + headerLength);
     const metadata = parseMetadata(header.__metadata__, fileName);
@@ -60,6 +60,20 @@ export class SafetensorsFile implements TensorSource {
     }
     checkNoOverlap([...entries.values()], fileName);
     return new SafetensorsFile(fileName, metadata, entries, dataSection, file);
+  }
+
+  /**
+   * parse, for the page's main thread: the header's entries are counted in slices of a few megabytes with the event
+   * loop let in between, so a 50 MB header is refused without a frame of more than a few tens of milliseconds.
+   */
+  static async open(bytes: Uint8Array, fileName = 'model.safetensors'): Promise<SafetensorsFile> {
+    const headerBytes = bytes.subarray(8, 8 + readHeaderLength(bytes, fileName));
+    const counter = new EntryCounter(fileName);
+    for (let at = 0; at < headerBytes.length; at += COUNT_SLICE_BYTES) {
+      counter.scan(headerBytes.subarray(at, at + COUNT_SLICE_BYTES));
+      if (at + COUNT_SLICE_BYTES < headerBytes.length) await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return SafetensorsFile.parse(bytes, fileName, true);
   }
 
   /** The whole file as parsed (until every tensor is released). */
@@ -128,28 +142,39 @@ export class SafetensorsFile implements TensorSource {
   }
 }
 
+const COUNT_SLICE_BYTES = 2 * 2 ** 20;
+
 /**
  * Refuses a header with more than MAX_TENSORS entries before parsing it: every entry is a JSON object, so the
- * objects outside strings bound the count (one pass over the bytes, no allocation).
+ * objects outside strings bound the count (one pass over the bytes, no allocation; fed in slices, state carried).
  */
-function checkTensorCount(headerBytes: Uint8Array, fileName: string): void {
-  let objects = 0;
-  let inString = false;
-  for (let i = 0; i < headerBytes.length; i++) {
-    const byte = headerBytes[i];
-    if (inString) {
-      if (byte === 0x5c) i++; // backslash: skip the escaped byte
-      else if (byte === 0x22) inString = false;
-    } else if (byte === 0x22) {
-      inString = true;
-    } else if (byte === 0x7b && ++objects > MAX_TENSORS + 2) {
-      // + 2: the header itself and __metadata__
-      throw new WeightsError(
-        `${fileName}: the header holds more than ${MAX_TENSORS.toLocaleString('en-US')} entries, more than any ` +
-          `real checkpoint file (not a model checkpoint?)`,
-        fileName,
-      );
+class EntryCounter {
+  private objects = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(private readonly fileName: string) {}
+
+  scan(bytes: Uint8Array): void {
+    let { objects, inString, escaped } = this;
+    for (let i = 0; i < bytes.length; i++) {
+      const byte = bytes[i];
+      if (escaped) escaped = false;
+      else if (inString) {
+        if (byte === 0x5c) escaped = true; // backslash: the next byte is escaped
+        else if (byte === 0x22) inString = false;
+      } else if (byte === 0x22) {
+        inString = true;
+      } else if (byte === 0x7b && ++objects > MAX_TENSORS + 2) {
+        // + 2: the header itself and __metadata__
+        throw new WeightsError(
+          `${this.fileName}: the header holds more than ${MAX_TENSORS.toLocaleString('en-US')} entries, more than any ` +
+            `real checkpoint file (not a model checkpoint?)`,
+          this.fileName,
+        );
+      }
     }
+    Object.assign(this, { objects, inString, escaped });
   }
 }
 

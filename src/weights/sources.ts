@@ -204,13 +204,13 @@ interface FileProvider {
   fetch(file: string): Promise<FetchedFile>;
 }
 
-type Decoder<T> = (bytes: Uint8Array, file: string, where: string) => T;
+type Decoder<T> = (bytes: Uint8Array, file: string, where: string) => T | Promise<T>;
 
 async function readFile<T>(provider: FileProvider, file: string, decode: Decoder<T>, context: LoadContext): Promise<T> {
   context.signal.throwIfAborted();
   context.progress.expect(file, provider.listing?.get(file) ?? null);
   const fetched = await provider.fetch(file);
-  const decoded = decode(fetched.bytes, file, fetched.where);
+  const decoded = await decode(fetched.bytes, file, fetched.where);
   context.progress.update(file, fetched.bytes.length, fetched.bytes.length, { done: true, fromCache: fetched.fromCache });
   await fetched.keep();
   return decoded;
@@ -262,8 +262,8 @@ function noWeightsError(provider: FileProvider, context: LoadContext): WeightsEr
 }
 
 /** A checkpoint file by its name: safetensors, or a torch pickle (.bin, .pt, .pth). */
-export function parseWeightsFile(bytes: Uint8Array, file: string): TensorSource {
-  return file.endsWith('.safetensors') ? SafetensorsFile.parse(bytes, file) : TorchCheckpoint.parse(bytes, file);
+export async function parseWeightsFile(bytes: Uint8Array, file: string): Promise<TensorSource> {
+  return file.endsWith('.safetensors') ? SafetensorsFile.open(bytes, file) : TorchCheckpoint.parse(bytes, file);
 }
 
 async function readTokenizerFiles(provider: FileProvider, context: LoadContext): Promise<TokenizerFiles> {

@@ -156,7 +156,7 @@ async function measure(endpoint: string, id: string, label: string, fileBytes: n
 async function timeParse(url: string, file: string): Promise<number> {
   const bytes = new Uint8Array(await (await fetch(url)).arrayBuffer());
   const started = performance.now();
-  parseWeightsFile(bytes, file);
+  await parseWeightsFile(bytes, file);
   return performance.now() - started;
 }
 

@@ -16,7 +16,7 @@ import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
 import { OperationQueue } from './queue';
 import { tokenizerForModel } from './modelTokenizer';
 import { softmaxRow } from '../common/softmax';
-import { architectureOf, headView, traceKernels, withDispatchLog, type TraceView } from './trace';
+import { headView, traceKernels, withDispatchLog, type TraceView } from './trace';
 
 export type { LoadProgress };
 export type GpuOutcome = { ok: true; info: GpuInfo } | { ok: false; reason: string };
@@ -356,7 +356,7 @@ class Engine {
       const causal = info.kind === 'decoder';
       const logits = (lm ? result.logits : result.hidden)!;
       const kernels = log && traceKernels(log, result.trace!, logits, config.dims.prenorm);
-      return headView(result.trace!, config.dims, ids.length, options.head ?? 0, logits, (i, j) => !causal || j <= i, { architecture: architectureOf(model), kernels });
+      return headView(result.trace!, config.dims, ids.length, options.head ?? 0, logits, (i, j) => !causal || j <= i, { architecture: model.architecture, kernels });
     });
   }
 

@@ -9,7 +9,7 @@ import { buildModel } from '../models/checkpoint';
 import { createCpuBackend } from '../models/cpuBackend';
 import { createGpuBackend } from '../models/gpuBackend';
 import { FIXTURES, readCheckpoint } from '../models/testing/golden';
-import { architectureOf, traceKernels, withDispatchLog, type KernelDispatch } from './trace';
+import { traceKernels, withDispatchLog, type KernelDispatch } from './trace';
 
 /** The kernel names (labels up to the first space) of a stage's dispatches. */
 const names = (dispatches: KernelDispatch[] | undefined) => (dispatches ?? []).map((d) => d.label.split(' ')[0]);
@@ -96,8 +96,8 @@ describe.each(CASES)('the kernels of a traced %s forward', (name, expected) => {
 });
 
 describe('the architecture a trace describes', () => {
-  it('reads the spec: rotary dims, the parallel residual, SwiGLU, RoBERTa position ids', () => {
-    const of = (name: string) => architectureOf(buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models', name))).model);
+  it('each model declares its architecture: rotary dims, the parallel residual, SwiGLU, RoBERTa position ids', () => {
+    const of = (name: string) => buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models', name))).model.architecture;
     expect(of('tiny-gpt2')).toEqual({ rotary: undefined, parallelResidual: false, mlp: 'gelu', positionIds: 'from-zero', paddingIdx: 0 });
     // tiny-gpt-neox: head size 8, rotary_pct 0.5, use_parallel_residual true (its config.json).
     expect(of('tiny-gpt-neox')).toMatchObject({ rotary: { dim: 4, base: 10000, scale: 1 }, parallelResidual: true, mlp: 'gelu' });

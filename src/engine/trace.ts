@@ -5,9 +5,7 @@
 
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import type { Backend } from '../models/backend';
-import type { DecoderSpec } from '../models/decoder/params';
-import type { EncoderSpec } from '../models/encoder/params';
-import type { ForwardTrace, LanguageModel, LayerTrace, ModelDims } from '../models/family';
+import type { ForwardTrace, LayerTrace, ModelArchitecture, ModelDims } from '../models/family';
 
 export interface HeadStages {
   input: Float32Array; // (T, C) the residual stream entering the block
@@ -42,17 +40,7 @@ export interface TraceView {
   kernels?: TraceKernels;
 }
 
-export interface Architecture {
-  /** Rotary position embeddings: the first `dim` dimensions of each head rotate, at angles position/scale · base^(−2i/dim). */
-  rotary?: { dim: number; base: number; scale: number };
-  /** GPT-NeoX: x + attn(ln1 x) + mlp(ln2 x), both branches reading the block's input. */
-  parallelResidual: boolean;
-  /** 'gelu': out(act(in(x))) with the dims' activation; 'swiglu': down(silu(gate(x)) · up(x)). */
-  mlp: 'gelu' | 'swiglu';
-  /** Encoders: position t is t ('from-zero'), or paddingIdx + 1 + t for a text without padding (RoBERTa's 'after-padding'). */
-  positionIds: 'from-zero' | 'after-padding';
-  paddingIdx: number;
-}
+export type Architecture = ModelArchitecture;
 
 /** One WGSL dispatch as the Recorder ran it. */
 export interface KernelDispatch {
@@ -145,17 +133,6 @@ function maskedScores(q: Float32Array, k: Float32Array, T: number, Tk: number, D
   return scores;
 }
 
-/** The architecture's details a model's spec holds (the shared encoder and decoder keep theirs as `spec`). */
-export function architectureOf(model: LanguageModel<unknown>): Architecture {
-  const spec = (model as { spec?: Partial<DecoderSpec> & Partial<EncoderSpec> }).spec ?? {};
-  return {
-    rotary: spec.rotary && { ...spec.rotary },
-    parallelResidual: spec.parallelResidual ?? false,
-    mlp: spec.mlp ?? 'gelu',
-    positionIds: spec.positionIds ?? 'from-zero',
-    paddingIdx: spec.paddingIdx ?? 0,
-  };
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // Which dispatches computed each stage
@@ -243,15 +220,10 @@ class DispatchLog {
 export async function withDispatchLog<R>(gpu: Gpu | undefined, backend: Backend<unknown>, work: () => Promise<R>): Promise<{ result: R; log?: DispatchLog }> {
   let watched: Recorder | undefined;
   if (gpu && backend.name === 'webgpu') {
-    const create = gpu.recorder;
-    gpu.recorder = (label, options) => (watched ??= create.call(gpu, label, { ...options, profile: true }));
-    let flushed: Promise<void>;
-    try {
-      flushed = backend.flush();
-    } finally {
-      gpu.recorder = create;
-    }
-    await flushed;
+    // flush() submits the backend's open recording and makes its next one at once, before it awaits anything: that
+    // one, which `work` records into, is the one watched.
+    gpu.watchNextRecorder((recorder) => (watched = recorder));
+    await backend.flush();
   }
   const log = watched && new DispatchLog(watched);
   const result = await work();

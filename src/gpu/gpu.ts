@@ -311,7 +311,18 @@ export class Gpu {
 
   recorder(label: string, options: { profile?: boolean } = {}): Recorder {
     this.throwDeferredErrors();
-    return new Recorder(this, label, options.profile ?? false);
+    const watch = this.nextRecorderWatch;
+    this.nextRecorderWatch = undefined;
+    const recorder = new Recorder(this, label, (options.profile ?? false) || watch !== undefined);
+    watch?.(recorder);
+    return recorder;
+  }
+
+  private nextRecorderWatch?: (recorder: Recorder) => void;
+
+  /** The next recorder made (by whichever caller) is profiled and handed to `watch`: to see what one operation ran. */
+  watchNextRecorder(watch: (recorder: Recorder) => void): void {
+    this.nextRecorderWatch = watch;
   }
 
   /** Convenience: one recorder that only reads a tensor back. */

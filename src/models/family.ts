@@ -152,10 +152,24 @@ export interface ModelHeads {
 }
 
 /** A model on a backend, family-independent. */
+/** What differs in a model's forward beyond its dims, as the walkthrough draws it. */
+export interface ModelArchitecture {
+  /** Rotary position embeddings: the first `dim` dimensions of each head rotate, at angles position/scale · base^(−2i/dim). */
+  rotary?: { dim: number; base: number; scale: number };
+  /** GPT-NeoX: x + attn(ln1 x) + mlp(ln2 x), both branches reading the block's input. */
+  parallelResidual: boolean;
+  /** 'gelu': out(act(in(x))) with the dims' activation; 'swiglu': down(silu(gate(x)) · up(x)). */
+  mlp: 'gelu' | 'swiglu';
+  /** Encoders: position t is t ('from-zero'), or paddingIdx + 1 + t for a text without padding (RoBERTa's 'after-padding'). */
+  positionIds: 'from-zero' | 'after-padding';
+  paddingIdx: number;
+}
+
 export interface LanguageModel<Buf = unknown> {
   readonly config: ModelConfig;
   readonly backend: Backend<Buf>;
   readonly heads: ModelHeads;
+  readonly architecture: ModelArchitecture;
   /** Positions held in the KV cache (decoders); always 0 for encoders. */
   readonly cacheLength: number;
   /** Forgets the cached positions: the next forward starts a new sequence. */

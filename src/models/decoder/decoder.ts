@@ -17,7 +17,7 @@ import { ropeTable } from '../../kernels/rope/rope.ref';
 import type { HostTensor } from '../../weights/host-tensor';
 import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
-import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelConfig, ModelHeads } from '../family';
+import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelArchitecture, ModelConfig, ModelHeads } from '../family';
 import { mapParams, paramLeaves } from '../params';
 import { addArrays, TraceTaps } from '../trace';
 import { qkvWidth, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
@@ -57,6 +57,11 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
   /** (P, R/2, 2) cos, sin of every position's rotary angles, when the family rotates q and k. */
   private readonly ropeTable?: Buf;
   cacheLength = 0;
+
+  get architecture(): ModelArchitecture {
+    const { rotary, parallelResidual, mlp } = this.spec;
+    return { rotary: rotary && { dim: rotary.dim, base: rotary.base, scale: rotary.scale }, parallelResidual, mlp, positionIds: 'from-zero', paddingIdx: 0 };
+  }
 
   constructor(
     readonly backend: Backend<Buf>,

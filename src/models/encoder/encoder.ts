@@ -7,7 +7,7 @@
 import type { HostTensor } from '../../weights/host-tensor';
 import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
-import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelConfig, ModelHeads } from '../family';
+import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelArchitecture, ModelConfig, ModelHeads } from '../family';
 import { mapParams, paramLeaves, type ParamTree } from '../params';
 import { TraceTaps } from '../trace';
 import { encoderActivationShapes, encoderPositionIds, type EncoderParams, type EncoderSpec } from './params';
@@ -15,6 +15,10 @@ import { encoderActivationShapes, encoderPositionIds, type EncoderParams, type E
 export class Encoder<Buf> implements LanguageModel<Buf> {
   readonly heads: ModelHeads;
   readonly cacheLength = 0;
+
+  get architecture(): ModelArchitecture {
+    return { parallelResidual: false, mlp: 'gelu', positionIds: this.spec.positionIds, paddingIdx: this.spec.paddingIdx };
+  }
 
   constructor(
     readonly backend: Backend<Buf>,

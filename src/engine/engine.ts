@@ -8,8 +8,8 @@ import { memoryProblem } from '../models/memory';
 import { familyOf, parseModelConfig } from '../models/registry';
 import { meanPooled } from '../models/pooling';
 import type { TextTokenizer } from '../tokenizers/tokenizer';
-import { loadModelFiles, type LoadProgress, type ModelFiles, type ModelSource as FileSource } from '../weights/sources';
-import { EMBEDDED_MODELS } from './catalog';
+import { loadModelFiles, type LoadProgress, type ModelFiles } from '../weights/sources';
+import { resolveSource } from './catalog';
 import { NO_ADAPTER_REASON, webgpuMissingReason } from './webgpuSupport';
 import { generate, type GenerateOptions, type GenerateResult } from './generate';
 import { fillMask, type MaskPredictions, type MlmLogitsAt } from './fillMask';
@@ -88,6 +88,8 @@ export interface ForwardProvider {
 export interface ForwardOptions {
   tokenTypeIds?: number[];
   saveQkv?: boolean;
+  /** 'none': only the attentions (and q|k|v) are wanted, so no vocabulary projection runs; `logits` comes back empty. */
+  logits?: 'all' | 'none';
 }
 
 export interface FillMaskResult {
@@ -240,9 +242,11 @@ class Engine {
       const { model } = loaded;
       model.resetCache();
       const lm = info.capabilities.lm;
-      const result = await model.forward({ ids, tokenTypeIds }, { logits: lm ? 'all' : 'none', hidden: !lm, saveAttention: true, saveQkv });
+      const wanted = options.logits !== 'none';
+      const result = await model.forward({ ids, tokenTypeIds }, { logits: lm && wanted ? 'all' : 'none', hidden: !lm && wanted, saveAttention: true, saveQkv });
       model.resetCache();
-      return { logits: (lm ? result.logits : result.hidden)!, attentions: result.attentions!, qkv: result.qkv, engine: model.backend.name };
+      const logits = wanted ? (lm ? result.logits : result.hidden)! : new Float32Array(0);
+      return { logits, attentions: result.attentions!, qkv: result.qkv, engine: model.backend.name };
     });
   }
 
@@ -452,23 +456,6 @@ class Engine {
     this.acquiring = undefined;
     this.callbacks?.onLost(reason);
   }
-}
-
-/** `access` (revision, token) applies to Hub ids; `org/name@revision` names its own revision. */
-function resolveSource(
-  source: ModelSource,
-  hubEndpoint: string,
-  access: Pick<LoadModelOptions, 'revision' | 'token'> = {},
-): { name: string; source: FileSource } {
-  if (Array.isArray(source)) return { name: 'local files', source: { kind: 'files', files: source } };
-  const embedded = EMBEDDED_MODELS.find((model) => model.name === source);
-  if (embedded) return { name: embedded.name, source: { kind: 'url', baseUrl: new URL(embedded.path, document.baseURI).href } };
-  if (/^https?:\/\//.test(source)) return { name: source, source: { kind: 'url', baseUrl: source } };
-  const at = source.indexOf('@');
-  const id = at < 0 ? source : source.slice(0, at);
-  const revision = at < 0 ? access.revision || undefined : source.slice(at + 1);
-  const name = revision && revision !== 'main' ? `${id}@${revision}` : id;
-  return { name, source: { kind: 'hub', id, endpoint: hubEndpoint, revision, token: access.token || undefined } };
 }
 
 export const engine = new Engine();

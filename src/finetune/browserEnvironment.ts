@@ -9,7 +9,7 @@ import { tokenizerForModel } from '../engine/modelTokenizer';
 import { safetensorsBytes } from '../weights/safetensors-writer';
 import { loadModelFiles } from '../weights/sources';
 import type { MemoryLimits } from './memory';
-import { modelSourceOf } from './modelSource';
+import { resolveSource } from '../engine/catalog';
 import type { RunEnvironment } from './run';
 import { openIndexedDbRunStore, type RunStore } from './runStore';
 
@@ -37,7 +37,7 @@ export function browserEnvironment(hubEndpoint: string, budgetBytes?: number): R
     gpu: engine.gpu,
     limits: memoryLimits(budgetBytes),
     loadBaseModel: async (model) => {
-      const files = await loadModelFiles(modelSourceOf(model, hubEndpoint));
+      const files = await loadModelFiles(resolveSource(model, hubEndpoint).source);
       const { json: tokenizer } = await tokenizerForModel(files);
       return { name: Array.isArray(model) ? 'local files' : model, config: files.config, safetensors: safetensorsBytes(files.weights), tokenizer };
     },

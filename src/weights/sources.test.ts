@@ -144,6 +144,19 @@ describe('loadModelFiles from a URL', () => {
     expect(new Set(safetensorsSteps).size).toBeGreaterThan(5); // streamed in chunks
   });
 
+  it('asks a folder whose files are known (the embedded models) for those files only, once each', async () => {
+    const files = modelFolder();
+    delete files[`${BASE}/tokenizer.json`];
+    const requested: Requested[] = [];
+    const loaded = await loadModelFiles({ ...urlSource, files: ['config.json', 'model.safetensors'] }, { fetch: fakeFetch(files, requested), cache: null });
+    expect(requested.map((r) => r.url).sort()).toEqual([`${BASE}/config.json`, `${BASE}/model.safetensors`]);
+    expect(loaded.tokenizer).toBeNull();
+    // Without the list every optional file is asked for (and 404s).
+    const probed: Requested[] = [];
+    await loadModelFiles(urlSource, { fetch: fakeFetch(files, probed), cache: null });
+    expect(probed.length).toBeGreaterThan(2);
+  });
+
   it('treats a missing tokenizer.json as absent and fetches the vocabulary files instead', async () => {
     const files = modelFolder();
     delete files[`${BASE}/tokenizer.json`];

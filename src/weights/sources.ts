@@ -46,7 +46,8 @@ export type ModelFileName = string;
 export type ModelSource =
   /** `token` is sent only to the endpoint's origin (in an Authorization header), never put in a URL or a cache key. */
   | { kind: 'hub'; id: string; endpoint?: string; revision?: string; token?: string }
-  | { kind: 'url'; baseUrl: string }
+  /** `files`: the folder's files when known (the embedded models): nothing else is asked for, so nothing 404s. */
+  | { kind: 'url'; baseUrl: string; files?: readonly string[] }
   | { kind: 'files'; files: readonly File[] };
 
 export interface FileProgress {
@@ -147,7 +148,7 @@ export async function loadModelFiles(source: ModelSource, options: LoadOptions =
       source.kind === 'files'
         ? localProvider(source.files, context)
         : source.kind === 'url'
-          ? await urlProvider(source.baseUrl, context)
+          ? await urlProvider(source.baseUrl, source.files, context)
           : await hubProvider(source, context);
     const config = await readFile(provider, 'config.json', parseJsonFile, context);
     await options.onConfig?.(config);
@@ -372,13 +373,13 @@ async function hubProvider(source: Extract<ModelSource, { kind: 'hub' }>, contex
   };
 }
 
-async function urlProvider(baseUrl: string, context: LoadContext): Promise<FileProvider> {
+async function urlProvider(baseUrl: string, files: readonly string[] | undefined, context: LoadContext): Promise<FileProvider> {
   const fetch = fetchOf(context.options);
   const cache = await cacheOf(context.options);
   context.progress.where = baseUrl;
   let offlineNoticed = false;
   return {
-    listing: null,
+    listing: files ? new Map(files.map((file) => [file, null])) : null,
     revision: null,
     async fetch(file) {
       const url = modelFileUrl(baseUrl, file);

@@ -103,7 +103,6 @@ function mutateConfig(rng: Rng): string {
 
 export const configCategory: Category<string> = {
   name: 'config.json',
-  owned: true,
   generate: mutateConfig,
   run(text) {
     // What the engine does when config.json arrives, before any other file is requested.
@@ -178,7 +177,6 @@ function datasetInput(rng: Rng): DatasetInput {
 
 export const datasetCategory: Category<DatasetInput> = {
   name: 'CSV/TSV/JSONL datasets',
-  owned: true,
   generate: datasetInput,
   run(input) {
     // What playground.fineTune does with data before a run is built (runDataFrom, or rows given directly).
@@ -256,7 +254,6 @@ function mutateAttention(rng: Rng): string {
 
 export const attentionJsonCategory: Category<string> = {
   name: 'attention JSON (Open)',
-  owned: true,
   generate: mutateAttention,
   run(text) {
     attentionFromJsonText(text, 'fuzz.json');

@@ -73,19 +73,6 @@ async function afterDraw(change: () => void | Promise<void>): Promise<AttentionV
   return currentView();
 }
 
-/** Resolves once the attention tab has started its own run (it does as it mounts; a busy page may take seconds). */
-function panelRunStarted(): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, 10_000);
-    const off = useAppStore.subscribe((state) => state.attentionStatus === 'running' && done());
-    function done() {
-      clearTimeout(timer);
-      off();
-      resolve();
-    }
-  });
-}
-
 /** The methods of AttentionApi (`view` is the getter `currentView`). */
 export function createAttentionApi(): Omit<AttentionApi, 'view'> {
   const store = useAppStore.getState;
@@ -103,14 +90,10 @@ export function createAttentionApi(): Omit<AttentionApi, 'view'> {
     showAttention: async (...args) => {
       const input = showAttentionArguments(args[0], loadedModelLimits());
       return afterDraw(async () => {
-        const opening = store().tab !== 'attention';
+        // The run starts before the tab opens: opening it then starts no run on the page's text that would replace it.
+        const shown = 'ids' in input ? store().runAttention(input.ids) : store().showAttentionSet(input.set);
         store().setTab('attention');
-        // The tab, as it opens, runs the model on the page's text: let that start first, so this input is what shows.
-        if (opening && store().model) await panelRunStarted();
-        if ('ids' in input) await store().runAttention(input.ids);
-        else store().showAttentionSet(input.set);
-        const error = store().attentionError;
-        if (error) throw new Error(error);
+        await shown; // rejects with the model's error, or when a newer run replaced this one before it was drawn
       });
     },
     setAttentionView: async (...args) => {

@@ -55,6 +55,8 @@ describe('an opened attention JSON is checked field by field', () => {
     expect(refused({ special: [true, 'no'] })).toThrow(/"special" must hold true or false: item 1 is a string/);
     expect(refused({ typeIds: [0, 1.5] })).toThrow(/"typeIds"/);
     expect(refused({ causal: 'yes' })).toThrow(/"causal" must be true or false/);
+    expect(refused({ byteLevel: 1 })).toThrow(/"byteLevel" must be true or false, not 1/);
+    expect(attentionFromJson({ ...valid(), byteLevel: true }).byteLevel).toBe(true);
     expect(refused({ model: { name: 'x' } })).toThrow(/"model" must be the model's name/);
     expect(refused({ shape: [1, 1, 2, 3] })).toThrow(/"shape" must end in tokens × tokens/);
     expect(refused({ shape: [1, 1e9, 2, 2] })).toThrow(/"shape" has 1000000000 heads; at most 1024/);

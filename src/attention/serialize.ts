@@ -13,6 +13,8 @@ interface AttentionJson {
   special: boolean[];
   typeIds?: number[];
   causal: boolean;
+  /** Byte-level BPE tokens (GPT-2 style): labels are decoded to the text they stand for. */
+  byteLevel?: boolean;
   shape: [number, number, number, number]; // (L, H, T, T)
   attentions: number[][][][]; // (L, H, T, T)
 }
@@ -25,8 +27,8 @@ function rowText(layer: Float32Array, start: number, T: number): string {
 
 /** JSON text in parts (join them, or hand them to a Blob). */
 export function attentionJsonParts(set: AttentionSet, model?: string): string[] {
-  const { tokens, ids, special, typeIds, causal, layers, heads, T } = set;
-  const header: Omit<AttentionJson, 'attentions'> = { format: ATTENTION_JSON_FORMAT, model, tokens, ids, special, typeIds, causal, shape: [layers, heads, T, T] };
+  const { tokens, ids, special, typeIds, causal, byteLevel, layers, heads, T } = set;
+  const header: Omit<AttentionJson, 'attentions'> = { format: ATTENTION_JSON_FORMAT, model, tokens, ids, special, typeIds, causal, byteLevel, shape: [layers, heads, T, T] };
   const parts = [`${JSON.stringify(header).slice(0, -1)},"attentions":[`];
   set.attentions.forEach((layer, l) => {
     const headsText: string[] = [];
@@ -111,6 +113,8 @@ export function attentionFromJson(value: unknown, file = 'attention JSON'): Atte
   const special = own('special') === undefined ? tokens.map(() => false) : check.list<boolean>('special', own('special'), T, 'true or false', (flag) => typeof flag === 'boolean');
   const causal = own('causal') ?? false;
   if (typeof causal !== 'boolean') return check.fail('causal', `must be true or false, not ${kind(causal)}`);
+  const byteLevel = own('byteLevel');
+  if (byteLevel !== undefined && typeof byteLevel !== 'boolean') check.fail('byteLevel', `must be true or false, not ${kind(byteLevel)}`);
   const model = own('model');
   if (model !== undefined && (typeof model !== 'string' || model.length > L.modelName)) check.fail('model', `must be the model's name (a string of at most ${L.modelName} characters), not ${kind(model)}`);
 
@@ -135,5 +139,5 @@ export function attentionFromJson(value: unknown, file = 'attention JSON'): Atte
     });
     return block;
   });
-  return { tokens, ids, typeIds, causal, special, layers, heads, T, attentions };
+  return { tokens, ids, typeIds, causal, special, layers, heads, T, attentions, ...(byteLevel === true ? { byteLevel } : {}) };
 }

@@ -11,6 +11,7 @@ import { HowItWorksPanel } from '../HowItWorks/HowItWorksPanel';
 import { TABS, type TabId } from '../../state/uiSlice';
 import { LinkConsent } from '../LinkConsent/LinkConsent';
 import { TabErrorBoundary } from './TabErrorBoundary';
+import { tabListKeys } from '../common/roving';
 
 const TAB_LABELS: Record<TabId, string> = {
   tokenize: 'Tokenize',
@@ -30,7 +31,7 @@ export function App() {
       <header className="app-header">
         <h1>Transformer Playground</h1>
         <p className="tagline">BERT and GPT-2, tokenized, run and inspected in your browser with hand-written WebGPU kernels.</p>
-        <nav role="tablist" aria-label="Sections">
+        <nav role="tablist" aria-label="Sections" onKeyDown={tabListKeys(TABS, tab, setTab)}>
           {TABS.map((id) => (
             <button
               key={id}
@@ -38,6 +39,7 @@ export function App() {
               id={`tab-${id}`}
               aria-selected={tab === id}
               aria-controls={`panel-${id}`}
+              tabIndex={tab === id ? 0 : -1}
               onClick={() => setTab(id)}
             >
               {TAB_LABELS[id]}

@@ -1,22 +1,30 @@
 import { useState } from 'react';
 import { useAppStore } from '../../state/store';
 import { FastCpuResult } from './FastCpuResult';
-import { useOrtComparison } from './useOrtComparison';
+import { CompareProgress } from './CompareProgress';
+import { useOnnxDownload } from './useOnnxDownload';
 import './Compare.css';
 
 /** A prompt for a decoder; a sentence with the family's mask token for an encoder. */
 const defaultText = (kind: 'encoder' | 'decoder', maskToken = '[MASK]') => (kind === 'decoder' ? 'The history of the United States' : `The capital of France is ${maskToken}.`);
 
-/** Our WGSL engine against onnxruntime-web on the loaded model's own ONNX export, and ORT wasm as the fast CPU mode. */
+const quoted = (text: string) => JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}…` : text);
+
+/** Our WGSL engine against onnxruntime-web on the loaded model's own ONNX export, and one run in ORT wasm. */
 export function ComparePanel() {
   const model = useAppStore((s) => s.model);
-  const gpuInfo = useAppStore((s) => s.gpuInfo);
+  const comparison = useAppStore((s) => s.comparison);
+  const progress = useAppStore((s) => s.compareProgress);
+  const error = useAppStore((s) => s.compareError);
+  const runComparison = useAppStore((s) => s.runComparison);
+  const runFastCpu = useAppStore((s) => s.runFastCpu);
+  const { download, error: downloadError } = useOnnxDownload();
   const [text, setText] = useState<string>();
-  const { results, fastRun, busy, error, compare, runFastCpu, download } = useOrtComparison();
 
   if (!model) return <p className="muted">Load a model (the picker on the right) to compare it with onnxruntime-web.</p>;
   const input = text ?? defaultText(model.kind, model.maskToken);
-  const softwareAdapter = gpuInfo?.isFallbackAdapter || model.backend === 'cpu';
+  const busy = progress !== undefined;
+  const results = comparison?.results ?? [];
 
   return (
     <div className="compare">
@@ -25,14 +33,22 @@ export function ComparePanel() {
         <textarea value={input} onChange={(event) => setText(event.target.value)} rows={2} data-testid="compare-input" />
       </label>
       <div className="inline-form">
-        <button onClick={() => compare(input, 'webgpu')} disabled={!!busy}>Compare with onnxruntime-web (WebGPU)</button>
-        <button onClick={() => compare(input, 'wasm')} disabled={!!busy}>Compare with onnxruntime-web (wasm)</button>
-        <button onClick={download} disabled={!!busy}>Download .onnx</button>
-        {busy && <span className="muted" role="status">{busy}…</span>}
+        <button onClick={() => void runComparison(input, 'webgpu')} disabled={busy}>Compare with onnxruntime-web (WebGPU)</button>
+        <button onClick={() => void runComparison(input, 'wasm')} disabled={busy}>Compare with onnxruntime-web (wasm)</button>
+        <button onClick={download} disabled={busy}>Download .onnx</button>
       </div>
-      {error && <p className="error" role="alert">{error}</p>}
-      {results.length > 0 && (
-        <table className="kinds-table compare-table" data-testid="compare-result">
+      <p className="muted">
+        Each comparison runs both engines once to warm up (pipelines compiled, session created), then 3 timed runs of each, and reports the medians.
+      </p>
+      {progress && <CompareProgress progress={progress} />}
+      {(error ?? downloadError) && <p className="error" role="alert">{error ?? downloadError}</p>}
+      {comparison && results.length > 0 && (
+        <table className="kinds-table compare-table" data-testid="compare-result" data-model={comparison.model}>
+          <caption data-testid="compare-caption">
+            {comparison.model} ({comparison.familyLabel}) on {quoted(comparison.input)}, {comparison.tokens} tokens
+            {comparison.fastCpuMode && ' — with Fast CPU mode on, "ours" also ran in onnxruntime-web (wasm)'}
+            {comparison.input !== input && ' (an earlier input: compare again for the text above)'}
+          </caption>
           <thead>
             <tr><th>ORT provider</th><th>max |Δ| logits</th><th>max |Δ| attention</th><th>ours (ms)</th><th>ORT (ms)</th><th>ORT ms / ours ms</th></tr>
           </thead>
@@ -50,15 +66,14 @@ export function ComparePanel() {
           </tbody>
         </table>
       )}
-      <section className="pane fast-cpu" data-software-adapter={softwareAdapter}>
-        <h3>Fast CPU mode</h3>
-        <p className={softwareAdapter ? 'warning' : 'muted'}>
-          {softwareAdapter
-            ? 'This adapter is a software fallback (e.g. SwiftShader): our WGSL runs on the CPU, 30-50x slower than onnxruntime-web\'s wasm. Run the model there instead, attention included.'
-            : 'onnxruntime-web\'s wasm backend runs the exported graph on the CPU, attention included.'}
+      <section className="pane fast-cpu" aria-labelledby="fast-cpu-run-title">
+        <h2 id="fast-cpu-run-title">One run in onnxruntime-web (wasm)</h2>
+        <p className="muted">
+          The exported graph on the CPU, attention included. To send every forward pass there (attention views, fill-mask),
+          switch on Fast CPU mode in the model panel.
         </p>
-        <button onClick={() => runFastCpu(input)} disabled={!!busy}>Run in onnxruntime-web (wasm)</button>
-        {fastRun && <FastCpuResult run={fastRun} kind={model.kind} maskToken={model.maskToken} />}
+        <button onClick={() => void runFastCpu(input)} disabled={busy}>Run in onnxruntime-web (wasm)</button>
+        {comparison?.fastRun && <FastCpuResult run={comparison.fastRun} model={comparison.model} input={comparison.input} />}
       </section>
     </div>
   );

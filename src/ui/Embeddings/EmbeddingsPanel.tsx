@@ -38,7 +38,7 @@ export function EmbeddingsPanel() {
 
   return (
     <section className="pane" aria-labelledby="embeddings-title">
-      <h3 id="embeddings-title">Sentence pair and embeddings</h3>
+      <h2 id="embeddings-title">Sentence pair and embeddings</h2>
       <form onSubmit={submit} className="field">
         <label className="field"><span>Sentence A</span><input value={first} onChange={(e) => setFirst(e.target.value)} /></label>
         <label className="field"><span>Sentence B</span><input value={second} onChange={(e) => setSecond(e.target.value)} /></label>

@@ -22,7 +22,11 @@ export function DataInput({ task, data }: { task: Task; data: DataTableState }) 
         </label>
         <span className="muted">or drop it here, or paste below</span>
       </div>
+      <label htmlFor="ft-paste" className="visually-hidden">
+        {task === 'classification' ? 'Paste the labelled data' : 'Paste the text to train on'}
+      </label>
       <textarea
+        id="ft-paste"
         rows={5}
         value={data.text.length > 200_000 ? `${data.text.slice(0, 2000)}…` : data.text}
         readOnly={data.text.length > 200_000}

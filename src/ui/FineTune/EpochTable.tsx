@@ -35,19 +35,21 @@ export function ConfusionMatrix({ labels }: { labels: string[] }) {
   if (!confusion) return null;
   const max = Math.max(1, ...confusion.flat());
   return (
-    <table className="ft-confusion" data-testid="ft-confusion" aria-label="confusion matrix">
-      <caption>Confusion matrix, epoch {epochs.at(-1)!.epoch} (rows: true label, columns: predicted)</caption>
-      <thead><tr><th />{labels.map((label) => <th key={label}>{label}</th>)}</tr></thead>
+    <figure className="ft-confusion-figure">
+      <figcaption data-testid="ft-confusion-caption">Confusion matrix, epoch {epochs.at(-1)!.epoch} (rows: true label, columns: predicted)</figcaption>
+      <table className="ft-confusion" data-testid="ft-confusion" aria-label="confusion matrix">
+      <thead><tr><th><span className="visually-hidden">true label</span></th>{labels.map((label) => <th key={label} scope="col">{label}</th>)}</tr></thead>
       <tbody>
         {confusion.map((row, t) => (
           <tr key={t}>
-            <th>{labels[t]}</th>
+            <th scope="row">{labels[t]}</th>
             {row.map((count, p) => (
               <td key={p} className="num" style={{ background: `rgba(25, 113, 194, ${(0.6 * count) / max})` }}>{count}</td>
             ))}
           </tr>
         ))}
       </tbody>
-    </table>
+      </table>
+    </figure>
   );
 }

@@ -14,7 +14,7 @@ export function SavedRuns() {
   if (shown.length === 0) return null;
   return (
     <section className="ft-saved" data-testid="ft-saved-runs">
-      <h3 className="section-title">Saved runs</h3>
+      <h2 className="section-title">Saved runs</h2>
       <ul>
         {shown.map((run) => (
           <li key={run.runId} data-testid="ft-saved-run" data-run-id={run.runId}>

@@ -8,17 +8,19 @@ import type { ModelConfig } from '../../models/family';
 import { formatBytes } from '../../common/format';
 import { DataInput } from './DataInput';
 import { useDataTable } from './useDataTable';
+import { NumberField } from '../common/NumberField';
 
-const FIELDS: { key: keyof Hyperparameters; label: string; step: number }[] = [
-  { key: 'learningRate', label: 'Learning rate', step: 1e-5 },
-  { key: 'batchSize', label: 'Batch size', step: 1 },
-  { key: 'epochs', label: 'Epochs', step: 1 },
-  { key: 'maxLength', label: 'Max length (tokens)', step: 1 },
-  { key: 'warmupRatio', label: 'Warm-up (fraction of steps)', step: 0.01 },
-  { key: 'weightDecay', label: 'Weight decay', step: 0.001 },
-  { key: 'validationFraction', label: 'Validation fraction', step: 0.01 },
-  { key: 'seed', label: 'Seed', step: 1 },
-  { key: 'checkpointEvery', label: 'Checkpoint every (steps)', step: 1 },
+/** The hyperparameters' fields with the values a run accepts (max length up to the model's positions). */
+const FIELDS: { key: keyof Hyperparameters; label: string; min: number; max: number; integer: boolean }[] = [
+  { key: 'learningRate', label: 'Learning rate', min: 1e-8, max: 1, integer: false },
+  { key: 'batchSize', label: 'Batch size', min: 1, max: 1024, integer: true },
+  { key: 'epochs', label: 'Epochs', min: 1, max: 1000, integer: true },
+  { key: 'maxLength', label: 'Max length (tokens)', min: 2, max: 1_048_576, integer: true },
+  { key: 'warmupRatio', label: 'Warm-up (fraction of steps)', min: 0, max: 1, integer: false },
+  { key: 'weightDecay', label: 'Weight decay', min: 0, max: 1, integer: false },
+  { key: 'validationFraction', label: 'Validation fraction', min: 0, max: 0.9, integer: false },
+  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31, integer: true },
+  { key: 'checkpointEvery', label: 'Checkpoint every (steps)', min: 1, max: 1_000_000, integer: true },
 ];
 
 /** Data, mode and hyperparameters, the memory estimate against the adapter's limits, and Start. */
@@ -45,11 +47,19 @@ export function SetupForm({ task, config }: { task: Task; config: ModelConfig })
         <label><input type="radio" checked={mode === 'full'} onChange={() => setMode('full')} /> every parameter</label>
       </div>
       <div className="ft-fields">
-        {FIELDS.map(({ key, label, step }) => (
-          <label key={key} className="field">
-            <span>{label}</span>
-            <input type="number" step={step} value={h[key]} onChange={(event) => setOverrides({ ...overrides, [key]: Number(event.target.value) })} data-testid={`ft-${key}`} />
-          </label>
+        {FIELDS.map(({ key, label, min, max, integer }) => (
+          <NumberField
+            key={key}
+            label={label}
+            name={label}
+            value={h[key]}
+            min={min}
+            max={key === 'maxLength' ? config.dims.P : max}
+            integer={integer}
+            onChange={(value) => setOverrides((current) => ({ ...current, [key]: value }))}
+            className="field"
+            testId={`ft-${key}`}
+          />
         ))}
       </div>
       <p className="muted" data-testid="ft-memory">

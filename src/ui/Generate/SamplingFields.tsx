@@ -1,41 +1,31 @@
-export interface SamplingSettings {
-  maxNewTokens: number;
-  temperature: number;
-  topK: number;
-  topP: number;
-  seed: number;
-}
+import type { SamplingSettings } from '../../state/generateSlice';
+import { NumberField } from '../common/NumberField';
 
-export const DEFAULT_SAMPLING: SamplingSettings = { maxNewTokens: 40, temperature: 0.8, topK: 40, topP: 0.95, seed: 1 };
-
-const FIELDS: { key: keyof SamplingSettings; label: string; min: number; max: number; step: number; hint: string }[] = [
-  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 1024, step: 1, hint: '' },
-  { key: 'temperature', label: 'Temperature', min: 0, max: 2, step: 0.05, hint: '0 = greedy' },
-  { key: 'topK', label: 'Top-k', min: 0, max: 1000, step: 1, hint: '0 = off' },
-  { key: 'topP', label: 'Top-p', min: 0.05, max: 1, step: 0.05, hint: '1 = off' },
-  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31, step: 1, hint: '' },
+const FIELDS: { key: keyof SamplingSettings; label: string; min: number; max: number; integer: boolean; hint: string }[] = [
+  { key: 'maxNewTokens', label: 'Max new tokens', min: 1, max: 1024, integer: true, hint: '1 to 1024' },
+  { key: 'temperature', label: 'Temperature', min: 0, max: 2, integer: false, hint: '0 = greedy' },
+  { key: 'topK', label: 'Top-k', min: 0, max: 1000, integer: true, hint: '0 = off' },
+  { key: 'topP', label: 'Top-p', min: 0.05, max: 1, integer: false, hint: '1 = off' },
+  { key: 'seed', label: 'Seed', min: 0, max: 2 ** 31, integer: true, hint: 'same seed, same text' },
 ];
 
+/** The sampler's settings, each a one-line label over its field and a hint under it, so the fields line up. */
 export function SamplingFields({ value, onChange }: { value: SamplingSettings; onChange: (value: SamplingSettings) => void }) {
   return (
     <div className="sampling-fields">
       {FIELDS.map((field) => (
-        <label key={field.key} className="field small">
-          <span>
-            {field.label} {field.hint && <span className="muted">({field.hint})</span>}
-          </span>
-          <input
-            type="number"
-            min={field.min}
-            max={field.max}
-            step={field.step}
-            value={value[field.key]}
-            onChange={(event) => {
-              const parsed = Number(event.target.value);
-              if (Number.isFinite(parsed)) onChange({ ...value, [field.key]: parsed });
-            }}
-          />
-        </label>
+        <NumberField
+          key={field.key}
+          label={field.label}
+          name={field.label}
+          hint={field.hint}
+          value={value[field.key]}
+          min={field.min}
+          max={field.max}
+          integer={field.integer}
+          onChange={(next) => onChange({ ...value, [field.key]: next })}
+          testId={`sampling-${field.key}`}
+        />
       ))}
     </div>
   );

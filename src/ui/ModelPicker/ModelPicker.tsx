@@ -47,20 +47,28 @@ export function ModelPicker() {
       {EMBEDDED_MODELS.length > 0 && (
         <div className="inline-form" role="group" aria-label="Embedded models">
           {EMBEDDED_MODELS.map((embedded) => (
-            <button key={embedded.name} type="button" disabled={status === 'loading'} onClick={() => void loadModel(embedded.name)}>
+            <button
+              key={embedded.name}
+              type="button"
+              className="embedded-model"
+              aria-pressed={model?.name === embedded.name}
+              disabled={status === 'loading'}
+              onClick={() => void loadModel(embedded.name)}
+            >
               {embedded.name}
+              {model?.name === embedded.name && <span className="visually-hidden"> (loaded)</span>}
             </button>
           ))}
         </div>
       )}
       <form className="inline-form" onSubmit={submitRemote}>
-        <label className="grow">
+        <label className="grow model-source">
           <span className="visually-hidden">Hub id or URL</span>
           <input
             list="hub-suggestions"
             value={remote}
             onChange={(event) => setRemote(event.target.value)}
-            placeholder="Hub id (gpt2) or https://… base URL"
+            placeholder="Hub id (gpt2) or https:// URL"
             data-testid="model-source"
           />
         </label>

@@ -20,6 +20,8 @@ export function AddTokenizerForm() {
           value={value}
           onChange={(event) => setValue(event.target.value)}
           placeholder="Hub id or tokenizer.json URL"
+          size={30}
+          className="add-tokenizer-input"
         />
       </label>
       <datalist id="tokenizer-suggestions">

@@ -36,7 +36,7 @@ export function DecodePanel() {
 
   return (
     <section className="pane" aria-labelledby="decode-title">
-      <h3 id="decode-title">Decode ids to text</h3>
+      <h2 id="decode-title">Decode ids to text</h2>
       <form className="inline-form" onSubmit={submit}>
         <label className="grow">
           <span className="visually-hidden">Token ids</span>

@@ -2,7 +2,8 @@ import { memo, useMemo } from 'react';
 import type { CharRange } from './ranges';
 import { overlaps, segmentBoundaries } from './ranges';
 
-export const MAX_SOURCE_CHARS = 5_000;
+/** Characters shown cut at token boundaries (a long text's first window covers them). */
+export const MAX_SOURCE_CHARS = 2_000;
 
 interface Props {
   text: string;

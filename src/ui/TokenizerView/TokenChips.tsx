@@ -1,12 +1,14 @@
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import type { Encoding } from '../../tokenizers/tokenizer';
 import { displayToken } from '../common/tokenText';
+import { rovingKeys } from '../common/roving';
 import type { CharRange } from './ranges';
 import { overlaps } from './ranges';
 
 export const MAX_CHIPS = 600;
 
 interface Props {
+  /** The first tokens (at least MAX_CHIPS of them when there are that many). */
   encoding: Encoding;
   byteLevel: boolean;
   decoded: boolean;
@@ -14,9 +16,14 @@ interface Props {
   onHover: (range: CharRange | undefined) => void;
 }
 
-/** Tokens as chips (alternating colours, ids underneath). Text is always rendered as text, never as HTML. */
+/**
+ * Tokens as chips (alternating colours, ids underneath). Text is always rendered as text, never as HTML. The list is
+ * one Tab stop; arrow keys, Home and End move between its chips (and highlight their characters).
+ */
 export const TokenChips = memo(function TokenChips({ encoding, byteLevel, decoded, highlight, onHover }: Props) {
   const shown = Math.min(encoding.ids.length, MAX_CHIPS);
+  const [active, setActive] = useState(0);
+  const focused = Math.min(active, shown - 1);
   const chips = [];
   for (let i = 0; i < shown; i++) {
     const token = encoding.tokens[i];
@@ -42,23 +49,17 @@ export const TokenChips = memo(function TokenChips({ encoding, byteLevel, decode
         title={`#${i} id ${encoding.ids[i]} · chars ${start}–${end}${special ? ' · special token' : ''}`}
         onMouseEnter={() => onHover(special ? undefined : [start, end])}
         onFocus={() => onHover(special ? undefined : [start, end])}
-        tabIndex={0}
+        tabIndex={i === focused ? 0 : -1}
       >
         <span className="chip-token">{shownToken.text}</span>
         <span className="chip-id">{encoding.ids[i]}</span>
       </li>,
     );
   }
+  const keys = rovingKeys(shown, setActive);
   return (
-    <>
-      <ol className="chips" aria-label="tokens" onMouseLeave={() => onHover(undefined)}>
-        {chips}
-      </ol>
-      {shown < encoding.ids.length && (
-        <p className="muted">
-          Showing the first {shown.toLocaleString()} of {encoding.ids.length.toLocaleString()} tokens.
-        </p>
-      )}
-    </>
+    <ol className="chips" aria-label="tokens (arrow keys move between them)" onMouseLeave={() => onHover(undefined)} {...keys}>
+      {chips}
+    </ol>
   );
 });

@@ -10,6 +10,9 @@ interface Row extends KindSummary {
 
 const VOCABULARY_SOURCE = 'bert-base-uncased';
 
+/** A token as it is, with only invisible characters made visible (no JSON escapes: `"` stays `"`). */
+const showControls = (token: string) => token.replace(/\n/g, '↵').replace(/\t/g, '⇥').replace(/\r/g, '␍');
+
 /**
  * The tutorial's three kinds side by side on the same text. Word and character vocabularies are taken from
  * bert-base-uncased's own vocabulary (its whole words; its single characters), so the budgets are comparable.
@@ -30,16 +33,15 @@ export function TokenKinds({ text, results }: { text: string; results: Record<st
   }, [text]);
 
   const subwordRows: Row[] = Object.entries(results).flatMap(([name, result]) => {
-    const encoding = result.encoding;
-    if (!encoding || !result.vocabularySize) return [];
-    const unknown = encoding.tokens.filter((token) => token === '[UNK]').length;
+    const { encoding: head, counts } = result;
+    if (!head || !counts || !result.vocabularySize) return [];
     return [{
       kind: `Subword: ${name}`,
       note: name === 'gpt2' ? 'byte-level BPE: never unknown' : 'WordPiece',
       vocabularySize: result.vocabularySize,
-      sequenceLength: encoding.ids.filter((_, i) => !encoding.special[i]).length,
-      unknownCount: unknown,
-      sample: encoding.tokens.filter((_, i) => !encoding.special[i]).slice(0, 16),
+      sequenceLength: counts.content,
+      unknownCount: counts.unknown,
+      sample: head.tokens.filter((_, i) => !head.special[i]).slice(0, 16),
     }];
   });
   const rows: Row[] = [
@@ -50,7 +52,7 @@ export function TokenKinds({ text, results }: { text: string; results: Record<st
 
   return (
     <section className="pane" aria-labelledby="kinds-title">
-      <h3 id="kinds-title">Word, subword and character tokens</h3>
+      <h2 id="kinds-title">Word, subword and character tokens</h2>
       <p className="muted">
         Words need a huge vocabulary and still meet unknown words; characters rarely do (only characters the
         vocabulary lacks, such as most emoji), but make sequences long. Subwords sit in between: a fixed vocabulary,
@@ -72,7 +74,16 @@ export function TokenKinds({ text, results }: { text: string; results: Record<st
               <td className="num">{row.vocabularySize.toLocaleString()}</td>
               <td className="num">{row.sequenceLength.toLocaleString()}</td>
               <td className="num">{row.unknownCount.toLocaleString()}</td>
-              <td className="sample">{row.sample.map((token) => JSON.stringify(token)).join(' ')}</td>
+              <td className="sample">
+                {row.sample.map((token, i) => (
+                  <span key={i} className="sample-token">
+                    {i > 0 && ' '}
+                    <span className="quote">&quot;</span>
+                    {showControls(token)}
+                    <span className="quote">&quot;</span>
+                  </span>
+                ))}
+              </td>
             </tr>
           ))}
         </tbody>

@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useDeferredValue, useEffect, useRef, useState } from 'react';
 import { useAppStore } from '../../state/store';
 import { TokenizerPane } from './TokenizerPane';
 import { SourceText } from './SourceText';
@@ -6,13 +6,14 @@ import type { CharRange } from './ranges';
 import { AddTokenizerForm } from './AddTokenizerForm';
 import { DecodePanel } from './DecodePanel';
 import { TokenKinds } from './TokenKinds';
+import { TextEditor } from './TextEditor';
+import { TokenDisplaySwitch } from '../common/TokenDisplaySwitch';
 
 const RETOKENIZE_DELAY_MS = 150;
 
 /** Paste text, see how each tokenizer cuts it: chips, ids, offsets, counts, and the tutorial's three kinds. */
 export function TokenizerView() {
   const text = useAppStore((s) => s.text);
-  const setText = useAppStore((s) => s.setText);
   const tokenizerNames = useAppStore((s) => s.tokenizerNames);
   const results = useAppStore((s) => s.results);
   const tokenDisplay = useAppStore((s) => s.tokenDisplay);
@@ -26,38 +27,27 @@ export function TokenizerView() {
     return () => clearTimeout(timer);
   }, [text, tokenizerNames, retokenize]);
 
-  const offsetLists = useMemo(
-    () => tokenizerNames.flatMap((name) => (results[name]?.encoding ? [results[name].encoding.offsets] : [])),
-    [tokenizerNames, results],
-  );
+  // The source view shows the start of the text, which each result's shown tokens cover (the same object while a long
+  // text streams in, so the view is not redrawn for every window).
+  const headsKey = useRef<{ heads: unknown[]; offsets: (readonly [number, number])[][] }>({ heads: [], offsets: [] });
+  const heads = tokenizerNames.map((name) => results[name]?.encoding);
+  if (heads.length !== headsKey.current.heads.length || heads.some((head, i) => head !== headsKey.current.heads[i])) {
+    headsKey.current = { heads, offsets: heads.flatMap((head) => (head ? [head.offsets] : [])) };
+  }
+  // The source view and the kinds table follow in a transition (time-sliced), after the editor and the counts.
+  const offsetLists = useDeferredValue(headsKey.current.offsets);
+  const sourceText = useDeferredValue(text);
+  const kindsResults = useDeferredValue(results);
 
   return (
     <div className="tokenizer-view">
-      <label className="field">
-        <span>Text to tokenize</span>
-        <textarea
-          value={text}
-          onChange={(event) => setText(event.target.value)}
-          rows={5}
-          spellCheck={false}
-          placeholder="Paste or type any text…"
-          data-testid="tokenizer-input"
-        />
-      </label>
+      <TextEditor />
       <div className="toolbar">
-        <fieldset className="segmented">
-          <legend className="visually-hidden">Token display</legend>
-          {(['raw', 'decoded'] as const).map((mode) => (
-            <label key={mode}>
-              <input type="radio" name="token-display" checked={tokenDisplay === mode} onChange={() => setTokenDisplay(mode)} />
-              {mode === 'raw' ? 'Raw tokens' : 'Decoded text'}
-            </label>
-          ))}
-        </fieldset>
+        <TokenDisplaySwitch value={tokenDisplay} onChange={setTokenDisplay} name="token-display" />
         <AddTokenizerForm />
       </div>
-      <h3 className="section-title">Source text</h3>
-      <SourceText text={text} offsetLists={offsetLists} highlight={highlight} onHover={setHighlight} />
+      <h2 className="section-title">Source text</h2>
+      <SourceText text={sourceText} offsetLists={offsetLists} highlight={highlight} onHover={setHighlight} />
       <div className="panes">
         {tokenizerNames.map((name) => (
           <TokenizerPane
@@ -72,7 +62,7 @@ export function TokenizerView() {
           />
         ))}
       </div>
-      <TokenKinds text={text} results={results} />
+      <TokenKinds text={sourceText} results={kindsResults} />
       <DecodePanel />
     </div>
   );

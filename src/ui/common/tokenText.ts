@@ -1,5 +1,6 @@
-// How a token is shown: raw (the vocabulary string: `##ing`, `Ġlove`) or decoded (the text it stands for, with
-// whitespace made visible and the bytes of a character split across byte-level tokens shown as hex).
+// How a token is shown: raw (the vocabulary string: `##ing`, `Ġlove`, `▁the`, `<0x0A>`) or decoded (the text it
+// stands for, with whitespace made visible and the bytes of a character split across tokens shown as hex). The
+// Tokenize tab's chips and the attention views' labels share it.
 
 const byteLevelToByte = buildByteLevelDecoder();
 
@@ -43,6 +44,14 @@ export interface DisplayedToken {
   partialBytes: boolean;
 }
 
+const hex = (bytes: Iterable<number>) => [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
+
+/** A SentencePiece byte-fallback token (`<0x0A>`): its byte, or undefined. */
+function fallbackByte(token: string): number | undefined {
+  const match = /^<0x([0-9A-Fa-f]{2})>$/.exec(token);
+  return match ? parseInt(match[1], 16) : undefined;
+}
+
 export function displayToken(token: string, special: boolean, byteLevel: boolean, decoded: boolean): DisplayedToken {
   if (!decoded || special) return { text: token, continuation: false, partialBytes: false };
   if (token.startsWith('##') && token.length > 2) {
@@ -54,10 +63,20 @@ export function displayToken(token: string, special: boolean, byteLevel: boolean
       try {
         return { text: showWhitespace(strictUtf8.decode(bytes)), continuation: false, partialBytes: false };
       } catch {
-        const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join(' ');
-        return { text: `⟨${hex}⟩`, continuation: false, partialBytes: true };
+        return { text: `⟨${hex(bytes)}⟩`, continuation: false, partialBytes: true };
       }
     }
   }
-  return { text: showWhitespace(token), continuation: false, partialBytes: false };
+  const byte = fallbackByte(token);
+  if (byte !== undefined) {
+    return byte < 0x80 ? { text: showWhitespace(String.fromCharCode(byte)), continuation: false, partialBytes: false } : { text: `⟨${hex([byte])}⟩`, continuation: false, partialBytes: true };
+  }
+  // SentencePiece marks a word's leading space with ▁.
+  return { text: showWhitespace(token.replace(/\u2581/g, ' ')), continuation: false, partialBytes: false };
+}
+
+/** A token as a one-line label: decoded (the default of the attention views) or the vocabulary's own string. */
+export function tokenLabel(token: string, special: boolean, byteLevel: boolean, decoded: boolean): string {
+  const shown = displayToken(token, special, byteLevel, decoded);
+  return shown.continuation ? `··${shown.text}` : shown.text;
 }

@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useAppStore } from '../../../state/store';
+import { NumberField } from '../../common/NumberField';
 
 /** The text (shared with the tokenizer tab), a second sentence for BERT, Run, and generation for GPT-2. */
 export function AttentionInput() {
@@ -16,7 +17,7 @@ export function AttentionInput() {
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    void run();
+    run().catch(() => undefined); // the tab shows the error
   };
 
   return (
@@ -35,11 +36,7 @@ export function AttentionInput() {
         <button type="submit" disabled={busy || !model} data-testid="attention-run">Show attention</button>
         {model?.kind === 'decoder' && (
           <>
-            <label className="inline-form">
-              and generate
-              <input type="number" min={1} max={64} value={newTokens} onChange={(event) => setNewTokens(Number(event.target.value))} aria-label="New tokens" />
-              tokens
-            </label>
+            <NumberField label="New tokens" ariaLabel="New tokens" name="New tokens" value={newTokens} min={1} max={64} integer onChange={setNewTokens} className="inline-form" />
             <button type="button" disabled={busy} onClick={() => void generate(newTokens)} data-testid="attention-generate">Generate, watching attention</button>
           </>
         )}

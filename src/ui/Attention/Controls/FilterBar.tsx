@@ -1,7 +1,10 @@
+import { useId, useState } from 'react';
 import { useAppStore } from '../../../state/store';
 import { COLORMAPS, type ColormapName } from '../../../attention/colormaps';
 import { truncateLabel } from '../../../attention/labels';
 import type { AttentionSet, PairFilter } from '../../../attention/types';
+import { rovingKeys } from '../../common/roving';
+import { useTokenLabels } from '../useTokenLabels';
 
 const PAIRS: Record<PairFilter, string> = { all: 'both sentences', 'a-to-b': 'A → B', 'b-to-a': 'B → A' };
 
@@ -12,6 +15,10 @@ export function FilterBar({ set }: { set: AttentionSet }) {
   const colormap = useAppStore((s) => s.attentionView.colormap);
   const scale = useAppStore((s) => s.attentionView.scale);
   const setView = useAppStore((s) => s.setAttentionView);
+  const labels = useTokenLabels(set);
+  const [active, setActive] = useState(0);
+  const picksLabel = useId();
+  const focused = Math.min(active, set.T - 1);
   const setFilter = (patch: Partial<typeof filter>) => setView({ filter: { ...filter, ...patch } });
   const toggle = (token: number) =>
     setFilter({ selected: filter.selected.includes(token) ? filter.selected.filter((t) => t !== token) : [...filter.selected, token].sort((a, b) => a - b) });
@@ -44,23 +51,28 @@ export function FilterBar({ set }: { set: AttentionSet }) {
           </select>
         </label>
       </div>
-      <div className="attention-token-picks" role="group" aria-label="Show only these tokens (rows and columns)">
-        {set.tokens.map((token, index) => (
+      <p className="attention-token-picks-label" id={picksLabel}>
+        Show only these tokens (rows and columns); none picked shows all. Arrow keys move between them.
+      </p>
+      <div className="attention-token-picks" role="group" aria-labelledby={picksLabel} {...rovingKeys(set.T, setActive)}>
+        {labels.map((label, index) => (
           <button
             key={index}
             type="button"
             className="attention-token-pick"
             aria-pressed={filter.selected.includes(index)}
-            title={`${index}: ${token}`}
+            title={`${index}: ${JSON.stringify(set.tokens[index])}`}
+            data-index={index}
+            tabIndex={index === focused ? 0 : -1}
             onClick={() => toggle(index)}
           >
-            {truncateLabel(token, 12)}
+            {truncateLabel(label, 12)}
           </button>
         ))}
-        {filter.selected.length > 0 && (
-          <button type="button" onClick={() => setFilter({ selected: [] })}>Show all tokens</button>
-        )}
       </div>
+      {filter.selected.length > 0 && (
+        <button type="button" onClick={() => setFilter({ selected: [] })}>Show all tokens</button>
+      )}
     </div>
   );
 }

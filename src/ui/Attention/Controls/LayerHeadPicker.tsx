@@ -1,5 +1,6 @@
 import { useAppStore } from '../../../state/store';
 import type { AttentionSet, Reduction } from '../../../attention/types';
+import { kvHeadOf } from '../../../attention/neuron';
 
 const REDUCTIONS: Record<Reduction, string> = {
   head: 'one head',
@@ -13,6 +14,9 @@ export function LayerHeadPicker({ set }: { set: AttentionSet }) {
   const { layer, head, reduction, view } = useAppStore((s) => s.attentionView);
   const setView = useAppStore((s) => s.setAttentionView);
   const range = (count: number) => Array.from({ length: count }, (_, i) => i);
+  const kvHeads = set.kvHeads ?? set.heads;
+  // Grouped-query attention: each query head with the kv head it shares.
+  const headName = (h: number) => (kvHeads < set.heads ? `${h} (kv ${kvHeadOf(h, set.heads, kvHeads)})` : String(h));
   return (
     <div className="toolbar attention-picker">
       <label className="inline-form">
@@ -24,9 +28,14 @@ export function LayerHeadPicker({ set }: { set: AttentionSet }) {
       <label className="inline-form">
         Head
         <select value={head} disabled={reduction !== 'head' && view === 'heatmap'} onChange={(event) => setView({ head: Number(event.target.value) })} data-testid="attention-head">
-          {range(set.heads).map((h) => <option key={h} value={h}>{h}</option>)}
+          {range(set.heads).map((h) => <option key={h} value={h}>{headName(h)}</option>)}
         </select>
       </label>
+      {kvHeads < set.heads && (
+        <span className="muted" data-testid="attention-gqa-note">
+          {set.heads} query heads share {kvHeads} key/value heads ({set.heads / kvHeads} each): grouped-query attention.
+        </span>
+      )}
       {view === 'heatmap' && (
         <label className="inline-form">
           Show

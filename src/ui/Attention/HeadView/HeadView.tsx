@@ -7,20 +7,23 @@ import { recordDrawn } from '../../../state/drawnView';
 import { useThemeColors } from '../useThemeColors';
 import { useElementWidth } from '../useElementWidth';
 import { drawHeadView, headViewLayout, type HeadViewFocus } from './drawHeadView';
+import { useTokenLabels } from '../useTokenLabels';
+import { kvHeadNote } from '../headNames';
 
 /** The strongest `count` weights of a focused token, per head, as text. */
-function describeFocus(set: AttentionSet, heads: number[], shown: ShownMatrix[], focus: HeadViewFocus, count = 3): string {
+function describeFocus(set: AttentionSet, labels: string[], heads: number[], shown: ShownMatrix[], focus: HeadViewFocus, count = 3): string {
   const K = shown[0].cols.length;
   const lines = shown.map((matrix, slot) => {
     const pairs = focus.side === 'query'
       ? matrix.cols.map((token, c) => [token, matrix.values[focus.index * K + c]] as const)
       : matrix.rows.map((token, r) => [token, matrix.values[r * K + focus.index]] as const);
     const top = pairs.filter(([, w]) => w > 0).sort((a, b) => b[1] - a[1]).slice(0, count);
-    return `head ${heads[slot]}: ${top.map(([token, w]) => `${JSON.stringify(set.tokens[token])} ${w.toFixed(3)}`).join(', ')}`;
+    const kv = kvHeadNote(set, heads[slot]);
+    return `head ${heads[slot]}${kv ? ` (${kv})` : ''}: ${top.map(([token, w]) => `${JSON.stringify(labels[token])} ${w.toFixed(3)}`).join(', ')}`;
   });
   const token = focus.side === 'query' ? shown[0].rows[focus.index] : shown[0].cols[focus.index];
   const verb = focus.side === 'query' ? 'attends to' : 'is attended by';
-  return `${JSON.stringify(set.tokens[token])} (${token}) ${verb} — ${lines.join('; ')}`;
+  return `${JSON.stringify(labels[token])} (${token}) ${verb} — ${lines.join('; ')}`;
 }
 
 /** Lines from each query token to the keys it attends to, for the chosen heads of one layer. */
@@ -33,6 +36,7 @@ export function HeadView({ set }: { set: AttentionSet }) {
   const readout = useRef<HTMLParagraphElement>(null);
   const focus = useRef<HeadViewFocus | undefined>(undefined);
   const width = useElementWidth(box);
+  const labels = useTokenLabels(set);
   const { layer, lineHeads, filter, colormap } = view;
   const layout = headViewLayout(Math.min(width, 760));
 
@@ -43,8 +47,8 @@ export function HeadView({ set }: { set: AttentionSet }) {
 
   const draw = () => {
     if (!canvas.current) return;
-    drawHeadView(canvas.current, { tokens: set.tokens, heads: lineHeads, shown, focus: focus.current, colors, layout });
-    if (readout.current) readout.current.textContent = focus.current ? describeFocus(set, lineHeads, shown, focus.current) : 'Hover a token (or focus the picture and use the arrow keys) to see where it attends and what attends to it.';
+    drawHeadView(canvas.current, { tokens: labels, heads: lineHeads, shown, focus: focus.current, colors, layout });
+    if (readout.current) readout.current.textContent = focus.current ? describeFocus(set, labels, lineHeads, shown, focus.current) : 'Hover a token (or focus the picture and use the arrow keys) to see where it attends and what attends to it.';
   };
 
   useLayoutEffect(() => {
@@ -56,7 +60,7 @@ export function HeadView({ set }: { set: AttentionSet }) {
       undefined,
       () => canvas.current ?? undefined,
     );
-  }, [set, view, shown, colors, width]);
+  }, [set, view, shown, labels, colors, width]);
 
   const setFocus = (next: HeadViewFocus | undefined) => {
     if (next?.side === focus.current?.side && next?.index === focus.current?.index) return;
@@ -88,21 +92,27 @@ export function HeadView({ set }: { set: AttentionSet }) {
     setFocus(next);
   };
 
+  // Ticking a head makes it the Head picker's head too; unticking the picker's head hands that to another ticked one.
   const toggleHead = (head: number) => {
     const heads = lineHeads.includes(head) ? lineHeads.filter((h) => h !== head) : [...lineHeads, head].sort((a, b) => a - b);
-    if (heads.length > 0) setView({ lineHeads: heads });
+    if (heads.length === 0) return;
+    setView(lineHeads.includes(head) ? { lineHeads: heads } : { lineHeads: heads, head });
   };
 
   return (
     <div className="attention-head-view" ref={box} data-testid="attention-head-view">
       <fieldset className="attention-head-picks">
-        <legend>Heads of layer {layer}</legend>
-        {Array.from({ length: set.heads }, (_, head) => (
-          <label key={head} className="attention-head-pick">
-            <input type="checkbox" checked={lineHeads.includes(head)} onChange={() => toggleHead(head)} />
-            <span className="attention-swatch" style={{ background: headColor(head) }} aria-hidden="true" /> {head}
-          </label>
-        ))}
+        <legend>Heads of layer {layer} drawn (the Head picker above chooses one; tick more to compare)</legend>
+        {Array.from({ length: set.heads }, (_, head) => {
+          const kv = kvHeadNote(set, head);
+          return (
+            <label key={head} className="attention-head-pick" title={kv}>
+              <input type="checkbox" checked={lineHeads.includes(head)} onChange={() => toggleHead(head)} data-testid={`attention-line-head-${head}`} />
+              <span className="attention-swatch" style={{ background: headColor(head, colors.panel) }} aria-hidden="true" /> head {head}
+              {kv && <span className="muted"> · {kv.replace(/, shared.*/, '')}</span>}
+            </label>
+          );
+        })}
       </fieldset>
       <p ref={readout} className="attention-readout" aria-live="polite" data-testid="attention-head-readout" />
       <canvas

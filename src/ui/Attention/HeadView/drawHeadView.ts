@@ -15,6 +15,7 @@ export interface HeadViewFocus {
 export interface HeadViewLayout {
   rowHeight: number;
   labelWidth: number;
+  labelChars: number;
   linesLeft: number;
   linesRight: number;
   top: number;
@@ -22,14 +23,20 @@ export interface HeadViewLayout {
 
 const ROW = 18;
 const LABEL_WIDTH = 130;
+/** Narrow screens: shorter labels and lines, so the picture fits a phone's width. */
+const NARROW_LABEL_WIDTH = 84;
 const LABEL_CHARS = 16;
+const NARROW_LABEL_CHARS = 10;
 const OPACITY_LEVELS = 16;
 /** Lines fainter than this are left out when nothing is focused (512 tokens would be 262,144 lines per head). */
 const FAINTEST = 0.02;
 
 export function headViewLayout(width: number): HeadViewLayout {
-  const linesLeft = LABEL_WIDTH + 6;
-  return { rowHeight: ROW, labelWidth: LABEL_WIDTH, linesLeft, linesRight: Math.max(linesLeft + 120, width - LABEL_WIDTH - 6), top: 4 };
+  const narrow = width < 420;
+  const labelWidth = narrow ? NARROW_LABEL_WIDTH : LABEL_WIDTH;
+  const linesLeft = labelWidth + 6;
+  const linesRight = Math.max(linesLeft + (narrow ? 60 : 120), width - labelWidth - 6);
+  return { rowHeight: ROW, labelWidth, labelChars: narrow ? NARROW_LABEL_CHARS : LABEL_CHARS, linesLeft, linesRight, top: 4 };
 }
 
 interface Drawing {
@@ -70,7 +77,7 @@ export function drawHeadView(canvas: HTMLCanvasElement, { tokens, heads, shown, 
         buckets[Math.min(OPACITY_LEVELS, Math.round(weight * OPACITY_LEVELS))].push([r, c]);
       }
     });
-    ctx.strokeStyle = headColor(heads[slot]);
+    ctx.strokeStyle = headColor(heads[slot], colors.panel);
     buckets.forEach((lines, level) => {
       if (lines.length === 0) return;
       ctx.globalAlpha = Math.max(level, 1) / OPACITY_LEVELS;
@@ -89,7 +96,7 @@ export function drawHeadView(canvas: HTMLCanvasElement, { tokens, heads, shown, 
     const lit = focus?.side === side && focus.index === index;
     ctx.fillStyle = lit ? colors.accent : colors.fg;
     ctx.font = `${lit ? 'bold ' : ''}12px ui-monospace, Menlo, monospace`;
-    ctx.fillText(truncateLabel(tokens[token], LABEL_CHARS), side === 'query' ? layout.labelWidth : layout.linesRight + 6, y(index));
+    ctx.fillText(truncateLabel(tokens[token], layout.labelChars), side === 'query' ? layout.labelWidth : layout.linesRight + 6, y(index));
   };
   ctx.textAlign = 'right';
   rows.forEach((token, r) => label(token, r, 'query'));

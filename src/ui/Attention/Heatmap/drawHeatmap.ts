@@ -8,6 +8,7 @@ import type { ThemeColors } from '../useThemeColors';
 import type { HeatmapGrid } from '../../../state/drawnView';
 
 export interface HeatmapStyle {
+  /** Labels of every token (decoded or raw). */
   tokens: string[];
   special: boolean[];
   colormap: ColormapName;
@@ -17,6 +18,8 @@ export interface HeatmapStyle {
   width: number;
   /** Token index of a row to outline (the newest generated token). */
   outlineRow?: number;
+  /** Tokens from this index on were generated: a dashed line before them, their labels in the accent colour. */
+  generatedFrom?: number;
 }
 
 const LABEL_CHARS = 12;
@@ -99,6 +102,7 @@ export function drawHeatmap(canvas: HTMLCanvasElement, scratch: HTMLCanvasElemen
     ctx.drawImage(scratch, grid.left, grid.top, matrixWidth, matrixHeight);
   }
   drawLabels(ctx, shown, grid, style);
+  if (style.generatedFrom !== undefined) drawGeneratedLine(ctx, shown, grid, style.generatedFrom, style.colors.accent);
   if (style.outlineRow !== undefined) {
     const r = shown.rows.indexOf(style.outlineRow);
     if (r >= 0) {
@@ -110,11 +114,35 @@ export function drawHeatmap(canvas: HTMLCanvasElement, scratch: HTMLCanvasElemen
   return grid;
 }
 
+/** A dashed line across the matrix before the first generated row, and down it before the first generated column. */
+function drawGeneratedLine(ctx: CanvasRenderingContext2D, shown: ShownMatrix, grid: HeatmapGrid, from: number, color: string) {
+  const r = shown.rows.findIndex((token) => token >= from);
+  const c = shown.cols.findIndex((token) => token >= from);
+  ctx.save();
+  ctx.strokeStyle = color;
+  ctx.lineWidth = 2;
+  ctx.setLineDash([5, 3]);
+  ctx.beginPath();
+  if (r >= 0) {
+    const y = grid.top + r * grid.cellHeight;
+    ctx.moveTo(grid.left - 4, y);
+    ctx.lineTo(grid.left + shown.cols.length * grid.cellWidth + 4, y);
+  }
+  if (c >= 0) {
+    const x = grid.left + c * grid.cellWidth;
+    ctx.moveTo(x, grid.top - 4);
+    ctx.lineTo(x, grid.top + shown.rows.length * grid.cellHeight + 4);
+  }
+  ctx.stroke();
+  ctx.restore();
+}
+
 function drawLabels(ctx: CanvasRenderingContext2D, shown: ShownMatrix, grid: HeatmapGrid, style: HeatmapStyle) {
   const step = labelStep(grid.cellWidth, LINE);
   ctx.font = LABEL_FONT;
   ctx.textBaseline = 'middle';
-  const colorOf = (token: number) => (style.special[token] ? style.colors.muted : style.colors.fg);
+  const generated = (token: number) => style.generatedFrom !== undefined && token >= style.generatedFrom;
+  const colorOf = (token: number) => (style.special[token] ? style.colors.muted : generated(token) ? style.colors.accent : style.colors.fg);
   ctx.textAlign = 'right';
   shown.rows.forEach((token, r) => {
     if (r % step !== 0) return;

@@ -42,7 +42,7 @@ export function ModelView({ set }: { set: AttentionSet }) {
           <span key={h} className="attention-thumb-axis">head {h}</span>
         ))}
         {Array.from({ length: set.layers }, (_, l) => [
-          <span key={`label-${l}`} className="attention-thumb-axis">layer {l}</span>,
+          <span key={`label-${l}`} className="attention-thumb-axis attention-thumb-layer" data-testid="attention-layer-label">layer {l}</span>,
           ...Array.from({ length: set.heads }, (_, h) => (
             <Thumbnail
               key={`${l}-${h}`}

@@ -126,9 +126,6 @@ test('a gated repo is refused without a token, naming why', async ({ page }) => 
   );
 });
 
-// The panel's token and revision reach the loader once Engine.loadModel calls
-// resolveSource(source, options.hubEndpoint, options) (it passes only options.hubEndpoint today).
-
 test('a gated repo loads with the token from the panel, which never leaves the Hub origin', async ({ page, request }) => {
   await openApp(page);
   await loadThroughPanel(page, 'hub-test/gated-gpt2', { token: 'hf_hubtest_not_granted' });
@@ -231,12 +228,18 @@ test('a refused config.json stops the load: no request after it', async ({ page,
 // Engine integration: these need the engine side (loadModel options, vocab-only tokenizers, the vocabulary check)
 
 test('window.playground.loadModel(id, { revision, token })', async ({ page }) => {
-  test.fixme(true, 'window.playground.loadModel takes no options yet, and the engine does not pass them to resolveSource');
   await openApp(page);
-  await page.evaluate((token) => (window.playground.loadModel as (s: string, o: object) => Promise<unknown>)('hub-test/gated-gpt2', { token }), GRANTED);
+  // Without the token the gated repo is refused, naming the way in; with it, it loads (the panel's token field stays empty).
+  const refused = await page.evaluate(() => window.playground.loadModel('hub-test/gated-gpt2').then(() => 'loaded', (e: Error) => e.message));
+  expect(refused).toMatch(/gated|token|access/i);
+  await page.evaluate((token) => window.playground.loadModel('hub-test/gated-gpt2', { token }), GRANTED);
   await expectLoaded(page, 'hub-test/gated-gpt2');
-  await page.evaluate(() => (window.playground.loadModel as (s: string, o: object) => Promise<unknown>)('hub-test/moving-gpt2', { revision: 'v2' }));
+  await page.evaluate(() => window.playground.loadModel('hub-test/moving-gpt2', { revision: 'v2' }));
   expect(await maxLogitError(page, GPT2_F16)).toBeLessThan(1e-3);
+  const missing = await page.evaluate(() => window.playground.loadModel('hub-test/moving-gpt2', { revision: 'no-such-tag' }).then(() => 'loaded', (e: Error) => e.message));
+  expect(missing).toContain('hub-test/moving-gpt2 has no revision "no-such-tag"');
+  const malformed = await page.evaluate(() => window.playground.loadModel('hub-test/moving-gpt2', { revision: 'no such branch' }).then(() => 'loaded', (e: Error) => e.message));
+  expect(malformed).toContain('loadModel: revision must be');
 });
 
 test('vocab-only repos: vocab.txt and vocab.json + merges.txt give the ids of the original tokenizer.json', async ({ page }) => {
@@ -259,6 +262,6 @@ test('vocab-only repos: vocab.txt and vocab.json + merges.txt give the ids of th
 test('a vocabulary smaller than the model is refused, naming both sizes', async ({ page }) => {
   await openApp(page);
   await loadThroughPanel(page, 'hub-test/bert-vocab-mismatch');
-  await expect(page.getByRole('alert')).toContainText('500');
-  await expect(page.getByRole('alert')).toContainText('1000');
+  await expect(page.getByRole('alert')).toContainText(/has 500 entries/);
+  await expect(page.getByRole('alert')).toContainText(/1,000 token embeddings/);
 });

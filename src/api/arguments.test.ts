@@ -3,6 +3,7 @@ import {
   attentionAtArguments,
   attentionViewArguments,
   checkModelSource,
+  loadModelArguments,
   compareArguments,
   exportOnnxArguments,
   fineTuneArguments,
@@ -74,6 +75,14 @@ describe('window.playground argument checks', () => {
     expect(refusal(() => checkModelSource(''))).toMatch(/^loadModel: the source must be an embedded model's name, a Hub id or an http\(s\) URL, not the string ""\.$/);
     expect(refusal(() => checkModelSource([]))).toMatch(/a non-empty list of File objects, not an array of 0\.$/);
     expect(refusal(() => checkModelSource({ url: 'x' }))).toMatch(/not an object\.$/);
+    expect(loadModelArguments('org/name', { revision: 'v2', token: 'hf_abc' })).toEqual({ source: 'org/name', revision: 'v2', token: 'hf_abc' });
+    expect(loadModelArguments('gpt2', undefined)).toEqual({ source: 'gpt2' });
+    expect(refusal(() => loadModelArguments('org/name', { branch: 'v2' }))).toBe('loadModel: the options have no "branch" (allowed: revision, token).');
+    expect(refusal(() => loadModelArguments('org/name', { revision: 'my branch' }))).toBe('loadModel: revision must be a branch, tag, refs/pr/<number> or commit hash without spaces (1 to 255 characters), not the string "my branch".');
+    expect(refusal(() => loadModelArguments('org/name', { token: 42 }))).toBe('loadModel: token must be a Hub access token (a string), not 42.');
+    const spaced = refusal(() => loadModelArguments('org/name', { token: 'hf_secret value' }));
+    expect(spaced).toBe('loadModel: token must be a Hub access token of 1 to 1,024 printable characters without spaces; the one given (15 characters) is not.');
+    expect(spaced).not.toContain('secret');
     expect(refusal(() => compareArguments([1], { provider: 'cuda' }, GPT2))).toBe("compareWithOrt: provider must be one of 'webgpu', 'wasm', not the string \"cuda\".");
     expect(compareArguments([1], undefined, GPT2)).toEqual({ ids: [1], provider: 'webgpu', tokenTypeIds: undefined });
     expect(refusal(() => exportOnnxArguments({ attentions: 1 }))).toBe('exportOnnx: attentions must be true or false, not 1.');

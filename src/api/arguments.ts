@@ -125,6 +125,32 @@ export function checkModelSource(value: unknown): string | File[] {
   return fail(call, 'the source', "an embedded model's name, a Hub id, an http(s) URL or a non-empty list of File objects", value);
 }
 
+/** loadModel's options: a Hub revision (branch, tag, refs/pr/N or commit) and an access token, for this load only. */
+export function loadModelArguments(source: unknown, options: unknown): { source: string | File[]; revision?: string; token?: string } {
+  const call = 'loadModel';
+  const checked = checkModelSource(source);
+  const given = checkOptions(call, options, ['revision', 'token']);
+  const parsed: { source: string | File[]; revision?: string; token?: string } = { source: checked };
+  if (Array.isArray(checked) && (given.revision !== undefined || given.token !== undefined)) {
+    throw new Error(`${call}: revision and token are for Hub ids; local files have neither.`);
+  }
+  if (given.revision !== undefined) {
+    const revision = given.revision;
+    if (typeof revision !== 'string' || !/^[^\s]{1,255}$/.test(revision)) {
+      fail(call, 'revision', 'a branch, tag, refs/pr/<number> or commit hash without spaces (1 to 255 characters)', revision);
+    }
+    parsed.revision = revision as string;
+  }
+  if (given.token !== undefined) {
+    const token = given.token;
+    if (typeof token !== 'string') fail(call, 'token', 'a Hub access token (a string)', token);
+    // The token itself is never repeated in the message: it may be a real one with a stray space.
+    if (!/^[\x21-\x7e]{1,1024}$/.test(token as string)) throw new Error(`${call}: token must be a Hub access token of 1 to 1,024 printable characters without spaces; the one given (${(token as string).length} characters) is not.`);
+    parsed.token = token as string;
+  }
+  return parsed;
+}
+
 export function forwardArguments(ids: unknown, options: unknown, model?: ModelLimits, call = 'forward'): { ids: number[]; tokenTypeIds?: number[]; saveQkv?: boolean } {
   const given = checkOptions(call, options, call === 'forward' ? ['tokenTypeIds', 'saveQkv'] : ['tokenTypeIds', 'provider']);
   const list = checkIdList(call, ids, 'ids', { below: model?.V, maxLength: model?.P });

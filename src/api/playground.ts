@@ -16,7 +16,7 @@ import { exportOnnx } from '../onnx/exportOnnx';
 import type { OrtProvider } from '../onnx/ortSession';
 import { traceArguments, traceIds, type PlaygroundTrace } from './trace';
 import {
-  checkModelSource,
+  loadModelArguments,
   compareArguments,
   exportOnnxArguments,
   fineTuneArguments,
@@ -41,8 +41,9 @@ export interface PlaygroundApi extends AttentionApi {
   decode(ids: number[], tokenizer: string, options?: DecodeOptions): Promise<string>;
   /** The embedded models, which work offline. */
   models(): { name: string; modelType: string; source: string }[];
-  /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. */
-  loadModel(source: string | File[]): Promise<{ modelType: string; config: ModelInfo['config'] }>;
+  /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. `revision` and `token` (Hub
+   *  ids) apply to this load only and take the place of the model panel's fields. */
+  loadModel(source: string | File[], options?: { revision?: string; token?: string }): Promise<{ modelType: string; config: ModelInfo['config'] }>;
   /** One forward pass of the loaded model: logits (T, V) and every layer's attention (H, T, T), row-major. */
   forward(ids: number[], options?: ForwardOptions): Promise<ForwardResult>;
   generate(prompt: string, options?: Omit<GenerateOptions, 'onToken' | 'onProbabilities' | 'signal'>): Promise<{ text: string; ids: number[] }>;
@@ -89,8 +90,8 @@ export function createPlaygroundApi(): PlaygroundApi {
     },
     models: () => EMBEDDED_MODELS.map(({ name, modelType, path }) => ({ name, modelType, source: path })),
     loadModel: async (...args) => {
-      const source = checkModelSource(args[0]);
-      const info = await useAppStore.getState().loadModel(source);
+      const { source, ...options } = loadModelArguments(args[0], args[1]);
+      const info = await useAppStore.getState().loadModel(source, options);
       if (info) return { modelType: info.modelType, config: info.config };
       const { modelStatus, modelError, model } = useAppStore.getState();
       if (modelStatus === 'error' && modelError) throw new Error(modelError);

@@ -41,7 +41,8 @@ export interface ModelSlice {
   setHubEndpoint: (endpoint: string) => void;
   setHubRevision: (revision: string) => void;
   setHubToken: (token: string, remember: boolean) => void;
-  loadModel: (source: ModelSource) => Promise<ModelInfo | undefined>;
+  /** `options` (Hub ids) take the place of the panel's revision and token for this load. */
+  loadModel: (source: ModelSource, options?: { revision?: string; token?: string }) => Promise<ModelInfo | undefined>;
 }
 
 export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set, get) => ({
@@ -68,13 +69,13 @@ export const createModelSlice: StateCreator<AppState, [], [], ModelSlice> = (set
     }
     set({ hubToken, rememberHubToken: remember });
   },
-  loadModel: async (source) => {
+  loadModel: async (source, options = {}) => {
     set({ modelStatus: 'loading', modelError: undefined, loadProgress: undefined, loadEstimate: undefined, loadNotices: [] });
     try {
       const model = await engine.loadModel(source, {
         hubEndpoint: get().hubEndpoint,
-        revision: get().hubRevision || undefined,
-        token: get().hubToken || undefined,
+        revision: options.revision ?? (get().hubRevision || undefined),
+        token: options.token ?? (get().hubToken || undefined),
         onProgress: (loadProgress) => set({ loadProgress, loadNotices: loadProgress.notices }),
         onEstimate: (loadEstimate) => set({ loadEstimate }),
       });

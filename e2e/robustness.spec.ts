@@ -208,6 +208,37 @@ test('generate with a concurrent forward, attention and second generate gives ex
   console.log(`quiet and concurrent generations equal: "${result.a.text.slice(0, 60)}…" (${result.a.ids.length} tokens), "${result.b.text.slice(0, 40)}…"`);
 });
 
+test('leaving a tab stops its generation: the Generate tab and the Attention tab\'s generate', async ({ page }) => {
+  await open(page, '&tab=generate');
+  await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));
+  await page.getByTestId('generate-prompt').fill('the cat');
+  await page.getByLabel(/Max new tokens/).fill('60');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  await expect(page.getByTestId('generate-output')).not.toBeEmpty();
+  await page.getByRole('tab', { name: 'Tokenize' }).click();
+  // The engine is free at once: a forward queued behind a running generation would wait for all of its tokens.
+  expect(await page.evaluate((ids) => window.playground.forward(ids).then((r) => r.logits.length), PROBE_IDS)).toBeGreaterThan(0);
+  await page.getByRole('tab', { name: 'Generate' }).click();
+  const message = await page.getByTestId('generate-status').textContent();
+  expect(message).toMatch(/: \d+ new tokens on our WebGPU kernels; stopped when the Generate tab was left\.$/);
+  const generated = Number(/: (\d+) new tokens/.exec(message!)![1]);
+  expect(generated).toBeLessThan(60);
+
+  await page.getByRole('tab', { name: 'Attention' }).click();
+  await page.getByTestId('attention-text').fill('the cat');
+  await page.getByLabel('New tokens').fill('60');
+  await page.getByTestId('attention-generate').click();
+  await expect(page.getByRole('status').filter({ hasText: 'Generating' })).toBeVisible();
+  await page.getByRole('tab', { name: 'Tokenize' }).click();
+  await page.getByRole('tab', { name: 'Attention' }).click();
+  await expect(page.getByTestId('attention-run')).toBeEnabled();
+  const rows = await page.evaluate(() => window.playground.attention({ layer: 0, head: 0 })!.values.length);
+  const prompt = (await page.evaluate(() => window.playground.tokenize('the cat', 'tiny-gpt2'))).ids.length;
+  expect(rows).toBeGreaterThanOrEqual(prompt);
+  expect(rows).toBeLessThan(prompt + 60);
+  console.log(`left the Generate tab after ${generated} of 60 tokens; the Attention tab kept ${rows - prompt} generated rows of 60`);
+});
+
 test('a failed load keeps the old model; a superseded load says which load replaced it', async ({ page }) => {
   await open(page);
   await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));

@@ -121,6 +121,8 @@ function isSpecialId(tokenizer: TextTokenizer, id: number): boolean {
 }
 
 let run = 0;
+/** The Attention tab's generation: a newer run, or leaving the tab, stops it. */
+let generation: AbortController | undefined;
 
 export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice> = (set, get, store) => {
   const show = (attention: AttentionSet, attentionSource: AttentionSource, attentionStatus: AttentionStatus = 'idle') => {
@@ -134,6 +136,7 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
   // The attention tab shows the current text's attention when it opens and when another model loads while it is open
   // (not what the tab shows already: explicit ids, an opened file, or this text on this model).
   store.subscribe((state, previous) => {
+    if (previous.tab === 'attention' && state.tab !== 'attention') generation?.abort();
     if (state.tab !== 'attention' || state.modelStatus !== 'ready' || !state.model) return;
     const modelChanged = state.model !== previous.model;
     const opened = previous.tab !== 'attention';
@@ -164,6 +167,7 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
     },
     runAttention: async (input) => {
       const current = ++run;
+      generation?.abort();
       set({ attentionStatus: 'running', attentionError: undefined });
       try {
         const model = engine.model;
@@ -188,7 +192,8 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
             : tokenizer.encode(text);
         const typeIds = 'typeIds' in encoding ? encoding.typeIds : undefined;
         // Fast CPU mode runs the forward in onnxruntime-web, which returns no q, k, v (the neuron view then says so).
-        const result = await engine.forward(encoding.ids, { tokenTypeIds: typeIds, saveQkv: !get().fastCpuMode });
+        // No logits: the views draw attention only, and the vocabulary projection is the largest matmul of a forward.
+        const result = await engine.forward(encoding.ids, { tokenTypeIds: typeIds, saveQkv: !get().fastCpuMode, logits: 'none' });
         if (current !== run) throw superseded();
         const shown: AttentionSet = {
           tokens: encoding.tokens,
@@ -216,6 +221,8 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
     },
     generateAttention: async (maxNewTokens) => {
       const current = ++run;
+      generation?.abort();
+      const signal = (generation = new AbortController()).signal;
       set({ attentionStatus: 'generating', attentionError: undefined });
       try {
         const tokenizer = engine.tokenizer();
@@ -226,6 +233,7 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
         const result = await engine.generate(get().text, {
           maxNewTokens,
           temperature: 0,
+          signal,
           onText: (text) => (decoded = text),
           onAttention: (step, attentions) => {
             if (current !== run) return;
@@ -242,8 +250,11 @@ export const createAttentionSlice: StateCreator<AppState, [], [], AttentionSlice
             }
           },
         });
+        if (current !== run) return;
+        // Stopped (the tab was left): the rows generated so far stay, nothing more runs.
+        if (signal.aborted) return set({ attentionStatus: 'idle' });
         // The finished sequence once more in one pass: the tokens themselves as labels, and q, k, v for the neuron view.
-        if (current === run) await get().runAttention({ ids: [...prompt.ids, ...result.ids], generatedFrom: prompt.ids.length });
+        await get().runAttention({ ids: [...prompt.ids, ...result.ids], generatedFrom: prompt.ids.length });
       } catch (error) {
         if (current === run) fail(error);
       }

@@ -60,7 +60,7 @@ test('fast CPU mode: forward passes and fill-mask run in ORT wasm, say so, and a
   const ours = await page.evaluate((i) => window.playground.forward(i).then((r) => ({ engine: r.engine, logits: [...r.logits] })), input);
   const oursMasks = await page.evaluate(() => window.playground.fillMask('the [MASK] of the nation.'));
   await page.getByTestId('fast-cpu-mode').check();
-  await expect(page.getByTestId('forward-engine')).toContainText('Forward passes (attention, fill-mask) run on onnxruntime-web (wasm, CPU)');
+  await expect(page.getByTestId('forward-engine')).toContainText('Forward passes (attention, fill-mask) and generation run on onnxruntime-web (wasm, CPU)');
   const fast = await page.evaluate((i) => window.playground.forward(i).then((r) => ({ engine: r.engine, logits: [...r.logits] })), input);
   expect(ours.engine).toBe('webgpu');
   expect(fast.engine).toBe('onnxruntime-web (wasm, CPU)');
@@ -69,4 +69,29 @@ test('fast CPU mode: forward passes and fill-mask run in ORT wasm, say so, and a
   expect(diff).toBeLessThan(TOLERANCE);
   const fastMasks = await page.evaluate(() => window.playground.fillMask('the [MASK] of the nation.'));
   expect(fastMasks.masks[0].predictions.map((p) => p.id)).toEqual(oursMasks.masks[0].predictions.map((p) => p.id));
+});
+
+test('fast CPU mode: the Generate tab runs in ORT wasm with its KV cache, says so, and gives our greedy text and table', async ({ page }) => {
+  await page.goto(`./?hub=${encodeURIComponent(HUB)}&tab=generate`);
+  await page.evaluate(() => window.playground.loadModel('tiny-gpt2'));
+  await page.getByTestId('generate-prompt').fill('the cat sat');
+  await page.getByLabel(/Max new tokens/).fill('12');
+  await page.getByLabel('Temperature').fill('0');
+  const run = async () => {
+    await page.getByRole('button', { name: 'Generate' }).click();
+    await expect(page.getByTestId('generate-status')).toContainText('new tokens', { timeout: 120_000 });
+    const table = page.getByRole('table', { name: 'next-token probabilities' });
+    const cells = await table.locator('tbody tr').evaluateAll((rows) => rows.map((row) => row.textContent ?? ''));
+    return { status: await page.getByTestId('generate-status').textContent(), text: await page.getByTestId('generate-output').textContent(), cells };
+  };
+  const ours = await run();
+  await page.getByTestId('fast-cpu-mode').check();
+  const fast = await run();
+  expect(ours.status).toContain('12 new tokens on our WebGPU kernels');
+  expect(fast.status).toContain('12 new tokens on onnxruntime-web (wasm, CPU)');
+  expect(fast.text).toBe(ours.text);
+  // The last step's table: the same ten tokens in the same order (probabilities as printed, to the table's digits).
+  expect(fast.cells).toHaveLength(10);
+  expect(fast.cells).toEqual(ours.cells);
+  console.log(`Generate tab, fast CPU mode: "${fast.text}" equals ours; last table row 1: ${fast.cells[0]}`);
 });

@@ -252,8 +252,8 @@ class Engine {
 
   /**
    * Generates a continuation of `prompt`. In fast CPU mode (a forward provider with generation) it runs there, with the
-   * same sampler and random numbers, unless attention or next-token probabilities are asked for (ours alone has them);
-   * `engine` says which ran.
+   * same sampler and random numbers (and the same next-token table), unless attention is asked for (ours alone reads
+   * it back per step); `engine` says which ran.
    */
   generate(prompt: string, options: EngineGenerateOptions = {}): Promise<GenerateResult & { text: string; engine: string }> {
     return this.queue.run(async () => {
@@ -273,7 +273,7 @@ class Engine {
           options.onProbabilities?.(top.ids.map((id, i) => ({ id, token: tokenizer.decode([id]), probability: top.probs[i] }))),
       };
       const provider = this.provider;
-      const onProvider = provider?.generate && !options.ours && !options.onAttention && !options.topProbabilities;
+      const onProvider = provider?.generate && !options.ours && !options.onAttention;
       const result = onProvider
         ? await provider.generate!(promptIds, { ...common, contextLimit: loaded.config.dims.P })
         : await generate(loaded.model, promptIds, common);

@@ -3,7 +3,7 @@
 import * as ort from 'onnxruntime-web';
 import { expect, it } from 'vitest';
 import { seededUniform } from '../common/random';
-import { sampleRef } from '../kernels/sampling/sampling.ref';
+import { sampleRef, topKRef } from '../kernels/sampling/sampling.ref';
 import { buildModel } from '../models/checkpoint';
 import { createCpuBackend } from '../models/cpuBackend';
 import { syntheticGpt2Config, syntheticGpt2Tensors } from '../models/synthetic';
@@ -31,7 +31,21 @@ it('samples with the KV cache what the uncached graph and sampleRef sample, and 
     const { logits } = await runOrt(ort, whole, [...prompt, ...expected], { attentions: false });
     expected.push(sampleRef({ logits: logits.subarray(logits.length - V), V, ...options, uniform: uniform() }));
   }
-  console.log(`ORT generation: ${result.ids.join(' ')}; reference ${expected.join(' ')}`);
+  // The next-token table of every step: topKRef (the GPU kernel's reference) on the uncached graph's logits.
+  const tables: { ids: number[]; probs: number[] }[] = [];
+  await generation.generate(prompt, { ...options, maxNewTokens: 6, topProbabilities: 5, onProbabilities: (step, top) => (tables[step] = top) });
+  expect(tables).toHaveLength(6);
+  let worst = 0;
+  for (let step = 0; step < 6; step++) {
+    const { logits } = await runOrt(ort, whole, [...prompt, ...expected.slice(0, step)], { attentions: false });
+    const probs = new Float32Array(5);
+    const ids = new Uint32Array(5);
+    topKRef({ logits: logits.subarray(logits.length - V), V, k: 5, probs, ids });
+    expect(tables[step].ids).toEqual([...ids]);
+    tables[step].probs.forEach((p, i) => (worst = Math.max(worst, Math.abs(p - probs[i]))));
+  }
+  expect(worst).toBeLessThan(1e-5);
+  console.log(`ORT generation: ${result.ids.join(' ')}; reference ${expected.join(' ')}; next-token tables: same ids, max prob diff ${worst.toExponential(2)}`);
   expect(result).toEqual({ ids: expected, stoppedBy: 'length', engine: 'onnxruntime-web wasm' });
 
   const greedy = await generation.greedyLoop(prompt, 4);

@@ -10,6 +10,7 @@
 // wasm'` for the UI to show which engine ran.
 
 import { seededUniform } from '../common/random';
+import { topK } from '../common/softmax';
 import { argmaxHost, sampleHost } from './hostSampler';
 import { OrtGpt2Decoder } from './ortDecoder';
 import type { OrtModule } from './ortSession';
@@ -24,6 +25,9 @@ export interface OrtGenerateOptions {
   stopIds?: readonly number[];
   signal?: AbortSignal;
   onToken?: (id: number) => void;
+  /** How many of the most likely next tokens to report with each step: softmax(logits) as our engine's table. */
+  topProbabilities?: number;
+  onProbabilities?: (step: number, top: { ids: number[]; probs: number[] }) => void;
 }
 
 export interface OrtGenerateResult {
@@ -41,6 +45,16 @@ export interface OrtGenerationShape {
   contextLimit: number;
 }
 
+/** The k most probable tokens of softmax(row), by probability descending then id ascending (as topKRef). */
+function topProbabilitiesOf(row: Float32Array, k: number): { ids: number[]; probs: number[] } {
+  let max = -Infinity;
+  for (let j = 0; j < row.length; j++) if (row[j] > max) max = row[j];
+  let sum = 0;
+  for (let j = 0; j < row.length; j++) sum += Math.exp(row[j] - max);
+  const best = topK(row, Math.min(k, row.length));
+  return { ids: best.map((entry) => entry.index), probs: best.map((entry) => Math.exp(entry.value - max) / sum) };
+}
+
 export class OrtGeneration {
   private constructor(
     private readonly decoder: OrtGpt2Decoder,
@@ -54,7 +68,7 @@ export class OrtGeneration {
   }
 
   async generate(promptIds: readonly number[], options: OrtGenerateOptions = {}): Promise<OrtGenerateResult> {
-    const { maxNewTokens = 32, temperature = 0.8, topK = 40, topP = 0.95, seed = 0, stopIds = [], signal, onToken } = options;
+    const { maxNewTokens = 32, temperature = 0.8, topK = 40, topP = 0.95, seed = 0, stopIds = [], signal, onToken, topProbabilities = 0 } = options;
     const { contextLimit } = this.shape;
     if (promptIds.length === 0) throw new Error('The prompt is empty: type at least one word.');
     if (promptIds.length >= contextLimit) throw new Error(`The prompt has ${promptIds.length} tokens; this model's context limit is ${contextLimit}.`);
@@ -70,7 +84,9 @@ export class OrtGeneration {
       const logits = await this.decoder.step(input); // (T, V)
       cached += input.length;
       const V = logits.length / input.length;
-      const next = sampleHost(logits.subarray(logits.length - V), { temperature, topK, topP, uniform: uniform() });
+      const row = logits.subarray(logits.length - V); // (V) the last position's
+      if (topProbabilities > 0) options.onProbabilities?.(ids.length, topProbabilitiesOf(row, topProbabilities));
+      const next = sampleHost(row, { temperature, topK, topP, uniform: uniform() });
       if (stopIds.includes(next)) return done('stop-token');
       ids.push(next);
       onToken?.(next);

@@ -1,8 +1,8 @@
 import { useAppStore } from '../../state/store';
 
 /**
- * The one Fast CPU mode switch: forward passes (fill-mask, Compare's plain forwards) in onnxruntime-web's wasm CPU
- * backend instead of our kernels. On a software WebGPU adapter it is recommended, with the reason; the speed gap is
+ * The one Fast CPU mode switch: forward passes (attention, fill-mask, Compare's plain forwards) and generation in
+ * onnxruntime-web's wasm CPU backend instead of our kernels. On a software WebGPU adapter it is recommended, with the reason; the speed gap is
  * stated only as measured in this page (the Compare tab's wasm comparison of the loaded model).
  */
 export function FastCpuModeToggle() {
@@ -41,8 +41,9 @@ export function FastCpuModeToggle() {
           : 'The Compare tab measures the gap for the loaded model on this machine ("Compare with onnxruntime-web (wasm)").'}
       </p>
       <p className="muted" data-testid="forward-engine">
-        Forward passes (attention, fill-mask) run on {fastCpuMode ? 'onnxruntime-web (wasm, CPU)' : ours}; generation and
-        fine-tuning on {ours}.
+        {fastCpuMode
+          ? `Forward passes (attention, fill-mask) and generation run on onnxruntime-web (wasm, CPU); the Attention tab's generation (attention read back per step), the neuron view's q, k, v and fine-tuning on ${ours}.`
+          : `Forward passes, generation and fine-tuning run on ${ours}.`}
       </p>
     </div>
   );

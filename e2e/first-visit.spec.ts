@@ -340,8 +340,17 @@ test('18: cosmetic: placeholders fit, the loaded model is marked, labels line up
   await attach(page, info, 'fine-tune-run', '[data-testid="ft-run"]');
 });
 
+test('18: onnxruntime-web\'s warnings are not console errors with raw colour codes', async ({ page }) => {
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  await open(page, '&tab=compare');
+  await load(page, 'tiny-gpt2');
+  await page.getByRole('button', { name: 'Compare with onnxruntime-web (WebGPU)' }).click();
+  await expect(page.getByTestId('compare-result').locator('tr[data-provider="webgpu"]')).toBeVisible({ timeout: 200_000 });
+  expect(errors.filter((text) => text.includes('\u001b[') || text.includes('[W:onnxruntime'))).toEqual([]);
+});
+
 test('19: opening the page asks for each embedded model file once and aborts nothing', async ({ page }) => {
-  test.fixme(true, 'needs the loader to know the embedded folders\' files (src/engine/catalog.ts + src/weights/sources.ts): reported in the issue-16 note');
   const aborted: string[] = [];
   const asked = new Map<string, number>();
   page.on('request', (request) => asked.set(request.url(), (asked.get(request.url()) ?? 0) + 1));

@@ -14,6 +14,9 @@ export function loadOrt(): Promise<OrtModule> {
     // Threads need SharedArrayBuffer, which needs the page to be cross-origin isolated (COOP/COEP headers).
     const isolated = typeof crossOriginIsolated !== 'undefined' && crossOriginIsolated;
     ort.env.wasm.numThreads = isolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+    // ORT prints its warnings (nodes placed on the CPU, and the like) through console.error with terminal colour
+    // codes; they are not errors of the page, and real errors still reject the call that caused them.
+    ort.env.logLevel = 'error';
     return ort;
   });
   return loading;

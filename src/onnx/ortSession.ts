@@ -18,7 +18,9 @@ export function createOrtSession(ort: OrtModule, bytes: Uint8Array, provider: Or
   const preferredOutputLocation = provider === 'webgpu' && keepOnGpu.length > 0
     ? Object.fromEntries(keepOnGpu.map((name) => [name, 'gpu-buffer' as const]))
     : undefined;
-  return ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all', preferredOutputLocation });
+  // logSeverityLevel 3: errors only. ORT's session warnings (nodes placed on the CPU provider) go to console.error
+  // with terminal colour codes otherwise, and read as failures of the page.
+  return ort.InferenceSession.create(bytes, { executionProviders: [provider], graphOptimizationLevel: 'all', preferredOutputLocation, logSeverityLevel: 3 });
 }
 
 /** One sequence (B = 1) through the session; `attentions` fetches every attentions.{layer} output too. */

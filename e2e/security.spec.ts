@@ -206,7 +206,9 @@ test('an attention JSON that is not one is refused with its field named; a tab t
   await expect(page.getByTestId('attention-panel')).toBeVisible();
   const broken = { format: 'transformer-playground/attention@1', tokens: ['a', 7], special: [false, false], causal: false, shape: [1, 1, 2, 2], attentions: [[[[1, 0], [0.5, 0.5]]]] };
   await page.getByTestId('attention-import').setInputFiles({ name: 'broken.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(broken)) });
-  await expect(page.locator('.attention-export [role="status"]')).toHaveText('attention JSON: "tokens" must hold strings: item 1 is 7.');
+  await expect(page.locator('.attention-export [role="status"]')).toHaveText('broken.json: "tokens" must hold strings: item 1 is 7.');
+  await page.getByTestId('attention-import').setInputFiles({ name: 'notes.json', mimeType: 'application/json', buffer: Buffer.from('{"tokens": [') });
+  await expect(page.locator('.attention-export [role="status"]')).toContainText('notes.json is not JSON');
   await expect(page.locator('.app-header')).toBeVisible();
 
   // A render failure: React's own DOM taken away under it, then the Tokenize tab re-rendered.

@@ -1,6 +1,6 @@
 import { useRef, useState } from 'react';
 import { useAppStore } from '../../../state/store';
-import { attentionFromJson, attentionJsonParts } from '../../../attention/serialize';
+import { attentionFromJsonText, attentionJsonParts } from '../../../attention/serialize';
 import type { AttentionSet } from '../../../attention/types';
 import { currentDrawn, exportableCanvas } from '../../../state/drawnView';
 
@@ -32,7 +32,7 @@ export function ExportButtons({ set }: { set: AttentionSet }) {
     const picked = input.files?.[0];
     if (!picked) return;
     try {
-      showSet(attentionFromJson(JSON.parse(await picked.text())));
+      showSet(attentionFromJsonText(await picked.text(), picked.name));
       setMessage(`Showing ${picked.name}.`);
     } catch (error) {
       setMessage(error instanceof Error ? error.message : String(error));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
-import { attention, attentionKernel, type AttentionKernel } from './attention';
+import { ATTENTION_KERNELS, attention, attentionKernel } from './attention';
 import { attentionRef, type AttentionArgs } from './attention.ref';
 
 // packed: one (B·T, (H + 2·Hkv)·D) q|k|v tensor; separate: q (B·Tq, H·D), k and v (B·Tk, Hkv·D); cache: k and v
@@ -21,10 +21,10 @@ interface Case {
   padding?: 'some' | 'all-of-batch-0';
 }
 
-// Two kernels: 'flash' (one invocation per query, 64 queries per workgroup, online softmax) and 'row' (64
-// invocations per query), picked by attentionKernel from Tq and Tk. Every case runs with both, so partly filled
-// query tiles, masks, offsets and the flash kernel's scalar and vec4 loads meet every layout.
-const KERNELS: AttentionKernel[] = ['flash', 'row'];
+// Three kernels: 'flash' (one invocation per query, 64 queries per workgroup, online softmax), 'row' (64
+// invocations per query) and 'split' (16-key chunks per invocation, then a merge of their softmax statistics), picked
+// by attentionKernel. Every case runs with each, so partly filled query tiles, masks, offsets and the scalar and vec4
+// loads meet every layout; the split kernel writes no probabilities, so its runs check the output alone.
 
 const cases: Case[] = [
   { name: 'single token', B: 1, Tq: 1, Tk: 1, H: 1, D: 1, causal: true, layout: 'packed', withProbs: true },
@@ -57,17 +57,25 @@ const cases: Case[] = [
 const CACHE_CAPACITY_EXTRA = 5;
 
 describe('attention', () => {
-  it('runs the row kernel only where a few queries see many keys', () => {
+  it('runs the row kernel only where a few queries see many keys, and the split kernel for long decodes on GPUs', () => {
     expect(attentionKernel(128, 128)).toBe('flash');
     expect(attentionKernel(3, 17)).toBe('flash');
     expect(attentionKernel(1, 40)).toBe('flash');
     expect(attentionKernel(1, 65)).toBe('row');
     expect(attentionKernel(2, 1024)).toBe('row');
+    const gpu = { software: false, probs: false };
+    expect(attentionKernel(1, 1024, gpu)).toBe('split');
+    expect(attentionKernel(4, 256, gpu)).toBe('split');
+    expect(attentionKernel(1, 255, gpu)).toBe('row'); // short contexts: one pass is enough
+    expect(attentionKernel(5, 1024, gpu)).toBe('row');
+    expect(attentionKernel(1, 1024, { software: false, probs: true })).toBe('row'); // the views need probabilities
+    expect(attentionKernel(1, 1024, { software: true, probs: false })).toBe('row'); // SwiftShader keeps one pass
   });
 
-  const runs = cases.flatMap((testCase) => KERNELS.map((kernel) => ({ ...testCase, kernel })));
+  const runs = cases.flatMap((testCase) => ATTENTION_KERNELS.map((kernel) => ({ ...testCase, kernel })));
   for (const testCase of runs) {
-    const { B, Tq, Tk, H, Hkv = H, D, causal, qOffset = 0, layout, withProbs, padding, kernel } = testCase;
+    const { B, Tq, Tk, H, Hkv = H, D, causal, qOffset = 0, layout, padding, kernel } = testCase;
+    const withProbs = testCase.withProbs && kernel !== 'split';
     const name = `${testCase.name}, ${kernel}`;
     it(`matches the reference: ${name} (B=${B} Tq=${Tq} Tk=${Tk} H=${H}${Hkv === H ? '' : ` Hkv=${Hkv}`} D=${D})`, async () => {
       const gpu = await testGpu();

@@ -29,7 +29,8 @@ interface Expected {
 
 const CASES: [string, Expected][] = [
   ['tiny-gpt2', {
-    embeddings: ['embedding'], normed: ['layernorm'], qkv: ['matmul_kn_bias'], attnOut: 'matmul_kn_bias', residual1: ['add_in_place'],
+    // The fused Conv1D product, then its k|v columns copied into the KV cache (which holds k|v only).
+    embeddings: ['embedding'], normed: ['layernorm'], qkv: ['matmul_kn_bias', 'copy_rows'], attnOut: 'matmul_kn_bias', residual1: ['add_in_place'],
     ffnHidden: ['layernorm', 'matmul_kn_bias_gelu_tanh'], residual2: ['add_in_place'], lens: ['layernorm', 'matmul_nk'],
     final: ['layernorm'], logits: ['matmul_nk'],
   }],

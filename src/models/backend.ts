@@ -5,6 +5,7 @@
 
 export type { Activation } from '../kernels/matmul/matmul.ref';
 import type { Activation } from '../kernels/matmul/matmul.ref';
+import type { CopyRowsArgs } from '../kernels/copyRows/copyRows.ref';
 
 export interface MatmulArgs<Buf> {
   x: Buf; // (M, K), rows from xRowOffset
@@ -39,9 +40,10 @@ interface AttentionShape<Buf> {
 /**
  * Either packed rows, (Tk, (H + 2·Hkv)·D) q | k | v side by side in each row with the queries at rows
  * [qOffset, qOffset + Tq) (GPT-2's and BERT's layout); or the queries apart, (Tq, H·D), beside a KV cache of the kv
- * heads only, (rows, 2·Hkv·D) k | v rows of which the first Tk are read.
+ * heads only, (rows, 2·Hkv·D) k | v rows of which the first Tk are read. The queries' rows may be wider than H·D
+ * (`qStride`: the q | k | v rows of a fused Conv1D product, queries first).
  */
-export type AttentionArgs<Buf> = AttentionShape<Buf> & ({ qkv: Buf } | { q: Buf; kv: Buf });
+export type AttentionArgs<Buf> = AttentionShape<Buf> & ({ qkv: Buf } | { q: Buf; kv: Buf; qStride?: number });
 
 /** The attention kernels' layout (src/kernels/attention) for either form of AttentionArgs. */
 export function attentionLayout<Buf>(a: AttentionArgs<Buf>) {
@@ -50,7 +52,7 @@ export function attentionLayout<Buf>(a: AttentionArgs<Buf>) {
     const row = (H + 2 * Hkv) * D;
     return { q: a.qkv, k: a.qkv, v: a.qkv, Hkv, qStride: row, kvStride: row, qCol: a.qOffset * row, kCol: H * D, vCol: (H + Hkv) * D };
   }
-  return { q: a.q, k: a.kv, v: a.kv, Hkv, qStride: H * D, kvStride: 2 * Hkv * D, qCol: 0, kCol: 0, vCol: Hkv * D };
+  return { q: a.q, k: a.kv, v: a.kv, Hkv, qStride: a.qStride ?? H * D, kvStride: 2 * Hkv * D, qCol: 0, kCol: 0, vCol: Hkv * D };
 }
 
 export interface RopeArgs<Buf> {
@@ -99,6 +101,8 @@ export interface Backend<Buf> {
   /** out (rows, F) = silu(gate)·up from one fused (rows, 2F) gate | up product. */
   swiglu(args: { gateUp: Buf; out: Buf; rows: number; F: number }): void;
   add(args: { a: Buf; b: Buf; out: Buf; n: number }): void;
+  /** A (rows, cols) block of src into dst, at strides and offsets of its own on each side (src/kernels/copyRows). */
+  copyRows(args: CopyRowsArgs<Buf>): void;
 
   /**
    * Picks the next token from one row of logits, (V): argmax when temperature is 0, else softmax(logits / t)

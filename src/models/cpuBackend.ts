@@ -9,6 +9,7 @@ import { matmulRef } from '../kernels/matmul/matmul.ref';
 import { rmsnormRef } from '../kernels/rmsnorm/rmsnorm.ref';
 import { ropeRef } from '../kernels/rope/rope.ref';
 import { argmaxRef, sampleRef, topKRef } from '../kernels/sampling/sampling.ref';
+import { copyRowsRef } from '../kernels/copyRows/copyRows.ref';
 import { swigluRef } from '../kernels/swiglu/swiglu.ref';
 import { attentionLayout, type Backend } from './backend';
 
@@ -69,6 +70,7 @@ export function createCpuBackend(): Backend<CpuBuffer> {
       swigluRef({ gate: fused, up: fused, out: floats(out), rows, F, inStride: 2 * F, upCol: F });
     },
     add: (a) => addRef({ a: floats(a.a), b: floats(a.b), out: floats(a.out), n: a.n }),
+    copyRows: (a) => copyRowsRef({ ...a, src: floats(a.src), dst: floats(a.dst) }),
     sample: async ({ logits, V, temperature, topK, topP, uniform }) => {
       if (temperature === 0) {
         const out = new Uint32Array(1);

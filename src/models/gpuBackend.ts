@@ -8,6 +8,7 @@
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import { add } from '../kernels/add/add';
 import { attention } from '../kernels/attention/attention';
+import { copyRows } from '../kernels/copyRows/copyRows';
 import { embedding } from '../kernels/embedding/embedding';
 import { layernorm } from '../kernels/layernorm/layernorm';
 import { matmul } from '../kernels/matmul/matmul';
@@ -102,6 +103,7 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
     rope: (a) => rope(rec, a),
     swiglu: ({ gateUp, out, rows, F }) => swiglu(rec, { gate: gateUp, up: gateUp, out, rows, F, inStride: 2 * F, upCol: F }),
     add: (a) => add(rec, a),
+    copyRows: (a) => copyRows(rec, a),
     sample: async ({ logits, V, temperature, topK: k, topP, uniform }) => {
       const out = gpu.tensor([1], 'u32', 'next_token');
       if (temperature === 0) argmax(rec, { logits, V, out });

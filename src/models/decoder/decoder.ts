@@ -6,12 +6,14 @@
 // norm (LayerNorm or RMSNorm) and the LM head (tied or not); the MLP is out(gelu(in x)) or down(silu(gate x)·up x).
 // Written once against `Backend`: it runs on the GPU kernels or on their CPU references.
 //
-// The KV cache, per layer, in one of two layouts (prefill and decode are the same code in both):
-//   'qkv' (Conv1D weights, GPT-2): the q|k|v product itself, (P, Q) rows; a step writes rows [p, p + T) and attention
-//         reads queries from those rows and keys/values from rows [0, p + T).
-//   'kv'  (torch Linear weights: NeoX, Llama, Qwen2): only the kv heads, (P, 2·Hkv·D) k|v rows. A step projects q into
-//         a scratch (T, H·D) and k|v straight into cache rows [p, p + T) (two products over the rows of one fused
-//         weight), rotates q and the new keys there (each key once, at the step that produced it), then attends.
+// The KV cache, per layer: only the kv heads, (P, 2·Hkv·D) k|v rows (prefill and decode are the same code). A step
+// writes rows [p, p + T):
+//   torch Linear weights (NeoX, Llama, Qwen2): q into a scratch (T, H·D) and k|v straight into the cache rows (two
+//         products over the rows of one fused weight); q and the new keys are rotated there (each key once, at the
+//         step that produced it).
+//   Conv1D weights (GPT-2, (C, 3C)): the fused product into q|k|v rows (T, Q), then their k|v columns copied into the
+//         cache rows; attention reads the queries from the q|k|v rows.
+// Either way attention reads keys and values from cache rows [0, p + T).
 
 import { ropeTable } from '../../kernels/rope/rope.ref';
 import type { HostTensor } from '../../weights/host-tensor';
@@ -22,17 +24,14 @@ import { mapParams, paramLeaves } from '../params';
 import { addArrays, TraceTaps } from '../trace';
 import { qkvWidth, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
 
-/** Where the KV cache lives (see the header): the fused product for Conv1D weights, the kv heads alone otherwise. */
-export const cacheLayout = (spec: DecoderSpec): 'qkv' | 'kv' => (spec.weightLayout === 'kn' ? 'qkv' : 'kv');
-
-/** Width of one cache row: q|k|v, or the kv heads' k|v. */
-const cacheWidth = (spec: DecoderSpec): number => (cacheLayout(spec) === 'qkv' ? qkvWidth(spec.dims) : 2 * spec.dims.Hkv * spec.dims.D);
+/** Width of one cache row: the kv heads' k|v. */
+const cacheWidth = (spec: DecoderSpec): number => 2 * spec.dims.Hkv * spec.dims.D;
 
 /** What the model holds across forwards: the KV cache for every position, and the rotary cos/sin table. */
 export function decoderCacheShapes(spec: DecoderSpec) {
   const { L, P } = spec.dims;
   return {
-    layers: Array.from({ length: L }, () => [P, cacheWidth(spec)]), // (L) x (P, Q) or (P, 2·Hkv·D)
+    layers: Array.from({ length: L }, () => [P, cacheWidth(spec)]), // (L) x (P, 2·Hkv·D)
     ropeTable: spec.rotary ? [P, spec.rotary.dim / 2, 2] : undefined, // (P, R/2, 2) cos, sin
   };
 }
@@ -40,11 +39,11 @@ export function decoderCacheShapes(spec: DecoderSpec) {
 /** What one forward pass at T tokens allocates (the forward allocates exactly these; the estimate sums them). */
 export function decoderActivationShapes(spec: DecoderSpec, T: number, Tk = T) {
   const { C, H, D, F, L, V } = spec.dims;
-  const kv = cacheLayout(spec) === 'kv';
+  const queryWidth = spec.weightLayout === 'kn' ? qkvWidth(spec.dims) : H * D; // q|k|v rows of a Conv1D product, or q
   return {
     residual: [T, C], normed: [T, C], attnOut: [T, H * D], branch: [T, C], hidden: [T, F],
     gateUp: spec.mlp === 'swiglu' ? [T, 2 * F] : undefined, // the fused gate | up product
-    queries: kv ? Array.from({ length: L }, () => [T, H * D]) : undefined, // one scratch; every layer's when q and k are saved
+    queries: Array.from({ length: L }, () => [T, queryWidth]), // one scratch; every layer's when q and k are saved
     probs: Array.from({ length: L }, () => [H, T, Tk]), // only when attention is saved
     logits: [T, V], // at most every row
   };
@@ -52,7 +51,7 @@ export function decoderActivationShapes(spec: DecoderSpec, T: number, Tk = T) {
 
 export class Decoder<Buf> implements LanguageModel<Buf> {
   readonly heads: ModelHeads;
-  /** Per layer: (P, Q) q|k|v or (P, 2·Hkv·D) k|v of every position seen so far (see cacheLayout). */
+  /** Per layer: (P, 2·Hkv·D) k|v of every position seen so far. */
   private readonly cache: Buf[];
   /** (P, R/2, 2) cos, sin of every position's rotary angles, when the family rotates q and k. */
   private readonly ropeTable?: Buf;
@@ -72,10 +71,10 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     private readonly toHf: (params: DecoderParams<HostTensor>) => HostTensor[],
     private readonly ownsParams = true,
   ) {
-    if (spec.rotary && cacheLayout(spec) === 'qkv') throw new Error(`${config.modelType}: rotary embeddings are implemented for torch Linear (nk) weights.`);
+    if (spec.rotary && spec.weightLayout === 'kn') throw new Error(`${config.modelType}: rotary embeddings are implemented for torch Linear (nk) weights.`);
     this.heads = { lm: true, classifier: false, pooler: false };
     const cacheShapes = decoderCacheShapes(spec);
-    this.cache = cacheShapes.layers.map((shape, l) => backend.alloc(shape, `h.${l}.${cacheLayout(spec)}_cache`));
+    this.cache = cacheShapes.layers.map((shape, l) => backend.alloc(shape, `h.${l}.kv_cache`));
     if (spec.rotary && cacheShapes.ropeTable) {
       const { dim, base, scale } = spec.rotary;
       this.ropeTable = backend.fromFloats(ropeTable({ rotaryDim: dim, base, linearFactor: scale, positions: spec.dims.P }), cacheShapes.ropeTable, 'rope_table');
@@ -93,24 +92,23 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
 
   /**
    * With `saveQkv`, each layer's q | k | v rows come back as (Tk, (H + 2·Hkv)·D) with q and k AFTER the rotary
-   * embedding (what attention multiplies; the neuron view labels them so). In the 'kv' cache layout the queries of
-   * earlier forwards are not kept, so saving them needs a forward from an empty cache.
+   * embedding (what attention multiplies; the neuron view labels them so). The cache keeps no queries of earlier
+   * forwards, so saving them needs a forward from an empty cache.
    */
   async forward(input: ForwardInput, options: ForwardOptions = {}): Promise<ForwardResult> {
     const { backend, spec, params: p } = this;
     const { C, H, Hkv, D, F, V, P, eps, activation } = spec.dims;
     const layout = spec.weightLayout;
-    const kvLayout = cacheLayout(spec) === 'kv';
     const { ids } = input;
     const T = ids.length;
     const past = this.cacheLength;
     if (T === 0) throw new Error('The decoder needs at least one token.');
     if (input.tokenTypeIds || input.attentionMask) throw new Error(`${this.config.modelType} takes neither token types nor a padding mask.`);
     if (past + T > P) throw new Error(`The context limit of this model is ${P} tokens; ${past + T} were asked for.`);
-    if (options.saveQkv && kvLayout && past > 0) throw new Error('Saving q, k and v needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
+    if (options.saveQkv && past > 0) throw new Error('Saving q, k and v needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
     checkTokenIds(ids, V);
     const taps = new TraceTaps(backend, options.trace, spec.dims.L, T);
-    if (taps.on && kvLayout && past > 0) throw new Error('A trace needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
+    if (taps.on && past > 0) throw new Error('A trace needs a forward from an empty cache (resetCache first): earlier queries are not kept.');
     const Tk = past + T;
     const Q = qkvWidth(spec.dims);
     const A = H * D;
@@ -129,8 +127,8 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const branch = alloc(a.branch, 'branch_out'); // (T, C)
     const hidden = alloc(a.hidden, 'mlp_hidden'); // (T, F)
     const gateUp = a.gateUp && alloc(a.gateUp, 'mlp_gate_up'); // (T, 2F)
-    const queryScratch = a.queries && !options.saveQkv && !taps.on ? alloc(a.queries[0], 'q') : undefined; // (T, H·D)
-    const queries = a.queries?.map((shape, l) => queryScratch ?? alloc(shape, `h.${l}.q`)) ?? []; // (L) x (T, H·D)
+    const queryScratch = !options.saveQkv && !taps.on ? alloc(a.queries[0], layout === 'kn' ? 'qkv' : 'q') : undefined; // (T, Q) or (T, H·D)
+    const queries = a.queries.map((shape, l) => queryScratch ?? alloc(shape, `h.${l}.${layout === 'kn' ? 'qkv' : 'q'}`)); // (L) x (T, Q) or (T, H·D)
     const probs = a.probs.map((shape, l) => (options.saveAttention || taps.wants(l) ? alloc(shape, `h.${l}.attn_probs`) : undefined)); // (H, T, Tk)
     const lensNormed = taps.on ? alloc([T, C], 'lens_normed') : undefined; // (T, C)
     const lensLogits = taps.on ? alloc([1, V], 'lens_logits') : undefined; // (1, V)
@@ -143,13 +141,15 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
       if (!spec.rotary) return;
       backend.rope({ x: buf, table: this.ropeTable!, rows: T, heads, D, rotaryDim: spec.rotary.dim, stride, rowOffset, positionOffset: past });
     };
-    /** q|k|v of normed into the cache (and q's scratch), rotated; then causal attention over every cached key. */
+    /** k|v of normed into the cache and q beside it, rotated; then causal attention over every cached key. */
     const attend = (block: DecoderBlock<Buf>, l: number) => {
       const cache = this.cache[l];
-      if (!kvLayout) {
-        backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: cache, M: T, N: Q, K: C, wLayout: layout, outRowOffset: past });
-        taps.layer(l, 'qkv', cache, past * Q, T * Q);
-        backend.attention({ qkv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, D, causal: true, qOffset: past });
+      if (layout === 'kn') {
+        const rows = queries[l]; // (T, Q) q|k|v
+        backend.matmul({ x: normed, w: block.qkvWeight, bias: block.qkvBias, out: rows, M: T, N: Q, K: C, wLayout: 'kn' });
+        backend.copyRows({ src: rows, srcStride: Q, srcCol: A, dst: cache, dstStride: Q - A, dstRow: past, rows: T, cols: Q - A });
+        taps.layer(l, 'qkv', rows);
+        backend.attention({ q: rows, qStride: Q, kv: cache, out: attnOut, probs: probs[l], Tq: T, Tk, H, Hkv, D, causal: true, qOffset: past });
         return;
       }
       const q = queries[l];
@@ -236,17 +236,18 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
     const attentionReads = options.saveAttention ? probs.map((buf) => backend.read(buf!)) : [];
     probs.forEach((buf, l) => buf && taps.layer(l, 'probs', buf));
     const width = cacheWidth(spec);
-    const cacheReads = options.saveQkv ? this.cache.map((buf) => backend.read(buf, 0, Tk * width)) : [];
-    const queryReads = options.saveQkv && kvLayout ? queries.map((buf) => backend.read(buf)) : [];
+    const cacheReads = options.saveQkv && layout === 'nk' ? this.cache.map((buf) => backend.read(buf, 0, Tk * width)) : [];
+    const queryReads = options.saveQkv ? queries.map((buf) => backend.read(buf)) : [];
     const nextId = options.sample && backend.sample({ logits: lastRow, V, ...options.sample });
     const top = options.topK ? backend.topProbabilities({ logits: lastRow, V, k: options.topK }) : undefined;
     await backend.flush();
     temp.forEach((buf) => backend.free(buf));
     this.cacheLength = Tk;
-    const qkv = options.saveQkv ? await Promise.all(cacheReads) : undefined;
-    if (qkv && kvLayout) {
+    // (T, Q) q | k | v per layer: the Conv1D product's rows as they are, or the queries and the cache rows side by side.
+    const qkv = options.saveQkv ? await Promise.all(layout === 'kn' ? queryReads : cacheReads) : undefined;
+    if (qkv && layout === 'nk') {
       const qs = await Promise.all(queryReads);
-      qkv.forEach((kv, l) => (qkv[l] = interleaveRows(qs[l], A, kv, width, T))); // (T, Q): q | k | v
+      qkv.forEach((kv, l) => (qkv[l] = interleaveRows(qs[l], A, kv, width, T)));
     }
     const trace = await taps.result(spec.dims.L, (q, kv) => interleaveRows(q, A, kv, width, T));
     return {

@@ -3,6 +3,7 @@ import type { KernelDispatch } from '../../engine/trace';
 /** The kernel folder of a dispatch label ('matmul_kn_bias_gelu_tanh (…)' → matmul): src/kernels/<folder>/<folder>.wgsl. */
 function kernelFolder(label: string): string {
   const name = label.split(/[ (]/)[0];
+  if (name === 'copy_rows') return 'copyRows';
   const folder = ['matmul', 'layernorm', 'rmsnorm', 'attention', 'embedding', 'rope', 'swiglu', 'gelu', 'softmax', 'add'].find((f) => name.startsWith(f));
   return folder ?? name;
 }

@@ -28,7 +28,8 @@ export interface DecoderRows {
   /** config.json (Hugging Face field names, model_type included). */
   config: Record<string, unknown>;
   prefill: { T: number; logits: 'all' | 'last' }[];
-  decode?: { after: number; steps: number };
+  /** Each: `steps` tokens decoded after an `after`-token prompt (a long one times the long-context attention path). */
+  decode?: { after: number; steps: number }[];
 }
 
 export interface EncoderRows {
@@ -106,11 +107,12 @@ const FULL: BenchShapes = {
   decoders: [
     {
       label: 'GPT-2 124M', config: GPT2_124M, prefill: [{ T: 32, logits: 'all' }, { T: 32, logits: 'last' }, { T: 128, logits: 'all' }],
-      decode: { after: 32, steps: 8 },
+      // After 512 tokens a decode step attends over 512+ keys: split-key attention on a GPU (src/kernels/attention).
+      decode: [{ after: 32, steps: 8 }, { after: 512, steps: 8 }],
     },
     SHARED.vocab,
   ],
-  llama: { label: 'SmolLM2-135M shape', config: SMOLLM2_135M, prefill: [{ T: 32, logits: 'last' }], decode: { after: 32, steps: 8 } },
+  llama: { label: 'SmolLM2-135M shape', config: SMOLLM2_135M, prefill: [{ T: 32, logits: 'last' }], decode: [{ after: 32, steps: 8 }] },
   training: SHARED.training,
   load: { label: 'GPT-2 124M', config: GPT2_124M },
   generation: SHARED.generation,
@@ -131,14 +133,14 @@ const SOFTWARE: BenchShapes = {
   ],
   encoders: [{ label: 'BERT (2x128)', config: { ...BERT_BASE, vocab_size: 2000, hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 512, max_position_embeddings: 64 }, T: [32] }],
   decoders: [
-    { label: 'GPT-2 (2x128)', config: { ...GPT2_124M, vocab_size: 2000, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 64 }, prefill: [{ T: 32, logits: 'all' }], decode: { after: 32, steps: 8 } },
+    { label: 'GPT-2 (2x128)', config: { ...GPT2_124M, vocab_size: 2000, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 64 }, prefill: [{ T: 32, logits: 'all' }], decode: [{ after: 32, steps: 8 }] },
     SHARED.vocab,
   ],
   llama: {
     label: 'Llama (2x128, 2 kv heads)',
     config: { ...SMOLLM2_135M, vocab_size: 2000, hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 4, num_key_value_heads: 2, intermediate_size: 384, max_position_embeddings: 64 },
     prefill: [{ T: 32, logits: 'all' }],
-    decode: { after: 32, steps: 8 },
+    decode: [{ after: 32, steps: 8 }],
   },
   training: SHARED.training,
   load: null,

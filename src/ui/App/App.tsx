@@ -30,7 +30,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Transformer Playground</h1>
-        <p className="tagline">BERT and GPT-2, tokenized, run and inspected in your browser with hand-written WebGPU kernels.</p>
+        <p className="tagline">BERT, DistilBERT, RoBERTa, GPT-2, Pythia and Llama, tokenized, run and inspected in your browser with hand-written WebGPU kernels.</p>
         <nav role="tablist" aria-label="Sections" onKeyDown={tabListKeys(TABS, tab, setTab)}>
           {TABS.map((id) => (
             <button

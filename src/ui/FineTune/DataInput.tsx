@@ -30,7 +30,7 @@ export function DataInput({ task, data }: { task: Task; data: DataTableState }) 
         rows={5}
         value={data.text.length > 200_000 ? `${data.text.slice(0, 2000)}…` : data.text}
         readOnly={data.text.length > 200_000}
-        placeholder={task === 'classification' ? 'sentence<TAB>label, one per line (UCI format), CSV with a header, or JSONL' : 'Text to fine-tune GPT-2 on'}
+        placeholder={task === 'classification' ? 'sentence<TAB>label, one per line (UCI format), CSV with a header, or JSONL' : 'Plain text for the model to learn to continue'}
         onChange={(event) => data.setText(event.target.value)}
         data-testid="ft-paste"
       />

@@ -2,8 +2,8 @@ import { useAppStore } from '../../state/store';
 import type { Task } from '../../finetune/hyperparameters';
 
 const TASKS: { task: Task; label: string; note: string }[] = [
-  { task: 'classification', label: 'Sequence classification', note: 'labelled sentences (CSV, TSV, JSONL); an encoder such as BERT' },
-  { task: 'causal-lm', label: 'Causal language modelling', note: 'plain text to continue; a decoder such as GPT-2' },
+  { task: 'classification', label: 'Sequence classification', note: 'labelled sentences (CSV, TSV, JSONL); an encoder (BERT, DistilBERT, RoBERTa)' },
+  { task: 'causal-lm', label: 'Causal language modelling', note: 'plain text to continue; a decoder (GPT-2, Pythia, Llama)' },
 ];
 
 /** The task to fine-tune for; picking one loads the embedded model made for it (unless the person loaded their own). */

@@ -68,6 +68,20 @@ export function uploadParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree
   return mapParams(shapes, tree, (tensor: LazyTensor) => backend.fromFloats(tensor.load(), tensor.shape, tensor.name));
 }
 
+/** Every tensor of a struct read back from the backend (one flush), as host tensors named by their paths. */
+export async function readParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree: ParamTree): Promise<ParamTree> {
+  const reads = paramLeaves<Buf>(shapes, tree).map(({ leaf }) => backend.read(leaf));
+  await backend.flush();
+  const values = await Promise.all(reads);
+  let i = 0;
+  return mapParams(shapes, tree, (_leaf: Buf, path, shape) => ({ name: path, shape, data: values[i++] }));
+}
+
+/** Frees every buffer of a struct once (a tied table appears at two paths). */
+export function freeParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree: ParamTree): void {
+  new Set(paramLeaves<Buf>(shapes, tree).map(({ leaf }) => leaf)).forEach((buf) => backend.free(buf));
+}
+
 /** Rows of several tensors stacked into one (q, k, v into one q|k|v matrix), loaded lazily. */
 export function concatRows(name: string, parts: readonly LazyTensor[]): LazyTensor {
   const [first] = parts;

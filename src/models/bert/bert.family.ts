@@ -4,7 +4,7 @@
 
 import { CONFIG_LIMITS, GELU_FORMS, type ConfigFields } from '../configFields';
 import { encoderFamily } from '../encoder/family';
-import { names, type EncoderNameTable } from '../encoder/checkpoint';
+import { bertLayerNames, names, type EncoderNameTable } from '../encoder/checkpoint';
 import type { EncoderSpec } from '../encoder/params';
 import type { ModelConfig } from '../family';
 
@@ -61,19 +61,7 @@ const table: EncoderNameTable = {
   positionEmbeddings: ['embeddings.position_embeddings.weight'],
   tokenTypeEmbeddings: ['embeddings.token_type_embeddings.weight'],
   embeddingsLn: names.ln('embeddings.LayerNorm'),
-  layer: (l) => {
-    const at = `encoder.layer.${l}`;
-    return {
-      query: names.linear(`${at}.attention.self.query`),
-      key: names.linear(`${at}.attention.self.key`),
-      value: names.linear(`${at}.attention.self.value`),
-      attnOut: names.linear(`${at}.attention.output.dense`),
-      attnLn: names.ln(`${at}.attention.output.LayerNorm`),
-      ffnIn: names.linear(`${at}.intermediate.dense`),
-      ffnOut: names.linear(`${at}.output.dense`),
-      outLn: names.ln(`${at}.output.LayerNorm`),
-    };
-  },
+  layer: bertLayerNames,
   pooler: names.linear('pooler.dense'),
   mlm: {
     dense: names.linear('cls.predictions.transform.dense'),

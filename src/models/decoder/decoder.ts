@@ -20,7 +20,7 @@ import type { HostTensor } from '../../weights/host-tensor';
 import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
 import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelArchitecture, ModelConfig, ModelHeads } from '../family';
-import { mapParams, paramLeaves } from '../params';
+import { freeParams, readParams } from '../params';
 import { addArrays, TraceTaps } from '../trace';
 import { qkvWidth, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
 
@@ -262,20 +262,14 @@ export class Decoder<Buf> implements LanguageModel<Buf> {
   }
 
   async readTensors(): Promise<HostTensor[]> {
-    const leaves = paramLeaves<Buf>(this.shapes, this.params);
-    const reads = leaves.map(({ leaf }) => this.backend.read(leaf));
-    await this.backend.flush();
-    const values = await Promise.all(reads);
-    let i = 0;
-    const host = mapParams(this.shapes, this.params, (_leaf: Buf, path, shape) => ({ name: path, shape, data: values[i++] }));
-    return this.toHf(host as DecoderParams<HostTensor>);
+    return this.toHf((await readParams(this.backend, this.shapes, this.params)) as DecoderParams<HostTensor>);
   }
 
   dispose() {
     this.cache.forEach((buf) => this.backend.free(buf));
     if (this.ropeTable) this.backend.free(this.ropeTable);
     if (!this.ownsParams) return;
-    new Set(paramLeaves<Buf>(this.shapes, this.params).map(({ leaf }) => leaf)).forEach((buf) => this.backend.free(buf));
+    freeParams(this.backend, this.shapes, this.params);
   }
 }
 

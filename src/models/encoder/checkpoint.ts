@@ -33,6 +33,24 @@ const ln = (path: string): Pair => [[`${path}.weight`, `${path}.gamma`], [`${pat
 const linear = (path: string): Pair => [[`${path}.weight`], [`${path}.bias`]];
 export const names = { ln, linear };
 
+/**
+ * The body's layer l as BertModel names it (`encoder.layer.{l}.attention.self.query` …), which RobertaModel keeps:
+ * its layers are BERT's, copied.
+ */
+export function bertLayerNames(l: number): ReturnType<EncoderNameTable['layer']> {
+  const at = `encoder.layer.${l}`;
+  return {
+    query: linear(`${at}.attention.self.query`),
+    key: linear(`${at}.attention.self.key`),
+    value: linear(`${at}.attention.self.value`),
+    attnOut: linear(`${at}.attention.output.dense`),
+    attnLn: ln(`${at}.attention.output.LayerNorm`),
+    ffnIn: linear(`${at}.intermediate.dense`),
+    ffnOut: linear(`${at}.output.dense`),
+    outLn: ln(`${at}.output.LayerNorm`),
+  };
+}
+
 /** Which optional heads the checkpoint has (from tensor names; no data read). */
 export function encoderParts(source: TensorSource, table: EncoderNameTable, config: ModelConfig): EncoderParts {
   const prefix = bodyPrefix(source, table);

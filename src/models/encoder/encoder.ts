@@ -8,7 +8,7 @@ import type { HostTensor } from '../../weights/host-tensor';
 import { epilogue, type Backend } from '../backend';
 import { checkTokenIds } from '../checkIds';
 import type { ForwardInput, ForwardOptions, ForwardResult, LanguageModel, ModelArchitecture, ModelConfig, ModelHeads } from '../family';
-import { mapParams, paramLeaves, type ParamTree } from '../params';
+import { freeParams, readParams } from '../params';
 import { TraceTaps } from '../trace';
 import { encoderActivationShapes, encoderPositionIds, type EncoderParams, type EncoderSpec } from './params';
 
@@ -137,18 +137,12 @@ export class Encoder<Buf> implements LanguageModel<Buf> {
   }
 
   async readTensors(): Promise<HostTensor[]> {
-    const leaves = paramLeaves<Buf>(this.shapes, this.params);
-    const reads = leaves.map(({ leaf }) => this.backend.read(leaf));
-    await this.backend.flush();
-    const values = await Promise.all(reads);
-    let i = 0;
-    const host = mapParams(this.shapes, this.params, (_leaf: Buf, path, shape) => ({ name: path, shape, data: values[i++] }));
-    return this.toHf(host as EncoderParams<HostTensor>);
+    return this.toHf((await readParams(this.backend, this.shapes, this.params)) as EncoderParams<HostTensor>);
   }
 
   dispose() {
     if (!this.ownsParams) return;
-    new Set(paramLeaves<Buf>(this.shapes, this.params as ParamTree).map(({ leaf }) => leaf)).forEach((buf) => this.backend.free(buf));
+    freeParams(this.backend, this.shapes, this.params);
   }
 
   /** dense -> GELU -> LayerNorm -> decoder + bias at the chosen rows of `x`, (rows, V); read scheduled. */

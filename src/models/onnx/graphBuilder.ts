@@ -1,19 +1,23 @@
-// A small writer for ONNX graphs: named inputs and outputs, float and int64 initializers, and nodes of the default
-// opset domain. `encode()` gives the bytes of a ModelProto.
+// A small writer for ONNX graphs: named inputs and outputs, float, int64 and uint8 initializers, and nodes of the
+// default opset domain or of onnxruntime's contrib domain (com.microsoft). `encode()` gives the bytes of a ModelProto.
 
 import { encodeModel, type AttributeProto, type NodeProto, type TensorProto, type ValueInfoProto } from './onnxProto';
 
 export const OPSET_VERSION = 17; // LayerNormalization is opset 17
 const IR_VERSION = 8; // the first IR version that allows opset 17
 
-export type ElementType = 'float32' | 'int64' | 'bool';
+export type ElementType = 'float32' | 'int64' | 'bool' | 'uint8';
 /** A dimension: a fixed size, or a symbolic name shared by every value with the same dimension. */
 export type Dim = number | string;
 /** Integers and integer lists are written as ints; wrap a float in `float()`. */
 export type AttributeValue = number | number[] | { float: number };
 export type Attributes = Record<string, AttributeValue>;
 
-const ELEMENT_TYPES: Record<ElementType, number> = { float32: 1, int64: 7, bool: 9 }; // TensorProto.DataType
+const ELEMENT_TYPES: Record<ElementType, number> = { float32: 1, int64: 7, bool: 9, uint8: 2 }; // TensorProto.DataType
+
+/** Operator set domains other than the default one, each with the version a graph imports when a node uses it. */
+const DOMAIN_VERSIONS = { 'com.microsoft': 1 } as const; // onnxruntime's contrib operators (MatMulNBits, …)
+type OpDomain = keyof typeof DOMAIN_VERSIONS;
 
 export const float = (value: number) => ({ float: value });
 
@@ -23,6 +27,7 @@ export class GraphBuilder {
   private readonly inputs: ValueInfoProto[] = [];
   private readonly outputs: ValueInfoProto[] = [];
   private readonly names = new Set<string>();
+  private readonly domains = new Set<OpDomain>();
 
   constructor(private readonly graphName: string) {}
 
@@ -52,6 +57,14 @@ export class GraphBuilder {
     return name;
   }
 
+  /** A uint8 initializer (packed quantized weights), its bytes stored as they are. */
+  uint8s(name: string, dims: number[], data: Uint8Array): string {
+    const expected = dims.reduce((product, dim) => product * dim, 1);
+    if (data.length !== expected) throw new Error(`ONNX export: ${name} has ${data.length} bytes for shape [${dims.join(', ')}]`);
+    this.initializers.push({ name: this.claim(name), dims, dataType: ELEMENT_TYPES.uint8, rawData: data });
+    return name;
+  }
+
   /** A float32 scalar initializer. */
   scalar(name: string, value: number): string {
     this.initializers.push({ name: this.claim(name), dims: [], dataType: ELEMENT_TYPES.float32, rawData: bytesOf(Float32Array.of(value)) });
@@ -62,16 +75,18 @@ export class GraphBuilder {
     return this.names.has(name);
   }
 
-  /** Appends a node with one output, named `out`; returns that name. */
-  op(opType: string, inputs: string[], out: string, attributes: Attributes = {}): string {
-    return this.opWithOutputs(opType, inputs, [out], attributes)[0];
+  /** Appends a node with one output, named `out`; returns that name. `domain`: an operator outside the ONNX default set. */
+  op(opType: string, inputs: string[], out: string, attributes: Attributes = {}, domain?: OpDomain): string {
+    return this.opWithOutputs(opType, inputs, [out], attributes, domain)[0];
   }
 
-  opWithOutputs(opType: string, inputs: string[], outs: string[], attributes: Attributes = {}): string[] {
+  opWithOutputs(opType: string, inputs: string[], outs: string[], attributes: Attributes = {}, domain?: OpDomain): string[] {
     for (const input of inputs) if (!this.names.has(input)) throw new Error(`ONNX export: ${opType} ${outs[0]} reads ${input} before it exists`);
     outs.forEach((name) => this.claim(name));
+    if (domain) this.domains.add(domain);
     this.nodes.push({
       opType,
+      domain,
       name: outs[0],
       input: inputs,
       output: outs,
@@ -84,6 +99,7 @@ export class GraphBuilder {
     return encodeModel({
       irVersion: IR_VERSION,
       opsetVersion: OPSET_VERSION,
+      extraOpsets: [...this.domains].map((domain) => ({ domain, version: DOMAIN_VERSIONS[domain] })),
       producerName: 'transformer-playground',
       docString,
       graph: { name: this.graphName, node: this.nodes, initializer: this.initializers, input: this.inputs, output: this.outputs },

@@ -5,7 +5,7 @@
 export interface TensorProto {
   name: string;
   dims: number[];
-  dataType: number; // TensorProto.DataType: 1 FLOAT, 7 INT64, 9 BOOL
+  dataType: number; // TensorProto.DataType: 1 FLOAT, 2 UINT8, 7 INT64, 9 BOOL
   rawData: Uint8Array; // little-endian values
 }
 
@@ -17,6 +17,7 @@ export type AttributeProto =
 export interface NodeProto {
   name: string;
   opType: string;
+  domain?: string; // the operator set of opType, e.g. 'com.microsoft'; absent for the default ONNX domain
   input: string[];
   output: string[];
   attribute: AttributeProto[];
@@ -28,9 +29,16 @@ export interface ValueInfoProto {
   dims: (number | string)[];
 }
 
+/** An operator set beyond the default ONNX one (which `opsetVersion` names), e.g. onnxruntime's contrib operators. */
+interface OperatorSetId {
+  domain: string;
+  version: number;
+}
+
 export interface ModelProto {
   irVersion: number;
   opsetVersion: number;
+  extraOpsets?: OperatorSetId[];
   producerName: string;
   docString: string;
   graph: { name: string; node: NodeProto[]; initializer: TensorProto[]; input: ValueInfoProto[]; output: ValueInfoProto[] };
@@ -111,6 +119,7 @@ export function encodeModel(model: ModelProto): Uint8Array {
   w.string(6, model.docString);
   w.message(7, (graph) => writeGraph(graph, model.graph));
   w.message(8, (opset) => opset.string(1, '').varint(2, model.opsetVersion));
+  for (const { domain, version } of model.extraOpsets ?? []) w.message(8, (opset) => opset.string(1, domain).varint(2, version));
   return w.finish();
 }
 
@@ -136,6 +145,7 @@ function writeNode(w: Writer, node: NodeProto): void {
       a.varint(20, ATTRIBUTE_TYPE[attribute.type]);
     });
   }
+  if (node.domain) w.string(7, node.domain);
 }
 
 function writeTensor(w: Writer, tensor: TensorProto): void {

@@ -4,8 +4,8 @@
 // barriers: on a software adapter (SwiftShader) barriers cost more than the arithmetic. A may be stored transposed,
 // (R, P), and B transposed, (Q, R). Any P, Q and R: the last block's rows and columns past the edge are computed
 // from zeros and not stored. Out may be a window of a wider matrix (out_stride, out_base). Prepended:
-// gelu_functions.wgsl, epilogue.wgsl and blocked_io_vec4.wgsl or blocked_io_scalar.wgsl (loads reading zeros past
-// the last row or column).
+// gelu_functions.wgsl, epilogue.wgsl and blocked_io_vec4.wgsl, blocked_io_scalar.wgsl or (packed weights)
+// packed_weights.wgsl with blocked_io_packed.wgsl (loads reading zeros past the last row or column).
 override A_T: bool = false;
 override B_T: bool = false;
 override HAS_BIAS: bool = false;
@@ -20,6 +20,7 @@ struct Params {
   out_base: u32, // elements of out before out[0, 0]
   out_stride: u32, // elements between rows of out
   bias_base: u32, // elements of bias before bias[0]
+  b_scales: u32, // packed b (blocked_io_packed.wgsl): word of its first scale
 }
 
 @group(0) @binding(2) var<storage, read_write> out: array<f32>; // (P, out_stride) from out_base

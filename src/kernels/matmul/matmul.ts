@@ -4,6 +4,7 @@ import { composeWgsl, subgroupWgsl } from '../subgroup';
 import { blockedMatmul } from './blocked';
 import epilogueWgsl from './epilogue.wgsl?raw';
 import ioF16Wgsl from './io_f16.wgsl?raw';
+import ioPackedWgsl from './io_packed.wgsl?raw';
 import ioScalarWgsl from './io_scalar.wgsl?raw';
 import ioVec4Wgsl from './io_vec4.wgsl?raw';
 import commonWgsl from './matmul_common.wgsl?raw';
@@ -12,12 +13,14 @@ import gemvSubgroupWgsl from './matmul_gemv_subgroup.wgsl?raw';
 import splitKWgsl from './matmul_splitk.wgsl?raw';
 import splitKReduceWgsl from './matmul_splitk_reduce.wgsl?raw';
 import tiledWgsl from './matmul_tiled.wgsl?raw';
+import packedWeightsWgsl from './packed_weights.wgsl?raw';
+import { packedInfo, W_FORMAT_CODE, type PackedInfo } from './packed';
 import { ACTIVATION_CODE } from './activation';
 import type { MatmulArgs } from './matmul.ref';
 
-type Loads = 'vec4' | 'scalar' | 'f16';
+type Loads = 'vec4' | 'scalar' | 'f16' | 'packed';
 
-const LOADS_WGSL: Record<Loads, string> = { vec4: ioVec4Wgsl, scalar: ioScalarWgsl, f16: ioF16Wgsl };
+const LOADS_WGSL: Record<Loads, string> = { vec4: ioVec4Wgsl, scalar: ioScalarWgsl, f16: ioF16Wgsl, packed: packedWeightsWgsl + ioPackedWgsl };
 
 /** Below this many rows a matrix-vector kernel (one pass over w per row) beats tiles. */
 const GEMV_MAX_ROWS = 8;
@@ -31,8 +34,8 @@ const SPLIT_K_TARGET_WORKGROUPS = 256;
  * class, tileFor), 16-row tiles with K split across workgroups up to SPLIT_K_MAX_ROWS rows, and below GEMV_MAX_ROWS
  * rows a matrix-vector kernel (subgroup sums where the device has `subgroups`, else lanes sharing each output through
  * shared memory). 'barrier-free' (software adapters such as SwiftShader, where a workgroup barrier costs more than the
- * arithmetic): one 4×4 block per invocation (blocked.ts) at any shape; f16 weights (which it does not take) one column
- * quad per invocation below GEMV_MAX_ROWS rows.
+ * arithmetic): one 4×4 block per invocation (blocked.ts) at any shape, f32 or packed weights (packed.ts); native f16
+ * weights (which it does not take) one column quad per invocation below GEMV_MAX_ROWS rows.
  */
 export type MatmulKernel = 'shared-memory' | 'barrier-free';
 
@@ -57,7 +60,7 @@ export function matmulVariant(rec: Recorder, args: Pick<MatmulArgs<Tensor>, 'M' 
   if (family === 'barrier-free') {
     // The blocked kernel even for one row: its branch-free 4×4 blocks beat the serial GEMV's column quads on
     // SwiftShader at every decode shape measured (1x768x2304: 2.4x, 4x768x3072: 6x), though 3 of 4 rows are padding.
-    if (args.w.dtype === 'f32') return 'blocked';
+    if (args.w.dtype === 'f32' || packedInfo(args.w)) return 'blocked';
     return args.M < GEMV_MAX_ROWS ? 'gemv-serial' : `tiled-${tileFor(gpu.info)}`;
   }
   if (args.M < GEMV_MAX_ROWS) return gpu.hasSubgroups ? 'gemv-subgroup' : 'gemv';
@@ -74,25 +77,28 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKe
   const variant = force === undefined || force === 'shared-memory' || force === 'barrier-free' ? matmulVariant(rec, args, force) : force;
   const { x, w, bias, out, M, N, K, wLayout, activation = 'none', accumulate = false } = args;
   const { outStride = N, outOffset = 0, wRowOffset = 0, biasOffset = 0, xRowOffset = 0 } = args;
-  if (x.dtype !== 'f32' || out.dtype !== 'f32' || (bias && bias.dtype !== 'f32') || w.dtype === 'u32') {
-    throw new GpuError(`matmul: x, out and bias must be f32 and w f32 or f16`);
+  const packed = packedInfo(w);
+  if (x.dtype !== 'f32' || out.dtype !== 'f32' || (bias && bias.dtype !== 'f32') || (w.dtype === 'u32' && !packed)) {
+    throw new GpuError(`matmul: x, out and bias must be f32 and w f32, f16 or packed`);
   }
-  const weights = weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
+  const weights = packed ? packedWindow(rec, w, packed, args) : weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
   const label = `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`}${accumulate ? '_accumulate' : ''} (${M}x${K}x${N} ${variant})`;
   if (variant === 'blocked') {
-    if (w.dtype !== 'f32') throw new GpuError(`matmul: the blocked kernel takes f32 weights, not ${w.dtype}`);
+    if (w.dtype === 'f16') throw new GpuError('matmul: the blocked kernel takes f32 or packed weights, not f16');
     blockedMatmul(rec, {
-      a: x, b: weights.window, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate, activation,
+      a: x, b: weights.window, bPacked: packed, out, bias, P: M, Q: N, R: K, aT: false, bT: wLayout === 'nk', accumulate, activation,
       aOffset: xRowOffset * K, bOffset: weights.base, outOffset, outStride, biasOffset, label,
     });
     return;
   }
   const aligned = K % 4 === 0 && (wLayout === 'nk' || N % 4 === 0);
   if (w.dtype === 'f16' && !aligned) throw new GpuError(`matmul: f16 weights need K${wLayout === 'kn' ? ' and N' : ''} to be multiples of 4`);
-  const loads: Loads = w.dtype === 'f16' ? 'f16' : aligned ? 'vec4' : 'scalar';
+  const loads: Loads = packed ? 'packed' : w.dtype === 'f16' ? 'f16' : aligned ? 'vec4' : 'scalar';
   const io = LOADS_WGSL[loads] + geluFunctionsWgsl + epilogueWgsl + commonWgsl;
   const constants: Record<string, number> = { ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0, ACCUMULATE: accumulate ? 1 : 0 };
-  const uniforms = new Uniforms().u32(M).u32(N).u32(K).u32(outStride).u32(outOffset).u32(weights.base).u32(biasOffset).u32(xRowOffset * K).bytes();
+  if (packed) constants.W_FORMAT = W_FORMAT_CODE[packed.format];
+  const uniforms = new Uniforms().u32(M).u32(N).u32(K).u32(outStride).u32(outOffset).u32(weights.base).u32(biasOffset).u32(xRowOffset * K)
+    .u32(packed?.scalesOffset ?? 0).bytes();
   const bindings = [x, weights.window, bias ?? rec.gpu.placeholder, out];
   if (variant === 'tiled-64' || variant === 'tiled-32') {
     const tile = variant === 'tiled-64' ? 64 : 32;
@@ -160,6 +166,22 @@ function splitK(rec: Recorder, args: MatmulArgs<Tensor>, prepared: Prepared): vo
 function gemvLanes(K: number, wLayout: 'kn' | 'nk'): number {
   const wanted = wLayout === 'nk' ? Math.ceil(K / 16) : Math.ceil(K / 8);
   return Math.min(32, 2 ** Math.ceil(Math.log2(Math.max(1, wanted))));
+}
+
+/**
+ * A packed weight is bound whole (its scales follow its data): rows from wRowOffset are an element offset into it.
+ * It is stored (N, K) whatever layout it came in, so it is only ever read as 'nk'.
+ */
+function packedWindow(rec: Recorder, w: Tensor, packed: PackedInfo, args: MatmulArgs<Tensor>): { window: TensorWindow; base: number } {
+  const { N, K, wLayout, wRowOffset = 0 } = args;
+  if (wLayout !== 'nk' || K !== packed.K || wRowOffset + N > packed.N) {
+    throw new GpuError(`matmul: '${w.label}' is a packed ${packed.N}x${packed.K} (N, K) weight; asked for ${wLayout} rows ${wRowOffset}..${wRowOffset + N} of K=${K}`);
+  }
+  const byteLength = Math.min(Math.ceil(w.byteLength / 16) * 16, w.buffer.size);
+  if (byteLength > rec.gpu.info.limits.maxStorageBufferBindingSize) {
+    throw new GpuError(`matmul: the packed weight '${w.label}' (${byteLength} bytes) exceeds this GPU's binding limit`);
+  }
+  return { window: { tensor: w, byteOffset: 0, byteLength }, base: wRowOffset * K };
 }
 
 /** Binds rows [firstRow, firstRow + rows) of w (row length `rowLength`) at an aligned offset; `base` is the remainder. */

@@ -1,5 +1,5 @@
 // Shared by the tiled, split-K and GEMV matmuls: parameters, bounds-checked loads and the bias + activation
-// epilogue. Composed after one io_*.wgsl (declares x, w, load_x4, load_x1, load_w4), gelu_functions.wgsl and
+// epilogue. Composed after one io_*.wgsl (declares x, w or packed, load_x4, load_x1, load_w4), gelu_functions.wgsl and
 // epilogue.wgsl.
 override HAS_BIAS: bool = false;
 // out += instead of out = (a residual connection fused into the product).
@@ -14,6 +14,7 @@ struct Params {
   w_base: u32, // element offset of w's first used row within its bound window
   bias_offset: u32,
   x_base: u32, // element offset of x's first used row
+  w_scales: u32, // packed weights (io_packed.wgsl): word of the first scale
 }
 
 @group(0) @binding(2) var<storage, read> bias: array<f32>;

@@ -4,6 +4,7 @@ import {
   attentionViewArguments,
   checkModelSource,
   loadModelArguments,
+  checkWeights,
   compareArguments,
   exportOnnxArguments,
   fineTuneArguments,
@@ -77,7 +78,10 @@ describe('window.playground argument checks', () => {
     expect(refusal(() => checkModelSource({ url: 'x' }))).toMatch(/not an object\.$/);
     expect(loadModelArguments('org/name', { revision: 'v2', token: 'hf_abc' })).toEqual({ source: 'org/name', revision: 'v2', token: 'hf_abc' });
     expect(loadModelArguments('gpt2', undefined)).toEqual({ source: 'gpt2' });
-    expect(refusal(() => loadModelArguments('org/name', { branch: 'v2' }))).toBe('loadModel: the options have no "branch" (allowed: revision, token).');
+    expect(refusal(() => loadModelArguments('org/name', { branch: 'v2' }))).toBe('loadModel: the options have no "branch" (allowed: revision, token, weights).');
+    expect(loadModelArguments('gpt2', { weights: 'q4' })).toEqual({ source: 'gpt2', weights: 'q4' });
+    expect(refusal(() => loadModelArguments('gpt2', { weights: 'int4' }))).toBe("loadModel: weights must be one of 'auto', 'f32', 'f16', 'q8', 'q4', not the string \"int4\".");
+    expect(refusal(() => checkWeights('setWeights', undefined))).toBe("setWeights: weights must be one of 'auto', 'f32', 'f16', 'q8', 'q4', not undefined (missing).");
     expect(refusal(() => loadModelArguments('org/name', { revision: 'my branch' }))).toBe('loadModel: revision must be a branch, tag, refs/pr/<number> or commit hash without spaces (1 to 255 characters), not the string "my branch".');
     expect(refusal(() => loadModelArguments('org/name', { token: 42 }))).toBe('loadModel: token must be a Hub access token (a string), not 42.');
     const spaced = refusal(() => loadModelArguments('org/name', { token: 'hf_secret value' }));

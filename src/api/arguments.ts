@@ -4,6 +4,7 @@
 
 import { engine } from '../engine/engine';
 import type { ModelDims } from '../models/family';
+import { WEIGHT_CHOICES, type WeightChoice } from '../models/checkpoint';
 import { ATTENTION_VIEWS, type AttentionIdsInput, type AttentionViewState } from '../state/attentionSlice';
 import { COLORMAPS } from '../attention/colormaps';
 import type { TokenFilter } from '../attention/filter';
@@ -125,15 +126,27 @@ export function checkModelSource(value: unknown): string | File[] {
   return fail(call, 'the source', "an embedded model's name, a Hub id, an http(s) URL or a non-empty list of File objects", value);
 }
 
-/** loadModel's options: a Hub revision (branch, tag, refs/pr/N or commit) and an access token, for this load only. */
-export function loadModelArguments(source: unknown, options: unknown): { source: string | File[]; revision?: string; token?: string } {
+/** How matmul weights are stored ('auto', 'f32', 'f16', 'q8', 'q4'), for loadModel and setWeights. */
+export function checkWeights(call: string, value: unknown): WeightChoice {
+  if (typeof value !== 'string' || !(WEIGHT_CHOICES as readonly string[]).includes(value)) {
+    fail(call, 'weights', `one of ${WEIGHT_CHOICES.map((choice) => `'${choice}'`).join(', ')}`, value);
+  }
+  return value as WeightChoice;
+}
+
+/**
+ * loadModel's options: a Hub revision (branch, tag, refs/pr/N or commit) and an access token, for this load only, and
+ * the weight format.
+ */
+export function loadModelArguments(source: unknown, options: unknown): { source: string | File[]; revision?: string; token?: string; weights?: WeightChoice } {
   const call = 'loadModel';
   const checked = checkModelSource(source);
-  const given = checkOptions(call, options, ['revision', 'token']);
-  const parsed: { source: string | File[]; revision?: string; token?: string } = { source: checked };
+  const given = checkOptions(call, options, ['revision', 'token', 'weights']);
+  const parsed: { source: string | File[]; revision?: string; token?: string; weights?: WeightChoice } = { source: checked };
   if (Array.isArray(checked) && (given.revision !== undefined || given.token !== undefined)) {
     throw new Error(`${call}: revision and token are for Hub ids; local files have neither.`);
   }
+  if (given.weights !== undefined) parsed.weights = checkWeights(call, given.weights);
   if (given.revision !== undefined) {
     const revision = given.revision;
     if (typeof revision !== 'string' || !/^[^\s]{1,255}$/.test(revision)) {

@@ -25,7 +25,10 @@ import {
   sentenceArguments,
   checkText,
   loadedModelLimits,
+  checkWeights,
 } from './arguments';
+import type { WeightChoice } from '../models/checkpoint';
+import type { WeightFormat } from '../models/backend';
 
 /**
  * `window.playground`: the page's automation API, a public contract documented in the README. Tests and users
@@ -42,8 +45,14 @@ export interface PlaygroundApi extends AttentionApi {
   /** The embedded models, which work offline. */
   models(): { name: string; modelType: string; source: string }[];
   /** Loads an embedded model by name, a Hub id, an http(s) base URL, or a list of Files. `revision` and `token` (Hub
-   *  ids) apply to this load only and take the place of the model panel's fields. */
-  loadModel(source: string | File[], options?: { revision?: string; token?: string }): Promise<{ modelType: string; config: ModelInfo['config'] }>;
+   *  ids) apply to this load only and take the place of the model panel's fields; `weights` (default: the panel's
+   *  choice, 'auto') is how the matmul weights are stored: 'auto', 'f32', 'f16', 'q8' or 'q4'. */
+  loadModel(source: string | File[], options?: { revision?: string; token?: string; weights?: WeightChoice }): Promise<LoadedModelSummary>;
+  /**
+   * Stores the loaded model's matmul weights as 'auto', 'f32', 'f16', 'q8' (8-bit) or 'q4' (4-bit), rebuilt from its
+   * files; the choice also holds for later loads (the model panel's Weights field).
+   */
+  setWeights(weights: WeightChoice): Promise<LoadedModelSummary>;
   /** One forward pass of the loaded model: logits (T, V) and every layer's attention (H, T, T), row-major. */
   forward(ids: number[], options?: ForwardOptions): Promise<ForwardResult>;
   generate(prompt: string, options?: Omit<GenerateOptions, 'onToken' | 'onProbabilities' | 'signal'>): Promise<{ text: string; ids: number[] }>;
@@ -72,6 +81,18 @@ export interface PlaygroundApi extends AttentionApi {
   loseGpuDevice(): boolean;
 }
 
+/** What loadModel and setWeights resolve to: the model's type, its normalised config, and how its weights are stored. */
+export interface LoadedModelSummary {
+  modelType: string;
+  config: ModelInfo['config'];
+  /** What 'auto' resolved to, or the format asked for. */
+  weights: WeightFormat;
+  /** Bytes the weights take on the device in that format. */
+  weightsBytes: number;
+}
+
+const summary = (info: ModelInfo): LoadedModelSummary => ({ modelType: info.modelType, config: info.config, weights: info.weights, weightsBytes: info.memory.weightsBytes });
+
 /** Classification data given directly: label strings, numbers or booleans; `pair` on every row or none. */
 export type LabelledRows = { text: string; pair?: string; label: string | number | boolean }[];
 
@@ -92,12 +113,19 @@ export function createPlaygroundApi(): PlaygroundApi {
     loadModel: async (...args) => {
       const { source, ...options } = loadModelArguments(args[0], args[1]);
       const info = await useAppStore.getState().loadModel(source, options);
-      if (info) return { modelType: info.modelType, config: info.config };
+      if (info) return summary(info);
       const { modelStatus, modelError, model } = useAppStore.getState();
       if (modelStatus === 'error' && modelError) throw new Error(modelError);
       // No error of its own: a load started after this one replaced it (the store keeps the newer one's state).
       const newer = modelStatus === 'ready' && model ? ` (${model.name})` : '';
       throw new Error(`Loading ${Array.isArray(source) ? 'local files' : source} was replaced by a newer load${newer} before it finished.`);
+    },
+    setWeights: async (...args) => {
+      const weights = checkWeights('setWeights', args[0]);
+      if (!engine.model) throw new Error('setWeights: no model is loaded: load one first (the weights format then holds for later loads too).');
+      const info = await useAppStore.getState().setWeightChoice(weights);
+      if (!info) throw new Error('setWeights: a model is loading; call it again once the load has finished.');
+      return summary(info);
     },
     forward: async (...args) => {
       const { ids, ...options } = forwardArguments(args[0], args[1], loadedModelLimits());

@@ -1,6 +1,7 @@
 import { Gpu, type GpuInfo, type Tensor } from '../gpu';
 import type { Backend } from '../models/backend';
-import { buildModel, type LoadedModel } from '../models/checkpoint';
+import { buildModel, resolveWeights, type LoadedModel, type WeightChoice } from '../models/checkpoint';
+import type { WeightFormat } from '../models/backend';
 import { createCpuBackend } from '../models/cpuBackend';
 import { createGpuBackend } from '../models/gpuBackend';
 import type { MemoryEstimate, ModelConfig, ModelHeads } from '../models/family';
@@ -27,6 +28,12 @@ export interface LoadModelOptions {
   revision?: string;
   /** Hub models: an access token for gated and private repos, sent only to the Hub endpoint's origin. */
   token?: string;
+  /**
+   * How the matmul weights are stored for inference: 'auto' (default) keeps them as the checkpoint has them (f16 for
+   * an f16 checkpoint, else f32); 'f16', 'q8' and 'q4' pack them (kernels/matmul/packed.ref.ts). Fine-tuning, export
+   * and the ORT cross-check read the checkpoint itself, in f32, whatever this is.
+   */
+  weights?: WeightChoice;
   onProgress?: (progress: LoadProgress) => void;
   /** What the model will hold on the device, as soon as its config.json arrives. */
   onEstimate?: (memory: MemoryEstimate) => void;
@@ -60,6 +67,8 @@ export interface ModelInfo {
   width: number;
   /** The heads this checkpoint has: language model (next token or masked LM), classifier, pooler. */
   capabilities: ModelHeads;
+  /** How the matmul weights are stored on the device (what 'auto' resolved to). */
+  weights: WeightFormat;
   /** fill-mask's token ('[MASK]', '<mask>'), encoders only. */
   maskToken?: string;
   memory: MemoryEstimate;
@@ -133,6 +142,8 @@ export class LoadSupersededError extends Error {
 
 interface Session {
   info: ModelInfo;
+  /** What was asked for (a rebuild after a lost device resolves it again). */
+  weightChoice: WeightChoice;
   files: ModelFiles;
   loaded: LoadedModel<unknown>;
   tokenizer: TextTokenizer;
@@ -197,7 +208,7 @@ class Engine {
       onConfig: (json) => {
         try {
           const config = parseModelConfig(json);
-          const memory = familyOf(config).memory(config);
+          const memory = familyOf(config).memory(config, undefined, options.weights === 'auto' ? undefined : options.weights);
           options.onEstimate?.(memory);
           const problem = this.deviceProblem(memory);
           if (problem) throw new Error(problem);
@@ -215,7 +226,7 @@ class Engine {
     const { tokenizer } = await tokenizerForModel(files);
     await this.acquiring; // a model loaded while the adapter is still being looked for goes to the GPU
     if (superseded()) throw new LoadSupersededError(resolved.name, this.latestLoadName);
-    const session = this.build(resolved.name, files, tokenizer);
+    const session = this.build(resolved.name, files, tokenizer, options.weights ?? 'auto');
     if (superseded()) {
       session.loaded.model.dispose();
       throw new LoadSupersededError(resolved.name, this.latestLoadName);
@@ -231,6 +242,21 @@ class Engine {
   }
 
   private latestLoadName = '';
+
+  /**
+   * Stores the loaded model's matmul weights in another format ('auto', f32, f16, q8, q4), rebuilt from the files it
+   * was loaded from (nothing is downloaded again). If the rebuild fails, the model stays as it was.
+   */
+  setWeights(choice: WeightChoice): Promise<ModelInfo> {
+    return this.queue.run(async () => {
+      const { info, files, tokenizer, loaded } = this.requireSession();
+      const session = this.build(info.name, files, tokenizer, choice);
+      this.session = session;
+      loaded.model.dispose();
+      this.gpu?.trim();
+      return session.info;
+    });
+  }
 
   forward(ids: number[], options: ForwardOptions = {}): Promise<ForwardResult> {
     return this.queue.run(async () => {
@@ -388,13 +414,16 @@ class Engine {
     return memoryProblem(memory, { maxBufferSize: this.gpu.info.limits.maxBufferSize, budgetBytes: DEVICE_BUDGET_BYTES });
   }
 
-  private build(name: string, files: ModelFiles, tokenizer: TextTokenizer): Session {
+  private build(name: string, files: ModelFiles, tokenizer: TextTokenizer, weightChoice: WeightChoice): Session {
     const config = parseModelConfig(files.config);
     const family = familyOf(config);
-    const memory = family.memory(config);
+    const weights = resolveWeights(weightChoice, files.weights);
+    const memory = family.memory(config, undefined, weights);
     const problem = this.deviceProblem(memory);
     if (problem) throw new Error(problem);
-    const backend: Backend<unknown> = this.gpu ? (createGpuBackend(this.gpu) as Backend<Tensor> as Backend<unknown>) : (createCpuBackend() as Backend<unknown>);
+    const backend: Backend<unknown> = this.gpu
+      ? (createGpuBackend(this.gpu, 'forward', { weights }) as Backend<Tensor> as Backend<unknown>)
+      : (createCpuBackend({ weights }) as Backend<unknown>);
     const loaded = buildModel(backend, files);
     const { dims } = config;
     const info: ModelInfo = {
@@ -411,10 +440,11 @@ class Engine {
       kvHeads: dims.Hkv,
       width: dims.C,
       capabilities: loaded.model.heads,
+      weights,
       maskToken: family.maskToken,
       memory,
     };
-    return { info, files, loaded, tokenizer };
+    return { info, weightChoice, files, loaded, tokenizer };
   }
 
   private async createGpu(): Promise<GpuOutcome> {
@@ -425,10 +455,10 @@ class Engine {
       gpu.onBytesChanged((inUse, allocated) => this.callbacks?.onBytesChanged(inUse, allocated));
       this.gpu = gpu;
       if (this.session) {
-        const { info, files, tokenizer } = this.session;
+        const { info, files, tokenizer, weightChoice } = this.session;
         await this.queue.run(async () => {
           const previous = this.session;
-          this.session = this.build(info.name, files, tokenizer);
+          this.session = this.build(info.name, files, tokenizer, weightChoice);
           previous?.loaded.model.dispose();
         });
       }

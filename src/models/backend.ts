@@ -5,6 +5,7 @@
 
 export type { Activation } from '../kernels/matmul/matmul.ref';
 import type { Activation } from '../kernels/matmul/matmul.ref';
+export { WEIGHT_FORMATS, type WeightFormat } from '../kernels/matmul/packed.ref';
 import type { CopyRowsArgs } from '../kernels/copyRows/copyRows.ref';
 
 export interface MatmulArgs<Buf> {
@@ -74,6 +75,11 @@ export interface Backend<Buf> {
   alloc(shape: number[], label: string): Buf;
   /** A float buffer holding `data` (weights, inputs). */
   fromFloats(data: Float32Array, shape: number[], label: string): Buf;
+  /**
+   * A matmul weight, (K, N) for 'kn' or (N, K) for 'nk', stored in the backend's weight format (f32, or packed f16 /
+   * 8-bit / 4-bit: kernels/matmul/packed.ref.ts); only `matmul` reads it, with the same `wLayout` as given here.
+   */
+  fromWeight(data: Float32Array, shape: number[], layout: 'kn' | 'nk', label: string): Buf;
   /** A u32 buffer holding `data` (token ids, type ids, masks). */
   fromInts(data: Uint32Array, label: string): Buf;
   free(buf: Buf): void;

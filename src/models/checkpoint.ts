@@ -2,7 +2,7 @@
 // URL and local files.
 
 import type { TensorSource } from '../weights/tensor-source';
-import type { Backend } from './backend';
+import { WEIGHT_FORMATS, type Backend, type WeightFormat } from './backend';
 import type { LanguageModel, ModelConfig, ModelFamily } from './family';
 import { familyOfJson } from './registry';
 
@@ -23,4 +23,15 @@ export function buildModel<Buf>(backend: Backend<Buf>, files: CheckpointFiles): 
   const { family, fields } = familyOfJson(files.config);
   const config = family.parseConfig(fields);
   return { family, config, source: files.weights, model: family.createModel(backend, config, files.weights) };
+}
+
+export type WeightChoice = 'auto' | WeightFormat;
+
+export const WEIGHT_CHOICES: readonly WeightChoice[] = ['auto', ...WEIGHT_FORMATS];
+
+/** 'auto': f16 when every float matrix of the checkpoint is stored f16 (packing them is then exact), else f32. */
+export function resolveWeights(choice: WeightChoice, source: TensorSource): WeightFormat {
+  if (choice !== 'auto') return choice;
+  const matrices = source.names.map((name) => source.entry(name)).filter((entry) => entry.shape.length === 2 && /^(F16|BF16|F32|F64)$/.test(entry.dtype));
+  return matrices.length > 0 && matrices.every((entry) => entry.dtype === 'F16') ? 'f16' : 'f32';
 }

@@ -6,6 +6,7 @@ import { attentionRef } from '../kernels/attention/attention.ref';
 import { embeddingRef } from '../kernels/embedding/embedding.ref';
 import { layernormRef } from '../kernels/layernorm/layernorm.ref';
 import { matmulRef } from '../kernels/matmul/matmul.ref';
+import { roundTripWeight, type WeightFormat } from '../kernels/matmul/packed.ref';
 import { rmsnormRef } from '../kernels/rmsnorm/rmsnorm.ref';
 import { ropeRef } from '../kernels/rope/rope.ref';
 import { argmaxRef, sampleRef, topKRef } from '../kernels/sampling/sampling.ref';
@@ -29,11 +30,19 @@ function ints(buf: CpuBuffer): Uint32Array {
   return buf.ints;
 }
 
-export function createCpuBackend(): Backend<CpuBuffer> {
+/**
+ * `weights`: the format matmul weights are stored in on the GPU; here they keep f32 arrays holding the values that
+ * format stands for (packed, then unpacked), so both paths compute with the same weights.
+ */
+export function createCpuBackend(options: { weights?: WeightFormat } = {}): Backend<CpuBuffer> {
   return {
     name: 'cpu',
     alloc: (shape, label) => ({ label, floats: new Float32Array(shape.reduce((a, b) => a * b, 1)) }),
     fromFloats: (data, _shape, label) => ({ label, floats: data }),
+    fromWeight: (data, shape, layout, label) => {
+      const [N, K] = layout === 'nk' ? shape : [shape[1], shape[0]];
+      return { label, floats: roundTripWeight(data, N, K, layout, options.weights ?? 'f32') };
+    },
     fromInts: (data, label) => ({ label, ints: data }),
     free: () => undefined,
     embedding: (a) => {

@@ -10,6 +10,7 @@ import type { Gpu } from '../gpu';
 import type { HostTensor } from '../weights/host-tensor';
 import type { TensorSource } from '../weights/tensor-source';
 import type { Backend } from './backend';
+import type { WeightFormat } from '../kernels/matmul/packed.ref';
 import type { ConfigFields } from './configFields';
 import type { GraphBuilder } from './onnx/graphBuilder';
 import type { TrainGraph, TrainGraphOptions } from './training/graph';
@@ -249,8 +250,11 @@ export interface ModelFamily<Cfg extends ModelConfig = ModelConfig> {
   createModel<Buf>(backend: Backend<Buf>, config: Cfg, source: TensorSource): LanguageModel<Buf>;
   /** The checkpoint's heads, from its tensor names (before any upload). */
   heads(config: Cfg, source: TensorSource): ModelHeads;
-  /** Device memory for inference at T tokens (default: the longest input), from the shapes the model allocates. */
-  memory(config: Cfg, T?: number): MemoryEstimate;
+  /**
+   * Device memory for inference at T tokens (default: the longest input), from the shapes the model allocates, with
+   * its matmul weights stored in `weights` (default f32).
+   */
+  memory(config: Cfg, T?: number, weights?: WeightFormat): MemoryEstimate;
   /** The ONNX graph of the model (opset 17, standard operators), its initializers under Hugging Face's names. */
   onnxGraph(config: Cfg, source: TensorSource, options: GraphOptions): GraphBuilder;
   /** A training graph over every parameter, initialised from the checkpoint. */

@@ -4,6 +4,9 @@
 // Tables larger than one storage binding (GPT-2's 50257 x 768 f32 embedding is 154 MB) are stored in f16 where the
 // device has shader-f16; otherwise they stay whole in one buffer, the vocabulary projection runs in chunks of rows
 // that each fit a binding, and the token lookup gathers its T rows on the host from the weights already in memory.
+//
+// Matmul weights (fromWeight) are stored in the backend's weight format: f32 as given, or packed (half floats, 8-bit or
+// 4-bit blocks: kernels/matmul/packed.ts), then always (N, K) and bound whole, which the kernels dequantize as they load.
 
 import type { Gpu, Recorder, Tensor } from '../gpu';
 import { add } from '../kernels/add/add';
@@ -12,6 +15,8 @@ import { copyRows } from '../kernels/copyRows/copyRows';
 import { embedding } from '../kernels/embedding/embedding';
 import { layernorm } from '../kernels/layernorm/layernorm';
 import { matmul } from '../kernels/matmul/matmul';
+import { packedInfo, uploadPacked } from '../kernels/matmul/packed';
+import { packingProblem, packWeight, type WeightFormat } from '../kernels/matmul/packed.ref';
 import { rmsnorm } from '../kernels/rmsnorm/rmsnorm';
 import { rope } from '../kernels/rope/rope';
 import { argmax, sample, topK } from '../kernels/sampling/sampling';
@@ -21,6 +26,8 @@ import { attentionLayout, type Backend, type MatmulArgs } from './backend';
 export interface GpuBackendOptions {
   /** Largest buffer one binding may cover; the device's maxStorageBufferBindingSize unless lowered (tests). */
   maxBindingBytes?: number;
+  /** How matmul weights are stored (fromWeight): 'f32' (default) or packed; a weight whose K does not suit stays f32. */
+  weights?: WeightFormat;
 }
 
 export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBackendOptions = {}): Backend<Tensor> {
@@ -52,14 +59,23 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
   function matmulInChunks(a: MatmulArgs<Tensor>) {
     const { N, K, outRowOffset = 0, wRowOffset = 0 } = a;
     if (wRowOffset !== 0 && a.wLayout !== 'nk') throw new Error('matmul: wRowOffset selects output rows of an (N, K) weight only');
+    // A packed weight is stored (N, K) whatever layout it came in, and is small enough to be bound whole.
+    const wLayout = packedInfo(a.w) ? 'nk' : a.wLayout;
     const rowBytes = K * (a.w.dtype === 'f16' ? 2 : 4);
-    const chunkRows = a.wLayout === 'nk' ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
+    const chunkRows = a.wLayout === 'nk' && !packedInfo(a.w) ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
     for (let start = 0; start < N; start += chunkRows) {
       const rows = Math.min(chunkRows, N - start);
       matmul(rec, {
-        ...a, N: rows, wRowOffset: wRowOffset + start, biasOffset: wRowOffset + start, outStride: N, outOffset: outRowOffset * N + start,
+        ...a, wLayout, N: rows, wRowOffset: wRowOffset + start, biasOffset: wRowOffset + start, outStride: N, outOffset: outRowOffset * N + start,
       });
     }
+  }
+
+  function uploadWeight(data: Float32Array, shape: number[], layout: 'kn' | 'nk', name: string): Tensor {
+    const format = options.weights ?? 'f32';
+    const [N, K] = layout === 'nk' ? shape : [shape[1], shape[0]];
+    if (format === 'f32' || packingProblem(K, format)) return uploadFloats(data, shape, name);
+    return uploadPacked(gpu, packWeight(data, N, K, layout, format), name);
   }
 
   /**
@@ -78,6 +94,7 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
     name: 'webgpu',
     alloc: (shape, name) => gpu.tensor(shape, 'f32', name),
     fromFloats: uploadFloats,
+    fromWeight: uploadWeight,
     fromInts: uploadInts,
     free: (tensor) => gpu.release(tensor),
     embedding: (a) => {
@@ -121,7 +138,10 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
       gpu.release(ids);
       return { probs: [...probValues], ids: [...idValues] };
     },
-    read: (tensor, offset = 0, count) => rec.read(tensor as Tensor<'f32'>, offset, count),
+    read: (tensor, offset = 0, count) => {
+      if (packedInfo(tensor)) throw new Error(`${tensor.label} is a packed weight: the model's own tensors are read from its checkpoint instead.`);
+      return rec.read(tensor as Tensor<'f32'>, offset, count);
+    },
     flush: async () => {
       const submitted = rec;
       rec = gpu.recorder(label);

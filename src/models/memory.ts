@@ -3,12 +3,31 @@
 
 import { formatBytes } from '../common/format';
 import type { MemoryEstimate, TrainingMemory } from './family';
-import { largestParam, paramCount, type ParamTree } from './params';
+import { bytesPerWeight, packingProblem, type WeightFormat } from '../kernels/matmul/packed.ref';
+import { largestParam, mapParams, numel, paramCount, type MatmulWeights, type ParamTree } from './params';
 
 const F32 = 4;
 
-export function memoryEstimate(params: ParamTree, cache: ParamTree | undefined, activations: ParamTree): MemoryEstimate {
-  const weightsBytes = paramCount(params) * F32;
+/** The matmul weights of a struct and the format they are stored in (f32 unless packed). */
+export interface WeightStorage {
+  matmulWeights: MatmulWeights;
+  format: WeightFormat;
+}
+
+/** Bytes of a struct's weights on the device: matmul weights whose K suits the format packed, everything else f32. */
+export function weightBytes(params: ParamTree, storage?: WeightStorage): number {
+  let bytes = 0;
+  mapParams(params, params, (_leaf, path, shape) => {
+    const layout = storage?.matmulWeights(path);
+    const K = layout === 'nk' ? shape[1] : shape[0];
+    const packed = layout && storage && !packingProblem(K, storage.format);
+    bytes += numel(shape) * (packed ? bytesPerWeight(storage.format) : F32);
+  });
+  return bytes;
+}
+
+export function memoryEstimate(params: ParamTree, cache: ParamTree | undefined, activations: ParamTree, storage?: WeightStorage): MemoryEstimate {
+  const weightsBytes = weightBytes(params, storage);
   const cacheBytes = cache ? paramCount(cache) * F32 : 0;
   const activationBytes = paramCount(activations) * F32;
   const largestBufferBytes = Math.max(largestParam(params), cache ? largestParam(cache) : 0, largestParam(activations)) * F32;

@@ -63,10 +63,20 @@ export function largestParam(shapes: ParamTree): number {
 
 export const numel = (shape: readonly number[]): number => shape.reduce((product, dim) => product * dim, 1);
 
-/** Uploads every tensor of a lazy struct, one at a time: each is converted, copied to the backend, then let go. */
-export function uploadParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree: ParamTree): ParamTree {
-  return mapParams(shapes, tree, (tensor: LazyTensor) => backend.fromFloats(tensor.load(), tensor.shape, tensor.name));
+/** Which leaves are matmul weights, by path, and in which layout ('kn' (in, out) or 'nk' (out, in)); others undefined. */
+export type MatmulWeights = (path: string) => 'kn' | 'nk' | undefined;
+
+/**
+ * Uploads every tensor of a lazy struct, one at a time: each is converted, copied to the backend, then let go. The
+ * leaves `matmulWeights` names go through `fromWeight` (stored in the backend's weight format).
+ */
+export function uploadParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree: ParamTree, matmulWeights: MatmulWeights = () => undefined): ParamTree {
+  return mapParams(shapes, tree, (tensor: LazyTensor, path) => {
+    const layout = matmulWeights(path);
+    return layout ? backend.fromWeight(tensor.load(), tensor.shape, layout, tensor.name) : backend.fromFloats(tensor.load(), tensor.shape, tensor.name);
+  });
 }
+
 
 /** Every tensor of a struct read back from the backend (one flush), as host tensors named by their paths. */
 export async function readParams<Buf>(backend: Backend<Buf>, shapes: ParamTree, tree: ParamTree): Promise<ParamTree> {

@@ -6,6 +6,7 @@ import { ortWasmForward } from '../onnx/engineComparison';
 import { ortPeerFor } from '../onnx/ortPeer';
 import type { OrtProvider } from '../onnx/ortSession';
 import { softmaxRow, topK } from '../common/softmax';
+import type { WeightFormat } from '../models/backend';
 
 export interface Prediction {
   position: number;
@@ -32,6 +33,8 @@ export interface Comparison {
   tokens: number;
   /** Fast CPU mode was on: "ours" ran in ORT wasm too (the engine routes plain forward passes there). */
   fastCpuMode: boolean;
+  /** How our engine stored the matmul weights (ORT always runs the checkpoint's own). */
+  weights: WeightFormat;
   /** One row per ORT provider, the latest first. */
   results: CompareResult[];
   fastRun?: FastCpuRun;
@@ -65,7 +68,8 @@ const topProbabilities = (row: Float32Array) => topK(softmaxRow(row), TOP_K).map
 export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = (set, get, store) => {
   // Results of one model are never shown beside another's.
   store.subscribe((state, previous) => {
-    if (state.model !== previous.model && state.comparison && state.comparison.model !== state.model?.name) set({ comparison: undefined, compareError: undefined });
+    const stale = state.comparison && (state.comparison.model !== state.model?.name || state.comparison.weights !== state.model?.weights);
+    if (state.model !== previous.model && stale) set({ comparison: undefined, compareError: undefined });
   });
 
   /** The comparison `input` on the loaded model belongs to: the current one, or a new empty one. */
@@ -73,9 +77,9 @@ export const createCompareSlice: StateCreator<AppState, [], [], CompareSlice> = 
     const model = engine.model!;
     const current = get().comparison;
     const fastCpuMode = get().fastCpuMode;
-    return current && current.model === model.name && current.input === input && current.fastCpuMode === fastCpuMode
+    return current && current.model === model.name && current.input === input && current.fastCpuMode === fastCpuMode && current.weights === model.weights
       ? current
-      : { model: model.name, familyLabel: model.familyLabel, backend: model.backend, input, tokens, fastCpuMode, results: [] };
+      : { model: model.name, familyLabel: model.familyLabel, backend: model.backend, input, tokens, fastCpuMode, weights: model.weights, results: [] };
   };
 
   const act = async (work: () => Promise<void>) => {

@@ -105,6 +105,7 @@ describe('memory estimates of the rotary decoders', () => {
       ...cpu,
       alloc: (shape, label) => ((elements += shape.reduce((a, b) => a * b, 1)), cpu.alloc(shape, label)),
       fromFloats: (data, shape, label) => ((elements += data.length), cpu.fromFloats(data, shape, label)),
+      fromWeight: (data, shape, layout, label) => ((elements += data.length), cpu.fromWeight(data, shape, layout, label)),
     };
     const loaded = buildModel(counting, readCheckpoint(fixture(name)));
     const memory = loaded.family.memory(loaded.config);

@@ -13,7 +13,7 @@ import type { TrainGraphOptions } from '../training/graph';
 import { decoderToHf, hasUntiedHead, readDecoder, type DecoderNameTable } from './checkpoint';
 import { Decoder, decoderActivationShapes, decoderCacheShapes } from './decoder';
 import { decoderOnnx } from './onnx';
-import { decoderShapes, type DecoderParams, type DecoderSpec } from './params';
+import { decoderMatmulWeights, decoderShapes, type DecoderParams, type DecoderSpec } from './params';
 import { DecoderTrain, decoderTrainingShapes } from './train';
 
 export interface DecoderFamilyDefinition<Cfg extends ModelConfig> {
@@ -60,13 +60,13 @@ export function decoderFamily<Cfg extends ModelConfig>(def: DecoderFamilyDefinit
     createModel<Buf>(backend: Backend<Buf>, config: Cfg, source: TensorSource) {
       const spec = def.spec(config);
       const shapes = decoderShapes(spec, { lmHead: !tied(config, source) });
-      const params = uploadParams(backend, shapes, read(config, source)) as DecoderParams<Buf>;
+      const params = uploadParams(backend, shapes, read(config, source), decoderMatmulWeights(spec)) as DecoderParams<Buf>;
       return new Decoder(backend, config, spec, shapes, params, toHf(config));
     },
 
-    memory(config, T = config.dims.P) {
+    memory(config, T = config.dims.P, weights = 'f32') {
       const spec = def.spec(config);
-      return memoryEstimate(shapesOf(config), decoderCacheShapes(spec), decoderActivationShapes(spec, T));
+      return memoryEstimate(shapesOf(config), decoderCacheShapes(spec), decoderActivationShapes(spec, T), { matmulWeights: decoderMatmulWeights(spec), format: weights });
     },
 
     onnxGraph(config, source, options) {

@@ -8,6 +8,7 @@
 import { ATTENTION_MAX_KEYS } from '../../kernels/attention/attention';
 import { describe, type ConfigFields } from '../configFields';
 import type { ModelDims } from '../family';
+import type { MatmulWeights } from '../params';
 
 export interface RotarySpec {
   /** Dimensions of each head that rotate (the first `dim`; the rest pass through): D·rotary_pct for NeoX, D for Llama. */
@@ -72,6 +73,13 @@ export function linearRopeScaling(fields: ConfigFields, typeKeys: readonly strin
 
 /** Width of one q|k|v row. */
 export const qkvWidth = (dims: ModelDims): number => (dims.H + 2 * dims.Hkv) * dims.D;
+
+/**
+ * The weights matmul alone reads (the blocks' four products and an untied LM head): those may be packed (f16, 8/4-bit).
+ * A tied head is the token table the embedding lookup also reads, so it stays f32.
+ */
+export const decoderMatmulWeights = (spec: DecoderSpec): MatmulWeights => (path) =>
+  path === 'lmHead' ? 'nk' : /^blocks\.\d+\.(qkv|attnOut|mlpIn|mlpOut)Weight$/.test(path) ? spec.weightLayout : undefined;
 
 export function decoderShapes(spec: DecoderSpec, parts: { lmHead: boolean }): DecoderParams<number[]> {
   const { C, F, V, P, L, H, D, norm, positions } = spec.dims;

@@ -14,7 +14,7 @@ import type { TrainGraphOptions } from '../training/graph';
 import { encoderParts, encoderToHf, readEncoder, type EncoderNameTable } from './checkpoint';
 import { Encoder } from './encoder';
 import { encoderOnnx } from './onnx';
-import { encoderActivationShapes, encoderShapes, type EncoderParams, type EncoderParts, type EncoderSpec } from './params';
+import { encoderActivationShapes, encoderMatmulWeights, encoderShapes, type EncoderParams, type EncoderParts, type EncoderSpec } from './params';
 import { EncoderTrain, encoderTrainingShapes, trainingParts } from './train';
 
 export interface EncoderFamilyDefinition<Cfg extends ModelConfig> {
@@ -58,16 +58,16 @@ export function encoderFamily<Cfg extends ModelConfig>(def: EncoderFamilyDefinit
       const spec = def.spec(config);
       const parts = encoderParts(source, def.names(config), config);
       const shapes = encoderShapes(spec, parts);
-      const params = uploadParams(backend, shapes, read(config, source, parts)) as EncoderParams<Buf>;
+      const params = uploadParams(backend, shapes, read(config, source, parts), encoderMatmulWeights) as EncoderParams<Buf>;
       return new Encoder(backend, config, spec, shapes, params, toHf(config));
     },
 
-    memory(config, T = config.dims.P) {
+    memory(config, T = config.dims.P, weights = 'f32') {
       const spec = def.spec(config);
       const table = def.names(config);
       // Every head the family can have (which ones the checkpoint has is known only once its tensor names are).
       const parts: EncoderParts = { mlm: true, mlmDecoder: false, pooler: table.pooler !== undefined, numLabels: config.labels.numLabels, classifierDense: table.classifier.dense !== undefined };
-      return memoryEstimate(encoderShapes(spec, parts), undefined, encoderActivationShapes(spec.dims, T));
+      return memoryEstimate(encoderShapes(spec, parts), undefined, encoderActivationShapes(spec.dims, T), { matmulWeights: encoderMatmulWeights, format: weights });
     },
 
     onnxGraph(config, source, options) {

@@ -5,6 +5,7 @@
 // Fields carry BERT's names (in comments); every weight is a torch Linear (out, in): matmul layout `nk`.
 
 import type { ModelDims } from '../family';
+import type { MatmulWeights } from '../params';
 
 export interface EncoderSpec {
   /**
@@ -75,6 +76,9 @@ export interface EncoderParts {
 export function positionRows(spec: EncoderSpec): number {
   return spec.positionIds === 'after-padding' ? spec.dims.P + spec.paddingIdx + 1 : spec.dims.P;
 }
+
+/** The layers' four products read their weights through matmul alone, (out, in): those may be packed (f16, 8/4-bit). */
+export const encoderMatmulWeights: MatmulWeights = (path) => (/^layers\.\d+\.(qkv|attnOut|ffnIn|ffnOut)Weight$/.test(path) ? 'nk' : undefined);
 
 /** The struct's shapes: the schema of every map over it, and what the memory estimates sum. */
 export function encoderShapes(spec: EncoderSpec, parts: EncoderParts): EncoderParams<number[]> {

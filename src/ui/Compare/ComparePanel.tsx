@@ -47,6 +47,7 @@ export function ComparePanel() {
           <caption data-testid="compare-caption">
             {comparison.model} ({comparison.familyLabel}) on {quoted(comparison.input)}, {comparison.tokens} tokens
             {comparison.fastCpuMode && ' — with Fast CPU mode on, "ours" also ran in onnxruntime-web (wasm)'}
+            {comparison.weights !== 'f32' && !comparison.fastCpuMode && ` — ours ran with ${comparison.weights} weights and onnxruntime-web with the checkpoint's, so the differences include what ${comparison.weights} changes`}
             {comparison.input !== input && ' (an earlier input: compare again for the text above)'}
           </caption>
           <thead>

@@ -5,6 +5,7 @@ import { formatBytes } from '../../common/format';
 import { LocalFilesInput } from './LocalFilesInput';
 import { LoadProgressBar } from './LoadProgressBar';
 import { FastCpuModeToggle } from './FastCpuModeToggle';
+import { WeightsField, WEIGHT_NAMES } from './WeightsField';
 import { CachePanel } from './CachePanel';
 import './ModelPicker.css';
 
@@ -38,7 +39,7 @@ export function ModelPicker() {
           {model.heads} heads · width {model.width} · on {model.backend === 'webgpu' ? 'WebGPU' : 'the CPU (slow)'}
           <br />
           <span className="muted">
-            weights {formatBytes(model.memory.weightsBytes)}
+            weights {formatBytes(model.memory.weightsBytes)} ({WEIGHT_NAMES[model.weights]})
             {model.memory.cacheBytes > 0 && ` · KV cache ${formatBytes(model.memory.cacheBytes)}`} · activations up to{' '}
             {formatBytes(model.memory.activationBytes)}
           </span>
@@ -117,6 +118,7 @@ export function ModelPicker() {
           <input defaultValue={hubEndpoint} onBlur={(event) => setHubEndpoint(event.target.value)} data-testid="hub-endpoint" />
         </label>
       </details>
+      <WeightsField />
       <FastCpuModeToggle />
       {status === 'loading' && <LoadProgressBar />}
       {status === 'error' && <p className="error" role="alert">{error}</p>}

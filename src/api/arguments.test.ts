@@ -90,6 +90,8 @@ describe('window.playground argument checks', () => {
     expect(refusal(() => compareArguments([1], { provider: 'cuda' }, GPT2))).toBe("compareWithOrt: provider must be one of 'webgpu', 'wasm', not the string \"cuda\".");
     expect(compareArguments([1], undefined, GPT2)).toEqual({ ids: [1], provider: 'webgpu', tokenTypeIds: undefined });
     expect(refusal(() => exportOnnxArguments({ attentions: 1 }))).toBe('exportOnnx: attentions must be true or false, not 1.');
+    expect(exportOnnxArguments({ attentions: false, pastKeyValues: true, weights: 'q4' })).toEqual({ attentions: false, pastKeyValues: true, weights: 'q4' });
+    expect(refusal(() => exportOnnxArguments({ weights: 'f16' }))).toBe("exportOnnx: weights must be one of 'f32', 'q4', 'q8', not the string \"f16\".");
     expect(refusal(() => sentenceArguments('embed', 'a', 7))).toBe('embed: the pair (the second sentence) must be a string, not 7.');
     expect(refusal(() => sentenceArguments('classify', null, undefined))).toBe('classify: the text must be a string, not null.');
   });

@@ -3,7 +3,7 @@
 // model (vocabulary, context, token types) are checked against its dimensions when they are given.
 
 import { engine } from '../engine/engine';
-import type { ModelDims } from '../models/family';
+import type { GraphWeights, ModelDims } from '../models/family';
 import { WEIGHT_CHOICES, type WeightChoice } from '../models/checkpoint';
 import { ATTENTION_VIEWS, type AttentionIdsInput, type AttentionViewState } from '../state/attentionSlice';
 import { COLORMAPS } from '../attention/colormaps';
@@ -14,6 +14,7 @@ import type { Hyperparameters } from '../finetune/hyperparameters';
 import type { DataOptions, DataSource } from '../finetune/dataInput';
 import type { FineTuneSettings } from '../state/fineTuneSlice';
 import type { OrtProvider } from '../onnx/ortSession';
+import { ONNX_WEIGHTS } from '../onnx/exportOnnx';
 
 /** What the checks need of the loaded model (absent: only the shape of the arguments is checked). */
 export type ModelLimits = Pick<ModelDims, 'V' | 'P' | 'typeVocabSize'>;
@@ -210,11 +211,12 @@ export function generateArguments(prompt: unknown, options: unknown, model?: Mod
   return { prompt: text, options: parsed };
 }
 
-export function exportOnnxArguments(options: unknown): { attentions: boolean; pastKeyValues?: boolean } {
-  const given = checkOptions('exportOnnx', options, ['attentions', 'pastKeyValues']);
+export function exportOnnxArguments(options: unknown): { attentions: boolean; pastKeyValues?: boolean; weights?: GraphWeights } {
+  const given = checkOptions('exportOnnx', options, ['attentions', 'pastKeyValues', 'weights']);
   return {
     attentions: given.attentions === undefined ? true : checkBoolean('exportOnnx', given.attentions, 'attentions'),
     pastKeyValues: given.pastKeyValues === undefined ? undefined : checkBoolean('exportOnnx', given.pastKeyValues, 'pastKeyValues'),
+    weights: given.weights === undefined ? undefined : checkOneOf('exportOnnx', given.weights, 'weights', ONNX_WEIGHTS),
   };
 }
 

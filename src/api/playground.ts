@@ -59,8 +59,12 @@ export interface PlaygroundApi extends AttentionApi {
   fillMask(text: string): Promise<FillMaskResult>;
   /** The loaded model's forward on `ids` in onnxruntime-web (its exported graph) against ours: max abs differences, ms. */
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
-  /** The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file. */
-  exportOnnx(options?: { attentions?: boolean; pastKeyValues?: boolean }): Uint8Array;
+  /**
+   * The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file.
+   * `pastKeyValues` (decoders): KV-cache inputs and outputs. `weights` 'q4' / 'q8' (default 'f32'): the matmul weights
+   * the engine packs in 4 / 8 bits, as onnxruntime's com.microsoft MatMulNBits (runs in onnxruntime only).
+   */
+  exportOnnx(options?: { attentions?: boolean; pastKeyValues?: boolean; weights?: 'f32' | 'q4' | 'q8' }): Uint8Array;
   /** Every stage of one forward pass on `ids` as the How it works tab draws it, cut to `head` (default 0); `layer`: that block only. */
   trace(ids: number[], options?: { layer?: number; head?: number }): Promise<PlaygroundTrace>;
   /** BERT: [CLS], mean-pooled and pooler embeddings of a sentence or a sentence pair (token types 0 then 1). */

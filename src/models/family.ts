@@ -204,7 +204,15 @@ export interface GraphOptions {
   attentions: boolean;
   /** Decoders: KV-cache inputs and outputs (past_key_values.* / present.*). */
   pastKeyValues?: boolean;
+  /**
+   * How the matmul weights the engine packs are exported (default 'f32'): 'q4' / 'q8' as onnxruntime's
+   * com.microsoft MatMulNBits (4 or 8 bits, blocks of 32 along K), the values the engine computes with in that format.
+   */
+  weights?: GraphWeights;
 }
+
+/** The weight formats an ONNX export writes (kernels/matmul/packed.ref.ts; f16 has no MatMulNBits form). */
+export type GraphWeights = 'f32' | 'q4' | 'q8';
 
 /** What training every parameter will hold on the device, computed from the same shapes the graph allocates. */
 export interface TrainingMemory {

@@ -6,14 +6,15 @@
 // and Mul with cos/sin tables gathered at the positions (HF's rotate-half); grouped-query attention by expanding each
 // kv head over its query heads (repeat_kv); SwiGLU from Sigmoid and Mul.
 // Initializers keep the checkpoint's names (the q|k|v and gate|up matrices the loader stacked carry the stacked name);
-// the LM head shares the token embeddings unless the checkpoint has its own.
+// the LM head shares the token embeddings unless the checkpoint has its own. With `weights` 'q4' / 'q8', the matmul
+// weights the engine packs (decoderMatmulWeights: the blocks' four products and an untied head) are MatMulNBits nodes.
 
 import { ropeTable } from '../../kernels/rope/rope.ref';
 import type { GraphOptions } from '../family';
 import { GraphBuilder } from '../onnx/graphBuilder';
-import { activation, attentionBias, dimension, layerNorm, positions, projectOnTable, transposed, zeroInt64 } from '../onnx/layers';
+import { activation, attentionBias, dimension, layerNorm, linear as linearLayer, matmul, positions, projectOnTable, zeroInt64, type MatmulWeight } from '../onnx/layers';
 import type { LazyTensor } from '../params';
-import type { DecoderBlock, DecoderParams, DecoderSpec } from './params';
+import { decoderMatmulWeights, type DecoderBlock, type DecoderParams, type DecoderSpec } from './params';
 
 const KEYS = 'past_sequence_length + sequence_length';
 
@@ -22,23 +23,23 @@ export function decoderOnnx(graphName: string, spec: DecoderSpec, p: DecoderPara
   const A = H * D;
   const g = new GraphBuilder(graphName);
   const host = (tensor: LazyTensor) => g.weight(tensor.name, tensor.shape, tensor.load());
+  const loaded = (tensor: LazyTensor) => ({ name: tensor.name, shape: tensor.shape, data: tensor.load() });
   /** Shared constants, created on first use. */
   const ints = (name: string, values: number[]) => (g.has(`decoder.${name}`) ? `decoder.${name}` : g.int64s(`decoder.${name}`, values));
   const scalar = (name: string, value: number) => (g.has(`decoder.${name}`) ? `decoder.${name}` : g.scalar(`decoder.${name}`, value));
-  /** A weight as the (in, out) matrix x @ w needs: Conv1D's as stored, a torch Linear's (out, in) transposed. */
-  const matrix = (w: LazyTensor) => {
-    const t = spec.weightLayout === 'kn' ? { name: w.name, shape: w.shape, data: w.load() } : transposed(w.name, w.shape, w.load());
-    return g.weight(t.name, t.shape, t.data);
-  };
+  const format = options.weights ?? 'f32';
+  const packs = decoderMatmulWeights(spec);
+  /** The weight at `path` of the struct (blocks.3.qkvWeight), exported in `format` where the engine packs it. */
+  const matmulWeight = (w: LazyTensor, path: string, layout: 'kn' | 'nk'): MatmulWeight => ({ tensor: loaded(w), layout, format: packs(path) ? format : 'f32' });
 
-  /** x (B, T, in) @ w (+ b). */
-  const linear = (x: string, w: LazyTensor, b: LazyTensor | undefined, out: string) => {
-    const product = g.op('MatMul', [x, matrix(w)], b ? `${out}.matmul` : out);
-    return b ? g.op('Add', [product, host(b)], out) : product;
+  /** x (B, T, in) @ w (+ b): one of block l's four products. */
+  const linear = (x: string, block: DecoderBlock<LazyTensor>, l: number, product: 'qkv' | 'attnOut' | 'mlpIn' | 'mlpOut', out: string) => {
+    const bias = block[`${product}Bias`];
+    return linearLayer(g, x, matmulWeight(block[`${product}Weight`], `blocks.${l}.${product}Weight`, spec.weightLayout), bias && loaded(bias), out);
   };
   const norm = (x: string, weight: LazyTensor, bias: LazyTensor | undefined, out: string) => {
     if (spec.dims.norm === 'layernorm') {
-      return layerNorm(g, x, { name: weight.name, shape: weight.shape, data: weight.load() }, { name: bias!.name, shape: bias!.shape, data: bias!.load() }, eps, out);
+      return layerNorm(g, x, loaded(weight), loaded(bias!), eps, out);
     }
     // LlamaRMSNorm: weight · x / sqrt(mean(x²) + eps), in float32.
     const meanSquare = g.op('ReduceMean', [g.op('Mul', [x, x], `${out}.square`)], `${out}.mean_square`, { axes: [-1], keepdims: 1 }); // (B, T, 1)
@@ -94,7 +95,7 @@ export function decoderOnnx(graphName: string, spec: DecoderSpec, p: DecoderPara
   const attentions: string[] = [];
   const presents: string[] = [];
   const attention = (block: DecoderBlock<LazyTensor>, normed: string, at: string, l: number) => {
-    const qkv = linear(normed, block.qkvWeight, block.qkvBias, `${at}.attn.qkv`); // (B, T, Q)
+    const qkv = linear(normed, block, l, 'qkv', `${at}.attn.qkv`); // (B, T, Q)
     const split = ints(`qkv_split_sizes`, [A, Hkv * D, Hkv * D]);
     const [q, k, v] = g.opWithOutputs('Split', [qkv, split], [`${at}.attn.q`, `${at}.attn.k`, `${at}.attn.v`], { axis: 2 });
     const qh = rotate(splitHeads(q, H, `${at}.attn.q_heads`), `${at}.attn.q_heads`); // (B, H, T, D)
@@ -113,10 +114,10 @@ export function decoderOnnx(graphName: string, spec: DecoderSpec, p: DecoderPara
     const context = g.op('MatMul', [probs, repeatKv(value, `${at}.attn.values_per_query_head`)], `${at}.attn.context_heads`); // (B, H, T, D)
     const merged = g.op('Transpose', [context], `${at}.attn.context_rows`, { perm: [0, 2, 1, 3] }); // (B, T, H, D)
     const rows = g.op('Reshape', [merged, ints('context_shape', [0, 0, A])], `${at}.attn.context`); // (B, T, H·D)
-    return linear(rows, block.attnOutWeight, block.attnOutBias, `${at}.attn.out`); // (B, T, C)
+    return linear(rows, block, l, 'attnOut', `${at}.attn.out`); // (B, T, C)
   };
-  const mlp = (block: DecoderBlock<LazyTensor>, normed: string, at: string) => {
-    const inner = linear(normed, block.mlpInWeight, block.mlpInBias, `${at}.mlp.in`); // (B, T, F) or (B, T, 2F)
+  const mlp = (block: DecoderBlock<LazyTensor>, normed: string, at: string, l: number) => {
+    const inner = linear(normed, block, l, 'mlpIn', `${at}.mlp.in`); // (B, T, F) or (B, T, 2F)
     let act: string;
     if (spec.mlp === 'swiglu') {
       const [gate, up] = g.opWithOutputs('Split', [inner, ints('gate_up_split_sizes', [F, F])], [`${at}.mlp.gate`, `${at}.mlp.up`], { axis: 2 });
@@ -125,24 +126,27 @@ export function decoderOnnx(graphName: string, spec: DecoderSpec, p: DecoderPara
     } else {
       act = activation(g, spec.dims.activation, inner, `${at}.mlp.act`);
     }
-    return linear(act, block.mlpOutWeight, block.mlpOutBias, `${at}.mlp.out`); // (B, T, C)
+    return linear(act, block, l, 'mlpOut', `${at}.mlp.out`); // (B, T, C)
   };
 
   p.blocks.forEach((block, l) => {
     const at = `h.${l}`;
     const attnOut = attention(block, norm(x, block.ln1Weight, block.ln1Bias, `${at}.ln_1`), at, l);
     if (spec.parallelResidual) {
-      const mlpOut = mlp(block, norm(x, block.ln2Weight, block.ln2Bias, `${at}.ln_2`), at);
+      const mlpOut = mlp(block, norm(x, block.ln2Weight, block.ln2Bias, `${at}.ln_2`), at, l);
       x = g.op('Add', [g.op('Add', [x, attnOut], `${at}.residual_attention`), mlpOut], `${at}.residual`);
       return;
     }
     x = g.op('Add', [x, attnOut], `${at}.residual_1`);
-    x = g.op('Add', [x, mlp(block, norm(x, block.ln2Weight, block.ln2Bias, `${at}.ln_2`), at)], `${at}.residual_2`);
+    x = g.op('Add', [x, mlp(block, norm(x, block.ln2Weight, block.ln2Bias, `${at}.ln_2`), at, l)], `${at}.residual_2`);
   });
 
   const lnf = norm(x, p.lnfWeight, p.lnfBias, 'ln_f');
-  const head = p.lmHead ? host(p.lmHead) : wte;
-  projectOnTable(g, lnf, ids, head, C, V, null, 'logits');
+  if (p.lmHead && format !== 'f32') {
+    matmul(g, lnf, matmulWeight(p.lmHead, 'lmHead', 'nk'), 'logits'); // (B, T, V)
+  } else {
+    projectOnTable(g, lnf, ids, p.lmHead ? host(p.lmHead) : wte, C, V, null, 'logits');
+  }
   g.output('logits', 'float32', ['batch_size', 'sequence_length', V]);
   for (const name of presents) g.output(name, 'float32', ['batch_size', Hkv, KEYS, D]);
   for (const name of attentions) g.output(name, 'float32', ['batch_size', H, 'sequence_length', past ? KEYS : 'sequence_length']);

@@ -2,12 +2,14 @@
 // family has token types) (B, T) int64 -> logits (B, T, V) from the masked-LM head (last_hidden_state (B, T, C) for a
 // checkpoint without one), optionally attentions.{layer} (B, H, T, T). torch Linear weights (out, in) are written
 // transposed, (in, out), for MatMul; q|k|v is one (C, 3C) product. The MLM decoder shares the word embeddings when tied.
+// With `weights` 'q4' / 'q8', the layers' four products (encoderMatmulWeights, the ones the engine packs) are
+// MatMulNBits nodes on the (out, in) weights as stored.
 
 import type { GraphOptions } from '../family';
 import { GraphBuilder } from '../onnx/graphBuilder';
-import { activation, attentionBias, dimension, layerNorm, linear, positions, projectOnTable, selfAttention, transposed, zeroInt64 } from '../onnx/layers';
+import { activation, attentionBias, dimension, layerNorm, linear, positions, projectOnTable, selfAttention, zeroInt64, type MatmulWeight } from '../onnx/layers';
 import type { LazyTensor } from '../params';
-import type { EncoderParams, EncoderSpec } from './params';
+import { encoderMatmulWeights, type EncoderParams, type EncoderSpec } from './params';
 
 export function encoderOnnx(graphName: string, spec: EncoderSpec, p: EncoderParams<LazyTensor>, options: GraphOptions): GraphBuilder {
   const { C, H, V, eps } = spec.dims;
@@ -17,7 +19,9 @@ export function encoderOnnx(graphName: string, spec: EncoderSpec, p: EncoderPara
   const typeIds = p.tokenTypeEmbeddings ? g.input('token_type_ids', 'int64', ['batch_size', 'sequence_length']) : undefined;
   const table = (tensor: LazyTensor) => g.weight(tensor.name, tensor.shape, tensor.load());
   const host = (tensor: LazyTensor) => ({ name: tensor.name, shape: tensor.shape, data: tensor.load() });
-  const matrix = (tensor: LazyTensor) => transposed(tensor.name, tensor.shape, tensor.load());
+  const format = options.weights ?? 'f32';
+  /** A torch Linear weight (out, in) at `path` of the struct (layers.3.qkvWeight), in `format` where the engine packs it. */
+  const matrix = (tensor: LazyTensor, path: string): MatmulWeight => ({ tensor: host(tensor), layout: 'nk', format: encoderMatmulWeights(path) ? format : 'f32' });
 
   const words = table(p.wordEmbeddings);
   let position: string;
@@ -43,19 +47,19 @@ export function encoderOnnx(graphName: string, spec: EncoderSpec, p: EncoderPara
 
   p.layers.forEach((layer, l) => {
     const at = `layer.${l}`;
-    const qkv = linear(g, x, matrix(layer.qkvWeight), host(layer.qkvBias), `${at}.qkv`); // (B, T, 3C)
+    const qkv = linear(g, x, matrix(layer.qkvWeight, `layers.${l}.qkvWeight`), host(layer.qkvBias), `${at}.qkv`); // (B, T, 3C)
     const { context, probs } = selfAttention(g, qkv, bias, H, C / H, `${at}.attention`);
     if (options.attentions) attentions.push(g.op('Identity', [probs], `attentions.${l}`));
-    const attnDense = linear(g, context, matrix(layer.attnOutWeight), host(layer.attnOutBias), `${at}.attention.output`);
+    const attnDense = linear(g, context, matrix(layer.attnOutWeight, `layers.${l}.attnOutWeight`), host(layer.attnOutBias), `${at}.attention.output`);
     const attnOut = layerNorm(g, g.op('Add', [attnDense, x], `${at}.attention.residual`), host(layer.attnLnWeight), host(layer.attnLnBias), eps, `${at}.attention.LayerNorm`);
-    const inner = linear(g, attnOut, matrix(layer.ffnInWeight), host(layer.ffnInBias), `${at}.ffn.in`);
+    const inner = linear(g, attnOut, matrix(layer.ffnInWeight, `layers.${l}.ffnInWeight`), host(layer.ffnInBias), `${at}.ffn.in`);
     const act = activation(g, spec.dims.activation, inner, `${at}.ffn.act`);
-    const outDense = linear(g, act, matrix(layer.ffnOutWeight), host(layer.ffnOutBias), `${at}.ffn.out`);
+    const outDense = linear(g, act, matrix(layer.ffnOutWeight, `layers.${l}.ffnOutWeight`), host(layer.ffnOutBias), `${at}.ffn.out`);
     x = layerNorm(g, g.op('Add', [outDense, attnOut], `${at}.output.residual`), host(layer.outLnWeight), host(layer.outLnBias), eps, `${at}.output.LayerNorm`);
   });
 
   if (p.mlm) {
-    const dense = linear(g, x, matrix(p.mlm.denseWeight), host(p.mlm.denseBias), 'mlm.dense');
+    const dense = linear(g, x, matrix(p.mlm.denseWeight, 'mlm.denseWeight'), host(p.mlm.denseBias), 'mlm.dense');
     const act = activation(g, spec.mlmActivation, dense, 'mlm.act');
     const normed = layerNorm(g, act, host(p.mlm.lnWeight), host(p.mlm.lnBias), eps, 'mlm.LayerNorm');
     const decoder = p.mlm.decoderWeight ? table(p.mlm.decoderWeight) : words;

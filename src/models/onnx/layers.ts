@@ -1,8 +1,11 @@
 // Transformer pieces written as standard ONNX operators (opset 17), shared by the encoder and decoder exports.
 // Values are (B, T, ...) with symbolic batch and sequence sizes. GELU is composed from Erf or Tanh (the Gelu
-// operator is opset 20), so both onnxruntime-web's wasm and WebGPU providers run every node.
+// operator is opset 20), so both onnxruntime-web's wasm and WebGPU providers run every node. The one exception:
+// matmul weights exported in 4 or 8 bits are onnxruntime's contrib operator com.microsoft MatMulNBits.
 
+import { packingProblem, packWeight, QUANT_BLOCK, type PackedWeight } from '../../kernels/matmul/packed.ref';
 import type { HostTensor } from '../../weights/host-tensor';
+import type { GraphWeights } from '../family';
 import { float, type GraphBuilder } from './graphBuilder';
 
 /** Added to the scores of keys a query must not see; exp() of it is exactly 0 in float32. */
@@ -43,10 +46,53 @@ export function layerNorm(g: GraphBuilder, x: string, gamma: HostTensor, beta: H
   return g.op('LayerNormalization', [x, scale, bias], out, { axis: -1, epsilon: float(eps) });
 }
 
-/** x @ w + b with w (in, out), the Conv1D layout; `out` names the result. */
-export function linear(g: GraphBuilder, x: string, w: HostTensor, b: HostTensor, out: string): string {
-  const product = g.op('MatMul', [x, g.weight(w.name, w.shape, w.data)], `${out}.matmul`);
-  return g.op('Add', [product, g.weight(b.name, b.shape, b.data)], out);
+/**
+ * A matmul weight as the checkpoint stores it, (K, N) for 'kn' (Conv1D) or (N, K) for 'nk' (torch Linear), and the
+ * format its product is exported in: 'f32' for every weight the engine does not pack.
+ */
+export interface MatmulWeight {
+  tensor: HostTensor;
+  layout: 'kn' | 'nk';
+  format: GraphWeights;
+}
+
+/**
+ * x (..., K) @ w -> (..., N), named `out`: MatMul on the f32 (K, N) matrix (under the checkpoint's name), or, in 'q4'
+ * or 'q8' where K allows packing (packingProblem; otherwise f32), MatMulNBits on the packed weight (its B under the
+ * checkpoint's name, its scales `<name>.scales`), computing with exactly the values the engine's packed kernels read.
+ */
+export function matmul(g: GraphBuilder, x: string, { tensor, layout, format }: MatmulWeight, out: string): string {
+  const [N, K] = layout === 'nk' ? tensor.shape : [tensor.shape[1], tensor.shape[0]];
+  if (format !== 'f32' && !packingProblem(K, format)) {
+    const bits = format === 'q4' ? 4 : 8;
+    const blocks = K / QUANT_BLOCK;
+    const { bytes, scales } = matMulNBitsInputs(packWeight(tensor.data, N, K, layout, format));
+    const b = g.uint8s(tensor.name, [N, blocks, (QUANT_BLOCK * bits) / 8], bytes);
+    const attributes = { K, N, bits, block_size: QUANT_BLOCK };
+    return g.op('MatMulNBits', [x, b, g.weight(`${tensor.name}.scales`, [N, blocks], scales)], out, attributes, 'com.microsoft');
+  }
+  const matrix = layout === 'kn' ? tensor : transposed(tensor.name, tensor.shape, tensor.data);
+  return g.op('MatMul', [x, g.weight(matrix.name, matrix.shape, matrix.data)], out);
+}
+
+/**
+ * MatMulNBits' B, (N, K/32, bytes per block) row-major, and scales (N, K/32) for a q4 or q8 packed weight, with no
+ * zero_points input (the default zero point 2^(bits-1)). q4: the words' bytes as they are (byte i holds elements 2i in
+ * its low nibble and 2i + 1 in its high one, stored q + 8). q8: each signed byte q stored as q + 128 (the sign bit
+ * flipped), so that MatMulNBits' (stored - 128) · scale is our q · scale.
+ */
+export function matMulNBitsInputs(packed: PackedWeight): { bytes: Uint8Array; scales: Float32Array } {
+  const { format, words, scalesOffset } = packed;
+  if (format !== 'q4' && format !== 'q8') throw new Error(`MatMulNBits takes 4- or 8-bit weights, not ${format}.`);
+  const flip = format === 'q8' ? 0x80 : 0;
+  const bytes = Uint8Array.from({ length: scalesOffset * 4 }, (_, i) => ((words[i >> 2] >>> ((i & 3) * 8)) & 0xff) ^ flip);
+  return { bytes, scales: new Float32Array(words.buffer, words.byteOffset + scalesOffset * 4, words.length - scalesOffset) };
+}
+
+/** x @ w (+ b), `out` naming the result. */
+export function linear(g: GraphBuilder, x: string, w: MatmulWeight, b: HostTensor | undefined, out: string): string {
+  const product = matmul(g, x, w, b ? `${out}.matmul` : out);
+  return b ? g.op('Add', [product, g.weight(b.name, b.shape, b.data)], out) : product;
 }
 
 /** Exact GELU, x·Φ(x) = 0.5·x·(1 + erf(x/√2)) (BERT). */
@@ -127,7 +173,7 @@ function sharedInt64s(g: GraphBuilder, name: string, values: number[], dims?: nu
 }
 
 /** A torch Linear weight (N, K) as the (K, N) matrix x @ w needs, under the same name. */
-export function transposed(name: string, [N, K]: readonly number[], data: Float32Array): HostTensor {
+function transposed(name: string, [N, K]: readonly number[], data: Float32Array): HostTensor {
   const out = new Float32Array(K * N);
   for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) out[k * N + n] = data[n * K + k];
   return { name, shape: [K, N], data: out };

@@ -12,16 +12,15 @@ import { uploadPacked } from '../../kernels/matmul/packed';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../../kernels/testing';
 import { createOrtSession } from '../../onnx/ortSession';
 import { GraphBuilder } from './graphBuilder';
+import { matMulNBitsInputs } from './layers';
 
 ort.env.wasm.numThreads = 1;
 
 /** Y (M, N) = A (M, K) @ dequantized B^T, B and scales from a q4 packed weight (N, K). */
 function matMulNBitsGraph(M: number, packed: PackedWeight): Uint8Array {
-  const { N, K, words, scalesOffset } = packed;
+  const { N, K } = packed;
   const blocks = K / QUANT_BLOCK;
-  // B (N, blocks, 16): byte i holds elements 2i (low nibble) and 2i + 1 (high nibble) of the (N, K) matrix.
-  const bytes = Uint8Array.from({ length: scalesOffset * 4 }, (_, i) => (words[i >> 2] >>> ((i & 3) * 8)) & 0xff);
-  const scales = new Float32Array(words.slice(scalesOffset).buffer); // (N, blocks)
+  const { bytes, scales } = matMulNBitsInputs(packed); // B (N, blocks, 16), scales (N, blocks): the export's conversion
   const g = new GraphBuilder('matmul_nbits');
   const a = g.input('A', 'float32', [M, K]);
   const b = g.uint8s('B', [N, blocks, QUANT_BLOCK / 2], bytes);

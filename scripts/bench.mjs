@@ -1,7 +1,8 @@
 // `npm run bench`: builds bench.html (a production build, into a temporary folder), serves it with `vite preview`,
 // opens it in Chromium (WebGPU on), runs the benchmark in that one page session, prints the table and writes the
 // report to bench-results/bench-<time>.json. Options: --full (the real sizes even on a software adapter; hardware
-// adapters get them anyway), --timeout-min N (default 60, 180 with --full), --headed.
+// adapters get them anyway), --only <regular expression> (the rows whose name matches, e.g. 'GPT-2 124M decode'),
+// --timeout-min N (default 60, 180 with --full), --headed.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,7 +21,8 @@ const timeoutMs = Number(option('--timeout-min', full ? '180' : '60')) * 60_000;
 const outDir = mkdtempSync(join(tmpdir(), 'playground-bench-'));
 await build({ logLevel: 'warn', build: { outDir, emptyOutDir: true, rollupOptions: { input: { bench: resolve('bench.html') } } } });
 const server = await preview({ preview: { port: 0, strictPort: false, open: false }, build: { outDir }, logLevel: 'warn' });
-const url = new URL(`bench.html?run${full ? '&full' : ''}`, server.resolvedUrls.local[0]).href;
+const only = option('--only', undefined);
+const url = new URL(`bench.html?run${full ? '&full' : ''}${only ? `&only=${encodeURIComponent(only)}` : ''}`, server.resolvedUrls.local[0]).href;
 const browser = await chromium.launch({
   executablePath: await findChromium(),
   headless: !args.includes('--headed'),

@@ -23,6 +23,11 @@ export interface BenchCase {
   ort: Partial<Record<OrtProvider, Run>>;
   /** Tokens one run processes, for tokens/s (a forward's T, decode steps, a training step's B·T). */
   tokensPerRun?: number;
+  /**
+   * Relative difference from ORT's output at which ORT is still timed (default timing.ts's AGREEMENT): looser where
+   * the two compute with different weights (ours packed to f16, ORT's f32).
+   */
+  agreement?: number;
   /** Said beside the row (e.g. ORT has no KV cache for decode). */
   note?: string;
   /** Why ORT has no time for this row (shown in its ORT columns), e.g. no training API. */

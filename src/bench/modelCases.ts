@@ -6,6 +6,8 @@
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-web';
 import type { Tensor } from '../gpu';
 import { buildModel, type LoadedModel } from '../models/checkpoint';
+import { bytesPerWeight } from '../kernels/matmul/packed.ref';
+import type { WeightFormat } from '../models/backend';
 import type { ModelConfig, ModelDims } from '../models/family';
 import { createGpuBackend } from '../models/gpuBackend';
 import { FAMILIES, familyOf, parseModelConfig } from '../models/registry';
@@ -38,11 +40,14 @@ export function layerFlops(T: number, Tk: number, dims: Pick<ModelDims, 'C' | 'H
   return 2 * T * (projections + ffn) + 4 * T * Tk * H * D;
 }
 
-/** Bytes of f32 weights one forward reads: every layer's matrices and the LM head (the token table, tied or not). */
-function weightBytes(dims: ModelDims): number {
+/**
+ * Bytes of weights one forward reads: every layer's matrices (in `format`: their K, C or F, suits every packed format
+ * at these shapes) and the LM head (the token table, f32: a tied head stays f32).
+ */
+function weightBytes(dims: ModelDims, format: WeightFormat = 'f32'): number {
   const { C, H, Hkv, D, F, V, L } = dims;
   const perLayer = 2 * C * H * D + 2 * C * Hkv * D + (dims.activation === 'silu' ? 3 : 2) * C * F;
-  return 4 * (L * perLayer + V * C);
+  return L * perLayer * bytesPerWeight(format) + 4 * V * C;
 }
 
 /** A checkpoint of synthetic weights at `json`'s shape, as safetensors bytes. */
@@ -81,9 +86,9 @@ export function hasFamilyFor(json: Record<string, unknown>): boolean {
   return FAMILIES.some((family) => family.modelTypes.includes(String(json.model_type)));
 }
 
-function load(context: BenchContext, json: Record<string, unknown>, label: string): LoadedModel<Tensor> {
+function load(context: BenchContext, json: Record<string, unknown>, label: string, weights: WeightFormat = 'f32'): LoadedModel<Tensor> {
   const { config, bytes } = syntheticCheckpoint(json);
-  return buildModel(createGpuBackend(context.gpu, `bench.${label}`), { config: config.raw, weights: SafetensorsFile.parse(bytes) });
+  return buildModel(createGpuBackend(context.gpu, `bench.${label}`, { weights }), { config: config.raw, weights: SafetensorsFile.parse(bytes) });
 }
 
 /** One session per provider on `graph`, released together. */
@@ -133,8 +138,15 @@ export async function decoderCases(context: BenchContext, rows: DecoderRows): Pr
   const { dims } = config;
   const { C, L, V, Hkv, D } = dims;
   const peer = await sessions(context, exportOnnx(loaded, { attentions: false }));
-  /** The prompt our KV cache holds (each decode row rewinds to its own; a prefill row empties it). */
-  let cachedPrompt: number[] | undefined;
+  /** The prompt each model's KV cache holds (each decode row rewinds to its own; a prefill row empties it). */
+  const cachedPrompts = new Map<LoadedModel<Tensor>, number[]>();
+  /** The same checkpoint with packed weights, one model per format the decode rows ask for. */
+  const packedModels = new Map<WeightFormat, LoadedModel<Tensor>>();
+  const modelFor = (weights: WeightFormat) => {
+    if (weights === 'f32') return loaded;
+    if (!packedModels.has(weights)) packedModels.set(weights, load(context, rows.config, `${rows.label}.${weights}`, weights));
+    return packedModels.get(weights)!;
+  };
   const cases: BenchCase[] = rows.prefill.map(({ T, logits }) => {
     const prompt = tokenIds(T, V, 50);
     const feeds = int64Feeds(context.ort, ['input_ids', 'attention_mask'], prompt);
@@ -147,15 +159,15 @@ export async function decoderCases(context: BenchContext, rows: DecoderRows): Pr
       note: logits === 'last' ? 'the LM head over the last position only (generation, compare)' : undefined,
       ours: async () => {
         model.resetCache();
-        cachedPrompt = undefined;
+        cachedPrompts.delete(loaded);
         return (await model.forward({ ids: prompt }, { logits })).logits!;
       },
       ort: peer.runs(() => feeds, 'logits', logits === 'last' ? V : undefined),
       dispose: async () => undefined,
     };
   });
-  const release: (() => Promise<unknown>)[] = [async () => model.dispose(), peer.release];
-  for (const decode of rows.decode ?? []) cases.push(await decodeCase(context, loaded, decode, rows.label, release));
+  const release: (() => Promise<unknown>)[] = [async () => model.dispose(), peer.release, async () => packedModels.forEach((packed) => packed.model.dispose())];
+  for (const decode of rows.decode ?? []) cases.push(await decodeCase(context, modelFor(decode.weights ?? 'f32'), decode, rows.label, release));
   cases[cases.length - 1].dispose = async () => {
     for (const step of release) await step();
   };
@@ -164,27 +176,30 @@ export async function decoderCases(context: BenchContext, rows: DecoderRows): Pr
   async function decodeCase(
     context: BenchContext,
     loaded: LoadedModel<Tensor>,
-    { after: T, steps }: { after: number; steps: number },
+    { after: T, steps, weights = 'f32' }: { after: number; steps: number; weights?: WeightFormat },
     label: string,
     release: (() => Promise<unknown>)[],
   ): Promise<BenchCase> {
+    const { model } = loaded;
     const prompt = tokenIds(T, V, 50);
     const continuation = tokenIds(steps, V, 7);
     // Ours: the prompt goes into the KV cache once (again only if another row replaced it); each run rewinds to it
     // and decodes the same tokens.
     const decodeOurs = async () => {
-      if (cachedPrompt !== prompt) {
+      if (cachedPrompts.get(loaded) !== prompt) {
         model.resetCache();
         await model.forward({ ids: prompt }, { logits: 'none' });
-        cachedPrompt = prompt;
+        cachedPrompts.set(loaded, prompt);
       }
       model.truncateCache(T);
       let logits: Float32Array = new Float32Array();
       for (const id of continuation) logits = (await model.forward({ ids: [id] }, { logits: 'last' })).logits!;
       return logits;
     };
+    // ORT runs 8- and 4-bit weights as MatMulNBits, the same values ours computes with; it has no f16 form of ours.
+    const graphWeights = weights === 'q4' || weights === 'q8' ? weights : 'f32';
     // ORT: the graph exported with past_key_values, the prompt's cache kept the same way.
-    const cachedGraph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
+    const cachedGraph = exportOnnx(loaded, { attentions: false, pastKeyValues: true, weights: graphWeights });
     const decoders: Partial<Record<OrtProvider, { decoder: OrtGpt2Decoder; prompt: DecoderState }>> = {};
     for (const provider of context.providers) {
       const decoder = await OrtGpt2Decoder.create(context.ort, cachedGraph, provider, { layers: L, heads: Hkv, headSize: D });
@@ -201,14 +216,18 @@ export async function decoderCases(context: BenchContext, rows: DecoderRows): Pr
       }]),
     );
     const Tk = T + steps / 2;
+    const packedNote = weights === 'f32' ? ''
+      : graphWeights !== 'f32' ? `; both with the same ${weights} weights (ORT: MatMulNBits)`
+      : `; ours with ${weights} weights, ORT with f32 ones (agreement checked at 1e-2)`;
     return {
       group: 'model',
-      name: `${label} decode ${steps} tokens after ${T} (ms/token)`,
+      name: `${label} decode ${steps} tokens after ${T}${weights === 'f32' ? '' : `, ${weights} weights`} (ms/token)`,
       flops: L * layerFlops(1, Tk, dims) + 2 * C * V,
-      bytes: weightBytes(dims) + 4 * L * 2 * Tk * Hkv * D,
+      bytes: weightBytes(dims, weights) + 4 * L * 2 * Tk * Hkv * D,
       perRun: steps,
       tokensPerRun: steps,
-      note: 'both sides keep a KV cache (ORT: the graph exported with past_key_values, cache on the GPU for WebGPU); GB/s: weights and cache read per token',
+      agreement: weights === graphWeights ? undefined : 1e-2,
+      note: `both sides keep a KV cache (ORT: the graph exported with past_key_values, cache on the GPU for WebGPU); GB/s: weights and cache read per token${packedNote}`,
       ours: decodeOurs,
       ort: decodeOrt,
       dispose: async () => undefined,

@@ -26,11 +26,13 @@ async function run() {
     const [gpu, ort] = await Promise.all([Gpu.create({ gpu: navigator.gpu }), loadOrt()]);
     const rows: BenchRow[] = [];
     // `?full`: the real sizes even on a software adapter (hardware adapters get them anyway).
-    const full = new URLSearchParams(location.search).has('full');
+    const search = new URLSearchParams(location.search);
+    const full = search.has('full');
     const report = await runBench(
       { gpu, ort, providers: ['webgpu', 'wasm'] },
       {
         scale: full ? 'full' : undefined,
+        only: search.get('only') ?? undefined, // `?only=<regular expression>`: those rows alone
         heap: () => (performance as Performance & { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize,
         onRow: (row) => {
           rows.push(row);

@@ -63,6 +63,8 @@ export interface BenchOptions {
   timing?: TimingOptions;
   /** Only the kernel rows (matmul, attention) and the peaks. */
   kernelsOnly?: boolean;
+  /** Only the rows whose name matches (a case-insensitive regular expression; the models of other rows are not built). */
+  only?: string;
   onRow?: (row: BenchRow) => void;
   /** JS heap in use, for the load row's peak (browser: performance.memory; Node: process.memoryUsage). */
   heap?: HeapProbe;
@@ -98,21 +100,28 @@ export async function runBench(context: BenchContext, options: BenchOptions = {}
     factories.push({ label: `${shapes.generation.label} CPU-mode generation`, make: () => generationCase(context, shapes.generation) });
   }
   const rows: BenchRow[] = [];
-  for (const factory of factories) {
-    let cases: BenchCase[];
+  const only = options.only ? new RegExp(options.only, 'i') : undefined;
+  // A factory's rows are named after its label (model rows: '<label> prefill …'), so a filter on a row name keeps
+  // the factories whose label starts a matching name: those whose label the pattern mentions or matches.
+  const mentioned = only?.source.replace(/\\(.)/g, '$1').toLowerCase(); // the pattern with its escapes undone
+  const wanted = (factory: CaseFactory) => !only || only.test(factory.label) || mentioned!.includes(factory.label.toLowerCase());
+  for (const factory of factories.filter(wanted)) {
+    let built: BenchCase[];
     try {
-      cases = [await factory.make()].flat();
+      built = [await factory.make()].flat();
     } catch (error) {
       rows.push(failedRow(factory.label, String(error)));
       options.onRow?.(rows[rows.length - 1]);
       continue;
     }
+    const cases = only ? built.filter((benchCase) => only.test(benchCase.name)) : built;
+    for (const benchCase of built) if (!cases.includes(benchCase)) skipped.push(`${benchCase.name}: not asked for (--only)`);
     for (const benchCase of cases) {
       const row = await measure(context, benchCase, timing, peak);
       rows.push(row);
       options.onRow?.(row);
     }
-    for (const benchCase of cases) await benchCase.dispose();
+    for (const benchCase of built) await benchCase.dispose();
   }
   const { vendor, architecture, description, isFallbackAdapter } = gpu.info;
   return {
@@ -150,7 +159,7 @@ async function measure(context: BenchContext, benchCase: BenchCase, timing: Timi
       try {
         const diff = relativeMaxDiff(reference, await timed(run));
         row.relativeDiff[provider] = diff;
-        if (diff <= AGREEMENT) contenders[provider] = run;
+        if (diff <= (benchCase.agreement ?? AGREEMENT)) contenders[provider] = run;
         else problems.push(`ORT ${provider} output differs (relative ${diff.toExponential(1)}), not timed`);
       } catch (error) {
         problems.push(`ORT ${provider} failed: ${String(error)}`);

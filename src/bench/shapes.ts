@@ -4,6 +4,8 @@
 // (a CPU pretending to be a GPU) takes minutes; the rows whose size is the point (the real vocabulary, the embedded
 // models' training steps, CPU-mode generation) keep their real sizes in both.
 
+import type { WeightFormat } from '../models/backend';
+
 export type BenchScale = 'full' | 'software';
 
 export interface MatmulShape {
@@ -28,8 +30,11 @@ export interface DecoderRows {
   /** config.json (Hugging Face field names, model_type included). */
   config: Record<string, unknown>;
   prefill: { T: number; logits: 'all' | 'last' }[];
-  /** Each: `steps` tokens decoded after an `after`-token prompt (a long one times the long-context attention path). */
-  decode?: { after: number; steps: number }[];
+  /**
+   * Each: `steps` tokens decoded after an `after`-token prompt (a long one times the long-context attention path),
+   * with the matmul weights stored in `weights` (default f32; packed formats: kernels/matmul/packed.ref.ts).
+   */
+  decode?: { after: number; steps: number; weights?: WeightFormat }[];
 }
 
 export interface EncoderRows {
@@ -108,7 +113,8 @@ const FULL: BenchShapes = {
     {
       label: 'GPT-2 124M', config: GPT2_124M, prefill: [{ T: 32, logits: 'all' }, { T: 32, logits: 'last' }, { T: 128, logits: 'all' }],
       // After 512 tokens a decode step attends over 512+ keys: split-key attention on a GPU (src/kernels/attention).
-      decode: [{ after: 32, steps: 8 }, { after: 512, steps: 8 }],
+      // Packed weights: decoding reads every weight once per token, so f16 and 4-bit weights cut the bytes it waits on.
+      decode: [{ after: 32, steps: 8 }, { after: 512, steps: 8 }, { after: 32, steps: 8, weights: 'f16' }, { after: 32, steps: 8, weights: 'q4' }],
     },
     SHARED.vocab,
   ],
@@ -133,7 +139,10 @@ const SOFTWARE: BenchShapes = {
   ],
   encoders: [{ label: 'BERT (2x128)', config: { ...BERT_BASE, vocab_size: 2000, hidden_size: 128, num_hidden_layers: 2, num_attention_heads: 4, intermediate_size: 512, max_position_embeddings: 64 }, T: [32] }],
   decoders: [
-    { label: 'GPT-2 (2x128)', config: { ...GPT2_124M, vocab_size: 2000, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 64 }, prefill: [{ T: 32, logits: 'all' }], decode: [{ after: 32, steps: 8 }] },
+    {
+      label: 'GPT-2 (2x128)', config: { ...GPT2_124M, vocab_size: 2000, n_embd: 128, n_layer: 2, n_head: 4, n_positions: 64 }, prefill: [{ T: 32, logits: 'all' }],
+      decode: [{ after: 32, steps: 8 }, { after: 32, steps: 8, weights: 'q4' }],
+    },
     SHARED.vocab,
   ],
   llama: {

@@ -31,7 +31,7 @@ async function logitError(page: Page, golden: Golden, V: number): Promise<number
   return error;
 }
 
-test('packed weights: loadModel and setWeights in q4, q8, f32 match the quantized reference; the panel field is remembered', async ({ page }) => {
+test('packed weights: loadModel and setWeights in q4, q8, f32 match the quantized reference, ORT runs the same q4 weights; the panel field is remembered', async ({ page }) => {
   const V = 1000;
   await openApp(page);
   const f32 = await page.evaluate(() => window.playground.loadModel('tiny-gpt2', { weights: 'f32' }));
@@ -40,6 +40,11 @@ test('packed weights: loadModel and setWeights in q4, q8, f32 match the quantize
   expect(q4.weightsBytes).toBeLessThan(f32.weightsBytes);
   const q4Error = await logitError(page, packedGolden('tiny-gpt2', 'q4'), V);
   await expect(page.getByTestId('model-summary')).toContainText('4-bit, blocks of 32');
+  // onnxruntime-web runs the same 4-bit weights (MatMulNBits), in the comparison and in the default export.
+  const compared = await page.evaluate(() => window.playground.compareWithOrt([5, 17, 256, 999], { provider: 'wasm' }));
+  expect(compared.maxAbsDiffLogits).toBeLessThan(TOLERANCE);
+  const exported = await page.evaluate(() => new TextDecoder('latin1').decode(window.playground.exportOnnx({ attentions: false })));
+  expect(exported).toContain('MatMulNBits');
 
   // The panel's field rebuilds the loaded model (no download) and holds for the next loads.
   await page.getByTestId('weights-choice').selectOption('q8');
@@ -49,7 +54,7 @@ test('packed weights: loadModel and setWeights in q4, q8, f32 match the quantize
   const back = await page.evaluate(() => window.playground.setWeights('f32'));
   expect(back).toMatchObject({ weights: 'f32', weightsBytes: f32.weightsBytes });
   const f32Error = await logitError(page, f32Golden('tiny-gpt2'), V);
-  console.log(`tiny-gpt2 in the page against the reference: q4 ${q4Error.toExponential(2)}, q8 ${q8Error.toExponential(2)}, f32 ${f32Error.toExponential(2)}; weights ${q4.weightsBytes} bytes in q4, ${f32.weightsBytes} in f32`);
+  console.log(`tiny-gpt2 in the page against the reference: q4 ${q4Error.toExponential(2)}, q8 ${q8Error.toExponential(2)}, f32 ${f32Error.toExponential(2)}; ORT wasm on the same q4 weights ${compared.maxAbsDiffLogits.toExponential(2)}; weights ${q4.weightsBytes} bytes in q4, ${f32.weightsBytes} in f32`);
   expect(Math.max(q4Error, q8Error, f32Error)).toBeLessThan(TOLERANCE);
 
   const refusal = await page.evaluate(() => window.playground.setWeights('int4' as never).then(() => 'resolved', (error: Error) => error.message));

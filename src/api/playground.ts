@@ -61,8 +61,9 @@ export interface PlaygroundApi extends AttentionApi {
   compareWithOrt(ids: number[], options?: { provider?: OrtProvider; tokenTypeIds?: number[] }): Promise<CompareResult>;
   /**
    * The loaded model as an ONNX graph (opset 17; logits and attentions.{layer} outputs): the bytes of a .onnx file.
-   * `pastKeyValues` (decoders): KV-cache inputs and outputs. `weights` 'q4' / 'q8' (default 'f32'): the matmul weights
-   * the engine packs in 4 / 8 bits, as onnxruntime's com.microsoft MatMulNBits (runs in onnxruntime only).
+   * `pastKeyValues` (decoders): KV-cache inputs and outputs. `weights` 'f32', 'q4' or 'q8' (default: as the engine
+   * holds the model, f16 as f32): the matmul weights the engine packs in 4 / 8 bits, as onnxruntime's com.microsoft
+   * MatMulNBits (runs in onnxruntime only).
    */
   exportOnnx(options?: { attentions?: boolean; pastKeyValues?: boolean; weights?: 'f32' | 'q4' | 'q8' }): Uint8Array;
   /** Every stage of one forward pass on `ids` as the How it works tab draws it, cut to `head` (default 0); `layer`: that block only. */

@@ -6,6 +6,7 @@
 export type { Activation } from '../kernels/matmul/matmul.ref';
 import type { Activation } from '../kernels/matmul/matmul.ref';
 export { WEIGHT_FORMATS, type WeightFormat } from '../kernels/matmul/packed.ref';
+import type { WeightFormat } from '../kernels/matmul/packed.ref';
 import type { CopyRowsArgs } from '../kernels/copyRows/copyRows.ref';
 
 export interface MatmulArgs<Buf> {
@@ -71,6 +72,8 @@ export interface RopeArgs<Buf> {
 
 export interface Backend<Buf> {
   readonly name: 'webgpu' | 'cpu';
+  /** How `fromWeight` stores matmul weights (f32, or packed: kernels/matmul/packed.ref.ts). */
+  readonly weights: WeightFormat;
   /** A float buffer of the given shape (contents undefined). */
   alloc(shape: number[], label: string): Buf;
   /** A float buffer holding `data` (weights, inputs). */

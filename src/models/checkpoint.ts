@@ -12,6 +12,8 @@ export interface LoadedModel<Buf = unknown> {
   /** The checkpoint the model was built from: its tensors under Hugging Face's names (ONNX export reads them). */
   source: TensorSource;
   model: LanguageModel<Buf>;
+  /** How the model's matmul weights are stored on its backend (the backend's format; f32 unless packed). */
+  weights: WeightFormat;
 }
 
 export interface CheckpointFiles {
@@ -22,7 +24,7 @@ export interface CheckpointFiles {
 export function buildModel<Buf>(backend: Backend<Buf>, files: CheckpointFiles): LoadedModel<Buf> {
   const { family, fields } = familyOfJson(files.config);
   const config = family.parseConfig(fields);
-  return { family, config, source: files.weights, model: family.createModel(backend, config, files.weights) };
+  return { family, config, source: files.weights, model: family.createModel(backend, config, files.weights), weights: backend.weights };
 }
 
 export type WeightChoice = 'auto' | WeightFormat;

@@ -37,6 +37,7 @@ function ints(buf: CpuBuffer): Uint32Array {
 export function createCpuBackend(options: { weights?: WeightFormat } = {}): Backend<CpuBuffer> {
   return {
     name: 'cpu',
+    weights: options.weights ?? 'f32',
     alloc: (shape, label) => ({ label, floats: new Float32Array(shape.reduce((a, b) => a * b, 1)) }),
     fromFloats: (data, _shape, label) => ({ label, floats: data }),
     fromWeight: (data, shape, layout, label) => {

@@ -92,6 +92,7 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
 
   return {
     name: 'webgpu',
+    weights: options.weights ?? 'f32',
     alloc: (shape, name) => gpu.tensor(shape, 'f32', name),
     fromFloats: uploadFloats,
     fromWeight: uploadWeight,

@@ -26,16 +26,16 @@ export const ortWasmProvider: ForwardProvider = {
 };
 
 /** One KV-cache session per loaded model (the graph exported with past_key_values), released when the model changes. */
-let generation: { source: LoadedModel['source']; session: Promise<OrtGeneration> } | undefined;
+let generation: { source: LoadedModel['source']; weights: LoadedModel['weights']; session: Promise<OrtGeneration> } | undefined;
 
 function generationFor(loaded: LoadedModel): Promise<OrtGeneration> {
-  if (generation?.source !== loaded.source) {
+  if (generation?.source !== loaded.source || generation.weights !== loaded.weights) {
     const previous = generation;
     void previous?.session.then((session) => session.release(), () => undefined);
     const { L, Hkv, D, P } = loaded.config.dims;
     const session = loadOrt().then((ort) => OrtGeneration.create(ort, exportOnnx(loaded, { attentions: false, pastKeyValues: true }), { layers: L, kvHeads: Hkv, headSize: D, contextLimit: P }));
     session.catch(() => (generation = undefined)); // a failed start is retried on the next call
-    generation = { source: loaded.source, session };
+    generation = { source: loaded.source, weights: loaded.weights, session };
   }
   return generation.session;
 }

@@ -1,5 +1,6 @@
 // The loaded model exported once and run in onnxruntime-web: one session per execution provider, created on first
-// use. A peer belongs to one checkpoint; `ortPeerFor` replaces it (and releases its sessions) when the model changes.
+// use. A peer belongs to one checkpoint in one weight format (the engine's: 8/4-bit weights run as MatMulNBits);
+// `ortPeerFor` replaces it (and releases its sessions) when the model or its format changes.
 
 import type { InferenceSession } from 'onnxruntime-web';
 import { exportOnnx, type ExportableModel } from './exportOnnx';
@@ -43,7 +44,7 @@ export class OrtPeer {
 let current: OrtPeer | undefined;
 
 export function ortPeerFor(model: ExportableModel): OrtPeer {
-  if (current?.model.source !== model.source) {
+  if (current?.model.source !== model.source || current.model.weights !== model.weights) {
     void current?.release();
     current = new OrtPeer(model);
   }

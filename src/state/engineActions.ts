@@ -22,7 +22,9 @@ export function decodeForModel(ids: number[]): string {
 /** The loaded model as ONNX bytes and a file name. */
 export function exportLoadedOnnx(): { bytes: Uint8Array; fileName: string } {
   const loaded = engine.loaded();
-  return { bytes: exportOnnx(loaded), fileName: `${loaded.config.modelType}.onnx` };
+  // The weights as the engine holds them: 8/4-bit ones as MatMulNBits (such a file runs in onnxruntime only).
+  const suffix = loaded.weights === 'q4' || loaded.weights === 'q8' ? `-${loaded.weights}` : '';
+  return { bytes: exportOnnx(loaded), fileName: `${loaded.config.modelType}${suffix}.onnx` };
 }
 
 /** Decodes ids with a tokenizer by name (built-in, Hub id or URL) in the tokenizer worker. */

@@ -47,7 +47,8 @@ export function ComparePanel() {
           <caption data-testid="compare-caption">
             {comparison.model} ({comparison.familyLabel}) on {quoted(comparison.input)}, {comparison.tokens} tokens
             {comparison.fastCpuMode && ' — with Fast CPU mode on, "ours" also ran in onnxruntime-web (wasm)'}
-            {comparison.weights !== 'f32' && !comparison.fastCpuMode && ` — ours ran with ${comparison.weights} weights and onnxruntime-web with the checkpoint's, so the differences include what ${comparison.weights} changes`}
+            {comparison.weights === 'f16' && !comparison.fastCpuMode && " — ours ran f16 weights, onnxruntime-web the checkpoint's in f32 (the same values when the checkpoint is stored in f16), so the differences include the rounding to f16"}
+            {(comparison.weights === 'q4' || comparison.weights === 'q8') && ` — both ran the same ${comparison.weights === 'q4' ? '4' : '8'}-bit weights (onnxruntime-web as MatMulNBits)`}
             {comparison.input !== input && ' (an earlier input: compare again for the text above)'}
           </caption>
           <thead>

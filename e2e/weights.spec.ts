@@ -46,6 +46,14 @@ test('packed weights: loadModel and setWeights in q4, q8, f32 match the quantize
   const exported = await page.evaluate(() => new TextDecoder('latin1').decode(window.playground.exportOnnx({ attentions: false })));
   expect(exported).toContain('MatMulNBits');
 
+  // The How it works trace reads the packed token table's rows: token + position rows add up to the embedding sum.
+  const trace = await page.evaluate(async () => {
+    const { embeddings } = await window.playground.trace([5, 17, 256], { layer: 0 });
+    return { token: [...embeddings.token], position: [...embeddings.position!], sum: [...embeddings.sum] };
+  });
+  expect(trace.sum.reduce((largest, value, i) => Math.max(largest, Math.abs(value - trace.token[i] - trace.position[i])), 0)).toBeLessThan(1e-6);
+  expect(trace.token.some((value) => value !== 0)).toBe(true);
+
   // The panel's field rebuilds the loaded model (no download) and holds for the next loads.
   await page.getByTestId('weights-choice').selectOption('q8');
   await expect(page.getByTestId('model-summary')).toContainText('8-bit, blocks of 32');

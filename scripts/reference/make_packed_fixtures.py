@@ -13,8 +13,10 @@ description, in torch, on each Hugging Face weight as an (out, in) matrix, row b
   value = float32(q * scale); a block of zeros has scale 0 and values 0.
 
 A weight whose `in` is not a multiple of 32 (4 for f16) stays float32. GPT-2's Conv1D weights are stored (in, out):
-they are quantized as their transpose. Which weights are packed (PACKED): every layer's attention q|k|v and output
-projection and the MLP's matrices, and an untied LM head; embeddings, a tied head, BERT's pooler and heads stay.
+they are quantized as their transpose. Which weights are packed: every layer's attention q|k|v and output
+projection and the MLP's matrices, an untied LM head, and the token embedding table (V, C), blocked along C, which a
+tied head shares (so the lookup and the head read the same values); position and token-type tables, BERT's pooler
+and heads stay.
 Quantizing per output row means that fusing q|k|v rows, or GPT-NeoX's per-head row order, changes nothing.
 
 Each file holds, per case (inputs from the checkpoint's golden.json), the views of the logits the conformance suite
@@ -51,7 +53,7 @@ FIXTURE_CASES = {
     "tiny-bert": ("single",),
 }
 
-# model_type -> (config class, model class, how matmul weights are named: a regular expression, layout)
+# model_type -> (config class, model class, how matmul weights are named: a regular expression, their layout)
 MODELS = {
     "gpt2": (GPT2Config, GPT2LMHeadModel, r"^transformer\.h\.\d+\.(attn\.c_attn|attn\.c_proj|mlp\.c_fc|mlp\.c_proj)\.weight$", "in_out"),
     "llama": (LlamaConfig, LlamaForCausalLM,
@@ -62,6 +64,14 @@ MODELS = {
     "bert": (BertConfig, BertForPreTraining,
              r"^bert\.encoder\.layer\.\d+\.(attention\.self\.(query|key|value)|attention\.output\.dense|intermediate\.dense|output\.dense)\.weight$",
              "out_in"),
+}
+
+# model_type -> the token embedding table's name: (V, C), i.e. (out, in) for a tied head, whatever MODELS' layout.
+TOKEN_TABLES = {
+    "gpt2": "transformer.wte.weight",
+    "llama": "model.embed_tokens.weight",
+    "gpt_neox": "gpt_neox.embed_in.weight",
+    "bert": "bert.embeddings.word_embeddings.weight",
 }
 
 
@@ -116,9 +126,10 @@ def packed_names(model_type, tensors, fmt):
     _, _, pattern, layout = MODELS[model_type]
     out = {}
     for name, t in sorted(tensors.items()):
-        if not re.match(pattern, name):
+        table = name == TOKEN_TABLES[model_type]
+        if not table and not re.match(pattern, name):
             continue
-        N, K = (t.shape[1], t.shape[0]) if layout == "in_out" else tuple(t.shape)
+        N, K = (t.shape[1], t.shape[0]) if layout == "in_out" and not table else tuple(t.shape)
         if K % REQUIRED_MULTIPLE[fmt] == 0:
             out[name] = (N, K)
     return out
@@ -182,7 +193,7 @@ def make(name, case_names):
         stored = dict(tensors)
         for tensor_name in packed:
             w = tensors[tensor_name]
-            if MODELS[model_type][3] == "in_out":  # Conv1D (K, N): quantize its (N, K) transpose
+            if MODELS[model_type][3] == "in_out" and tensor_name != TOKEN_TABLES[model_type]:  # Conv1D (K, N): its (N, K) transpose
                 stored[tensor_name] = dequantized(w.t().contiguous(), fmt).t().contiguous()
             else:
                 stored[tensor_name] = dequantized(w, fmt)

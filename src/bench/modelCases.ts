@@ -41,13 +41,13 @@ export function layerFlops(T: number, Tk: number, dims: Pick<ModelDims, 'C' | 'H
 }
 
 /**
- * Bytes of weights one forward reads: every layer's matrices (in `format`: their K, C or F, suits every packed format
- * at these shapes) and the LM head (the token table, f32: a tied head stays f32).
+ * Bytes of weights one forward reads: every layer's matrices and the LM head (the token table, tied or not), in
+ * `format` (their K, C or F, suits every packed format at these shapes).
  */
 function weightBytes(dims: ModelDims, format: WeightFormat = 'f32'): number {
   const { C, H, Hkv, D, F, V, L } = dims;
   const perLayer = 2 * C * H * D + 2 * C * Hkv * D + (dims.activation === 'silu' ? 3 : 2) * C * F;
-  return L * perLayer * bytesPerWeight(format) + 4 * V * C;
+  return (L * perLayer + V * C) * bytesPerWeight(format);
 }
 
 /** A checkpoint of synthetic weights at `json`'s shape, as safetensors bytes. */

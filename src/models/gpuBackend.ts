@@ -15,8 +15,8 @@ import { copyRows } from '../kernels/copyRows/copyRows';
 import { embedding } from '../kernels/embedding/embedding';
 import { layernorm } from '../kernels/layernorm/layernorm';
 import { matmul } from '../kernels/matmul/matmul';
-import { packedInfo, uploadPacked } from '../kernels/matmul/packed';
-import { packingProblem, packWeight, type WeightFormat } from '../kernels/matmul/packed.ref';
+import { packedInfo, uploadPacked, type PackedInfo } from '../kernels/matmul/packed';
+import { bytesPerWeight, packingProblem, packWeight, type WeightFormat } from '../kernels/matmul/packed.ref';
 import { rmsnorm } from '../kernels/rmsnorm/rmsnorm';
 import { rope } from '../kernels/rope/rope';
 import { argmax, sample, topK } from '../kernels/sampling/sampling';
@@ -71,10 +71,28 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
     }
   }
 
+  /**
+   * Whole rows of a packed (N, K) weight as the values it stands for (a packed token table's rows, for the trace):
+   * gathered by the embedding kernel, which reads packed tables, with no position added.
+   */
+  function readPackedRows(tensor: Tensor, packed: PackedInfo, offset: number, count: number): Promise<Float32Array> {
+    const { K } = packed;
+    if (packed.transposed || offset % K !== 0 || count % K !== 0) {
+      throw new Error(`${tensor.label} is a packed weight: only whole rows of a table packed as (rows, ${K}) can be read back.`);
+    }
+    const rows = count / K;
+    const ids = uploadInts(Uint32Array.from({ length: rows }, (_, r) => offset / K + r), `${tensor.label}.row_ids`);
+    const out = gpu.tensor([rows, K], 'f32', `${tensor.label}.rows`);
+    embedding(rec, { ids, wte: tensor, ...positionsOf({ T: rows, C: K }), out, T: rows, C: K, positionOffset: 0 });
+    releaseAfterFlush.push(ids, out);
+    return rec.read(out as Tensor<'f32'>);
+  }
+
   function uploadWeight(data: Float32Array, shape: number[], layout: 'kn' | 'nk', name: string): Tensor {
     const format = options.weights ?? 'f32';
     const [N, K] = layout === 'nk' ? shape : [shape[1], shape[0]];
-    if (format === 'f32' || packingProblem(K, format)) return uploadFloats(data, shape, name);
+    // Packed weights are bound whole: one larger than a binding (a huge vocabulary in f16) stays f32, in chunks.
+    if (format === 'f32' || packingProblem(K, format) || N * K * bytesPerWeight(format) > bindingLimit) return uploadFloats(data, shape, name);
     return uploadPacked(gpu, packWeight(data, N, K, layout, format), name);
   }
 
@@ -140,8 +158,8 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
       return { probs: [...probValues], ids: [...idValues] };
     },
     read: (tensor, offset = 0, count) => {
-      if (packedInfo(tensor)) throw new Error(`${tensor.label} is a packed weight: the model's own tensors are read from its checkpoint instead.`);
-      return rec.read(tensor as Tensor<'f32'>, offset, count);
+      const packed = packedInfo(tensor);
+      return packed ? readPackedRows(tensor, packed, offset, count ?? packed.N * packed.K - offset) : rec.read(tensor as Tensor<'f32'>, offset, count);
     },
     flush: async () => {
       const submitted = rec;

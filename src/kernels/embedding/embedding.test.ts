@@ -3,6 +3,8 @@ import { f16BitsToFloat32, float32ToF16Bits } from '../../common/half';
 import { maxAbsDiff, randomArray, report, testGpu, upload } from '../testing';
 import { embedding } from './embedding';
 import { embeddingRef } from './embedding.ref';
+import { uploadPacked } from '../matmul/packed';
+import { packWeight, unpackWeight } from '../matmul/packed.ref';
 
 describe('embedding', () => {
   const cases = [
@@ -65,4 +67,33 @@ describe('embedding with an f16 token table (only where the adapter has shader-f
     expect(report('embedding f16', `T=${T} C=${C}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
     for (const tensor of [ids, wte, wpe, out]) gpu.release(tensor);
   });
+});
+
+// A packed token table (f16, q8, q4: kernels/matmul/packed.ref.ts), as a packed tied LM head stores it: the lookup
+// reads what unpackWeight gives.
+describe('embedding with a packed token table', () => {
+  for (const format of ['f16', 'q8', 'q4'] as const) {
+    it(`matches the reference on the unpacked ${format} table`, async () => {
+      const gpu = await testGpu();
+      const [B, T, C, V] = [2, 7, 64, 50];
+      const idsData = Uint32Array.from(randomArray(B * T, 9, 0, V), Math.floor);
+      idsData[0] = V - 1; // the last row, whose scales are the table's last
+      const table = packWeight(randomArray(V * C, 1), V, C, 'nk', format);
+      const wpeData = randomArray(T * C, 2);
+      const expected = new Float32Array(B * T * C);
+      embeddingRef({ ids: idsData, wte: unpackWeight(table), wpe: wpeData, out: expected, B, T, C });
+
+      const ids = upload(gpu, [B, T], 'u32', idsData, 'ids');
+      const wte = uploadPacked(gpu, table, 'wte');
+      const wpe = upload(gpu, [T, C], 'f32', wpeData, 'wpe');
+      const out = gpu.tensor([B, T, C], 'f32', 'out');
+      const rec = gpu.recorder('embedding.packed.test');
+      embedding(rec, { ids, wte, wpe, out, B, T, C });
+      const actual = rec.read(out);
+      await rec.submit();
+      expect(report('embedding packed', `${format} B=${B} T=${T} C=${C}`, maxAbsDiff(await actual, expected))).toBeLessThan(1e-6);
+      expect(() => embedding(gpu.recorder('refused'), { ids, wte, wpe, out, B, T, C: 32 })).toThrow(/packed table of rows of 64/);
+      for (const tensor of [ids, wte, wpe, out]) gpu.release(tensor);
+    });
+  }
 });

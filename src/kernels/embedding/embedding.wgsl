@@ -1,6 +1,6 @@
 // out[row, c] = wte[ids[row], c] + wpe[position_offset + row % T, c] (+ wtt[type_ids[row], c]), one element per
-// invocation; with HAS_POSITION_IDS the position is position_ids[row] instead. Composed after wte_f32.wgsl or
-// wte_f16.wgsl (binding 1, token_embedding).
+// invocation; with HAS_POSITION_IDS the position is position_ids[row] instead. Composed after wte_f32.wgsl,
+// wte_f16.wgsl or wte_packed.wgsl (binding 1, token_embedding).
 override HAS_TYPES: bool = false;
 override HAS_POSITION_IDS: bool = false;
 
@@ -9,6 +9,7 @@ struct Params {
   T: u32,
   C: u32,
   position_offset: u32,
+  wte_scales: u32, // a packed table (wte_packed.wgsl): word of its first scale
 }
 
 @group(0) @binding(0) var<storage, read> ids: array<u32>;

@@ -26,6 +26,8 @@ export interface PackedWeight {
   K: number; // input features
   words: Uint32Array; // data words, then (q8, q4) N·K/32 scales
   scalesOffset: number; // index of the first scale word (= data words; 0 for f16, which has none)
+  /** Packed from a (K, N) weight (Conv1D): its rows are the checkpoint's columns. */
+  transposed: boolean;
 }
 
 /** Bytes per weight element, scales included: f32 4, f16 2, q8 1.125, q4 0.625. */
@@ -56,7 +58,7 @@ export function packWeight(w: Float32Array, N: number, K: number, layout: Weight
   const nk = asNk(w, N, K, layout);
   if (format === 'f16') {
     const halves = float32ToF16Bits(nk);
-    return { format, N, K, words: new Uint32Array(halves.buffer, halves.byteOffset, halves.length / 2).slice(), scalesOffset: 0 };
+    return { format, N, K, words: new Uint32Array(halves.buffer, halves.byteOffset, halves.length / 2).slice(), scalesOffset: 0, transposed: layout === 'kn' };
   }
   const levels = format === 'q8' ? 127 : 7; // largest |q|: q8 in [-127, 127], q4 in [-7, 7] (+8 when stored)
   const perWord = format === 'q8' ? 4 : 8;
@@ -79,7 +81,7 @@ export function packWeight(w: Float32Array, N: number, K: number, layout: Weight
       words[word] = (words[word] | (stored << ((element % perWord) * bits))) >>> 0;
     }
   }
-  return { format, N, K, words, scalesOffset: dataWords };
+  return { format, N, K, words, scalesOffset: dataWords, transposed: layout === 'kn' };
 }
 
 /** Nearest integer, ties to even (as torch.round and numpy.round, so an independent quantizer agrees exactly). */

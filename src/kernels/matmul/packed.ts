@@ -9,6 +9,8 @@ export interface PackedInfo {
   N: number;
   K: number;
   scalesOffset: number;
+  /** Packed from a (K, N) weight: its rows are the checkpoint's columns. */
+  transposed: boolean;
 }
 
 /** The packing of each uploaded packed weight (a u32 tensor that matmul alone reads). */
@@ -20,7 +22,7 @@ export const W_FORMAT_CODE: Record<PackedFormat, number> = { f16: 0, q8: 1, q4: 
 export function uploadPacked(gpu: Gpu, packed: PackedWeight, label: string): Tensor {
   const tensor = gpu.tensor([packed.words.length], 'u32', label);
   gpu.write(tensor, packed.words);
-  packedTensors.set(tensor, { format: packed.format, N: packed.N, K: packed.K, scalesOffset: packed.scalesOffset });
+  packedTensors.set(tensor, { format: packed.format, N: packed.N, K: packed.K, scalesOffset: packed.scalesOffset, transposed: packed.transposed });
   return tensor;
 }
 

@@ -7,8 +7,10 @@
 // kv head over its query heads (repeat_kv); SwiGLU from Sigmoid and Mul.
 // Initializers keep the checkpoint's names (the q|k|v and gate|up matrices the loader stacked carry the stacked name);
 // the LM head shares the token embeddings unless the checkpoint has its own. With `weights` 'q4' / 'q8', the matmul
-// weights the engine packs (decoderMatmulWeights: the blocks' four products and an untied head) are MatMulNBits nodes.
+// weights the engine packs (decoderMatmulWeights: the blocks' four products and an untied head) are MatMulNBits nodes,
+// and the token table (packed in the engine too) holds the values its packed form stands for, in f32.
 
+import { roundTripWeight } from '../../kernels/matmul/packed.ref';
 import { ropeTable } from '../../kernels/rope/rope.ref';
 import type { GraphOptions } from '../family';
 import { GraphBuilder } from '../onnx/graphBuilder';
@@ -60,7 +62,8 @@ export function decoderOnnx(graphName: string, spec: DecoderSpec, p: DecoderPara
   const totalLength = dimension(g, mask, 1, 'total_length');
   const queries = positions(g, pastLength, totalLength, 'positions'); // (T): P..P+T-1
   const keys = past ? positions(g, zeroInt64(g), totalLength, 'key_positions') : queries; // (P + T)
-  const wte = host(p.tokenEmbeddings);
+  // The token table holds the values the engine's packed table stands for (one table for the lookup and a tied head).
+  const wte = g.weight(p.tokenEmbeddings.name, p.tokenEmbeddings.shape, format === 'f32' ? p.tokenEmbeddings.load() : roundTripWeight(p.tokenEmbeddings.load(), V, C, 'nk', format));
   let x = g.op('Gather', [wte, ids], 'token_embeddings'); // (B, T, C)
   if (p.positionEmbeddings) {
     x = g.op('Add', [x, g.op('Gather', [host(p.positionEmbeddings), queries], 'position_embeddings')], 'embeddings'); // (B, T, C)

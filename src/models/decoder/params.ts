@@ -75,11 +75,11 @@ export function linearRopeScaling(fields: ConfigFields, typeKeys: readonly strin
 export const qkvWidth = (dims: ModelDims): number => (dims.H + 2 * dims.Hkv) * dims.D;
 
 /**
- * The weights matmul alone reads (the blocks' four products and an untied LM head): those may be packed (f16, 8/4-bit).
- * A tied head is the token table the embedding lookup also reads, so it stays f32.
+ * The weights that may be packed (f16, 8/4-bit): the blocks' four products, an untied LM head, and the token table
+ * (V, C), which the embedding lookup reads packed too (so a tied head is packed with it).
  */
 export const decoderMatmulWeights = (spec: DecoderSpec): MatmulWeights => (path) =>
-  path === 'lmHead' ? 'nk' : /^blocks\.\d+\.(qkv|attnOut|mlpIn|mlpOut)Weight$/.test(path) ? spec.weightLayout : undefined;
+  path === 'lmHead' || path === 'tokenEmbeddings' ? 'nk' : /^blocks\.\d+\.(qkv|attnOut|mlpIn|mlpOut)Weight$/.test(path) ? spec.weightLayout : undefined;
 
 export function decoderShapes(spec: DecoderSpec, parts: { lmHead: boolean }): DecoderParams<number[]> {
   const { C, F, V, P, L, H, D, norm, positions } = spec.dims;

@@ -5,6 +5,7 @@
 // With `weights` 'q4' / 'q8', the layers' four products (encoderMatmulWeights, the ones the engine packs) are
 // MatMulNBits nodes on the (out, in) weights as stored.
 
+import { roundTripWeight } from '../../kernels/matmul/packed.ref';
 import type { GraphOptions } from '../family';
 import { GraphBuilder } from '../onnx/graphBuilder';
 import { activation, attentionBias, dimension, layerNorm, linear, positions, projectOnTable, selfAttention, zeroInt64, type MatmulWeight } from '../onnx/layers';
@@ -23,7 +24,8 @@ export function encoderOnnx(graphName: string, spec: EncoderSpec, p: EncoderPara
   /** A torch Linear weight (out, in) at `path` of the struct (layers.3.qkvWeight), in `format` where the engine packs it. */
   const matrix = (tensor: LazyTensor, path: string): MatmulWeight => ({ tensor: host(tensor), layout: 'nk', format: encoderMatmulWeights(path) ? format : 'f32' });
 
-  const words = table(p.wordEmbeddings);
+  // The word table holds the values the engine's packed table stands for (the lookup and the tied MLM decoder).
+  const words = g.weight(p.wordEmbeddings.name, p.wordEmbeddings.shape, format === 'f32' ? p.wordEmbeddings.load() : roundTripWeight(p.wordEmbeddings.load(), V, C, 'nk', format));
   let position: string;
   if (spec.positionIds === 'from-zero') {
     position = positions(g, zeroInt64(g), dimension(g, ids, 1, 'sequence_length'), 'positions'); // (T)

@@ -77,8 +77,12 @@ export function positionRows(spec: EncoderSpec): number {
   return spec.positionIds === 'after-padding' ? spec.dims.P + spec.paddingIdx + 1 : spec.dims.P;
 }
 
-/** The layers' four products read their weights through matmul alone, (out, in): those may be packed (f16, 8/4-bit). */
-export const encoderMatmulWeights: MatmulWeights = (path) => (/^layers\.\d+\.(qkv|attnOut|ffnIn|ffnOut)Weight$/.test(path) ? 'nk' : undefined);
+/**
+ * The weights that may be packed (f16, 8/4-bit), all (out, in): the layers' four products and the word table (V, C),
+ * which the embedding lookup reads packed too (so the tied MLM decoder is packed with it).
+ */
+export const encoderMatmulWeights: MatmulWeights = (path) =>
+  path === 'wordEmbeddings' || /^layers\.\d+\.(qkv|attnOut|ffnIn|ffnOut)Weight$/.test(path) ? 'nk' : undefined;
 
 /** The struct's shapes: the schema of every map over it, and what the memory estimates sum. */
 export function encoderShapes(spec: EncoderSpec, parts: EncoderParts): EncoderParams<number[]> {

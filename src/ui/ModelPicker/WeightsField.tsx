@@ -18,8 +18,9 @@ const OPTIONS: { value: WeightChoice; label: string; detail: string }[] = [
 ];
 
 /**
- * The matmul weights' format for inference. Changing it rebuilds the loaded model from its files (no download);
- * embeddings, norms and a tied LM head stay f32, and fine-tuning, export and onnxruntime read the checkpoint itself.
+ * The matmul weights' format for inference. Changing it rebuilds the loaded model from its files (no download).
+ * Position tables, norms and biases stay f32; fine-tuning reads the checkpoint itself; onnxruntime runs the same
+ * 8/4-bit weights.
  */
 export function WeightsField() {
   const choice = useAppStore((s) => s.weightChoice);
@@ -41,8 +42,9 @@ export function WeightsField() {
         </select>
       </label>
       <p className="muted" id="weights-detail">
-        {chosen.detail} The matrices of each layer are stored this way; embeddings, norms and a tied LM head stay f32.
-        Fine-tuning, export and onnxruntime-web (Compare, Fast CPU mode) use the checkpoint itself.
+        {chosen.detail} Each layer&apos;s matrices and the token embedding table (which a tied LM head shares) are stored
+        this way; position tables, norms and biases stay f32. Fine-tuning trains f32 weights from the checkpoint;
+        onnxruntime-web (Compare, Fast CPU mode, Download .onnx) runs the same 8- and 4-bit weights.
       </p>
     </div>
   );

@@ -280,7 +280,7 @@ export async function loadCase(context: BenchContext, rows: { label: string; con
       sample();
       const source = await time('parse', () => SafetensorsFile.parse(bytes));
       const loaded = await time('build', () => buildModel(createGpuBackend(gpu, 'bench.load'), { config: config.raw, weights: source }));
-      pipelines = await time('compile', () => gpu.compileAhead(() => loaded.model.forward({ ids }, { logits: 'last' })));
+      pipelines = await time('compile', () => loaded.model.backend.compileAhead(() => loaded.model.forward({ ids }, { logits: 'last' })));
       loaded.model.resetCache();
       const logits = await time('forward', async () => (await loaded.model.forward({ ids }, { logits: 'last' })).logits!);
       loaded.model.dispose();

@@ -238,7 +238,37 @@ class Engine {
       previous?.loaded.model.dispose();
       this.gpu?.trim();
     });
+    await this.compileAhead(session);
     return session.info;
+  }
+
+  /**
+   * On a hardware GPU: a dry run of a one-token and a 16-token forward (the decode step's matrix-vector kernels and a
+   * prompt's split-K ones) compiles their pipelines at load, asynchronously and in parallel, so the first real
+   * forward does not wait for them one by one. Skipped on software adapters, where compiling ahead bought nothing
+   * (README, "Benchmark") and would only compete with the page for the CPU. A pipeline that fails here fails again,
+   * with its message, where it is used.
+   */
+  private async compileAhead(session: Session): Promise<void> {
+    if (!this.gpu || this.gpu.info.isSoftwareAdapter || session.info.backend !== 'webgpu') return;
+    await this.queue.run(async () => {
+      if (this.session !== session) return;
+      const { model, config } = session.loaded;
+      const lm = session.info.capabilities.lm;
+      const lengths = [...new Set([1, Math.min(16, config.dims.P)])];
+      try {
+        await model.backend.compileAhead(async () => {
+          for (const T of lengths) {
+            model.resetCache();
+            await model.forward({ ids: new Array<number>(T).fill(0) }, { logits: lm ? 'last' : 'none', hidden: !lm });
+          }
+        });
+      } catch {
+        // reported where the pipeline is used
+      } finally {
+        model.resetCache();
+      }
+    });
   }
 
   private latestLoadName = '';
@@ -247,8 +277,8 @@ class Engine {
    * Stores the loaded model's matmul weights in another format ('auto', f32, f16, q8, q4), rebuilt from the files it
    * was loaded from (nothing is downloaded again). If the rebuild fails, the model stays as it was.
    */
-  setWeights(choice: WeightChoice): Promise<ModelInfo> {
-    return this.queue.run(async () => {
+  async setWeights(choice: WeightChoice): Promise<ModelInfo> {
+    const info = await this.queue.run(async () => {
       const { info, files, tokenizer, loaded } = this.requireSession();
       const session = this.build(info.name, files, tokenizer, choice);
       this.session = session;
@@ -256,6 +286,8 @@ class Engine {
       this.gpu?.trim();
       return session.info;
     });
+    await this.compileAhead(this.requireSession());
+    return info;
   }
 
   forward(ids: number[], options: ForwardOptions = {}): Promise<ForwardResult> {

@@ -88,8 +88,6 @@ export class Gpu {
   private readonly bindGroups = new Map<string, GPUBindGroup>();
   private readonly objectIds = new WeakMap<object, number>();
   private lastObjectId = 0;
-  /** While compileAhead runs: the pipelines asked for, compiling asynchronously, by cache key. */
-  private compiling: Map<string, Promise<void>> | null = null;
   private readonly listeners = new Set<(bytesInUse: number, bytesAllocated: number) => void>();
   private readonly deferredErrors: GpuError[] = [];
   private liveBytes = 0;
@@ -227,8 +225,11 @@ export class Gpu {
     return this.placeholderOutputTensor;
   }
 
-  /** A compute pipeline from WGSL, cached by `key` (kernel name + variant), entry point and override constants. */
-  pipeline(key: string, wgsl: string, entryPoint = 'main', constants: Record<string, number> = {}): GPUComputePipeline {
+  /**
+   * A compute pipeline from WGSL, cached by `key` (kernel name + variant), entry point and override constants. With
+   * `compiling` (a compileAhead dry run's recorder asks): compiled asynchronously into that map instead.
+   */
+  pipeline(key: string, wgsl: string, entryPoint = 'main', constants: Record<string, number> = {}, compiling?: Map<string, Promise<void>>): GPUComputePipeline {
     const cacheKey = `${key}|${entryPoint}|${JSON.stringify(constants)}`;
     const cached = this.pipelines.get(cacheKey);
     if (cached) return cached;
@@ -240,15 +241,15 @@ export class Gpu {
       }
       return { label: `${key}.${entryPoint}`, layout: 'auto', compute: { module, entryPoint, constants } };
     };
-    if (this.compiling) {
-      // compileAhead: compile off the JS thread, in parallel with the others; nothing is encoded meanwhile, so the
-      // recording only needs something to hold (its recorders submit nothing).
-      if (!this.compiling.has(cacheKey)) {
+    if (compiling) {
+      // compileAhead: compile off the JS thread, in parallel with the others; a dry run encodes nothing, so its
+      // recording only needs something to hold.
+      if (!compiling.has(cacheKey)) {
         const ready = this.device.createComputePipelineAsync(descriptor()).then(
           (pipeline) => void this.pipelines.set(cacheKey, pipeline),
           (error: unknown) => void this.deferredErrors.push(new GpuError(`compiling '${key}': ${error instanceof Error ? error.message : String(error)}`)),
         );
-        this.compiling.set(cacheKey, ready);
+        compiling.set(cacheKey, ready);
       }
       return { label: `${key}.${entryPoint} (compiling)` } as GPUComputePipeline;
     }
@@ -259,28 +260,18 @@ export class Gpu {
   }
 
   /**
-   * Runs `record` as a dry run (its recorders encode and submit nothing, and their reads resolve to zeros) and
-   * compiles every pipeline it asks for with createComputePipelineAsync, in parallel and off the JS thread; resolves
-   * once all are ready, with how many were compiled. Call it at load with a first forward pass, so that the real one
-   * finds its pipelines compiled. Nothing else may record on this Gpu meanwhile. Errors surface like any pipeline's.
+   * Runs `record` as a dry run through the recorders `dryRecorder` makes (they encode and submit nothing, and their
+   * reads resolve to zeros) and compiles every pipeline they ask for with createComputePipelineAsync, in parallel and
+   * off the JS thread; resolves once all are ready, with how many were compiled. Call it at load with a first forward
+   * pass, so that the real one finds its pipelines compiled. Other recorders (a fine-tuning run) go on as usual
+   * meanwhile. Errors surface like any pipeline's.
    */
-  async compileAhead(record: () => Promise<unknown>): Promise<number> {
-    if (this.compiling) throw new GpuError('compileAhead is already running on this GPU');
+  async compileAhead(record: (dryRecorder: (label: string) => Recorder) => Promise<unknown>): Promise<number> {
     const compiling = new Map<string, Promise<void>>();
-    this.compiling = compiling;
-    try {
-      await record();
-    } finally {
-      this.compiling = null;
-    }
+    await record((label) => new Recorder(this, label, false, compiling));
     await Promise.all(compiling.values());
     this.throwDeferredErrors();
     return compiling.size;
-  }
-
-  /** Whether a compileAhead dry run is recording (recorders then submit nothing). */
-  get isDryRun(): boolean {
-    return this.compiling !== null;
   }
 
   /**

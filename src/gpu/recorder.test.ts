@@ -63,11 +63,12 @@ describe('Recorder', () => {
     expect(gpu.bytesInUse).toBe(before);
   });
 
-  it('compiles the pipelines of a dry run ahead, asynchronously; the dry run submits nothing and reads zeros', async () => {
+  it('compiles the pipelines of a dry run ahead, asynchronously; the dry run submits nothing and reads zeros, other recorders run meanwhile', async () => {
     const gpu = await testGpu();
     const n = 8;
     const a = upload(gpu, [n], 'f32', Float32Array.from({ length: n }, (_, i) => i + 1));
     const out = gpu.tensor([n], 'f32', 'out');
+    const other = gpu.tensor([n], 'f32', 'other');
     const submit = gpu.device.queue.submit;
     let submits = 0;
     gpu.device.queue.submit = (buffers) => {
@@ -75,22 +76,31 @@ describe('Recorder', () => {
       submit.call(gpu.device.queue, buffers);
     };
     let dryRead: Float32Array | undefined;
-    const compiled = await gpu.compileAhead(async () => {
-      const rec = gpu.recorder('dry');
+    let otherRead: Float32Array | undefined;
+    const compiled = await gpu.compileAhead(async (dryRecorder) => {
+      const rec = dryRecorder('dry');
+      expect(rec.isDryRun).toBe(true);
       // A shader no test has compiled yet (the constant makes it new to the cache).
       rec.dispatch({
         label: 'dry.scale',
-        pipeline: gpu.pipeline('recorder.test.scale', SCALE_WGSL, 'main', { FACTOR: 3 }),
+        pipeline: rec.pipeline('recorder.test.scale', SCALE_WGSL, 'main', { FACTOR: 3 }),
         bindings: [a, out],
         workgroups: [1],
       });
       const read = rec.read(out);
-      await rec.submit();
+      // A recorder of someone else's (a fine-tuning step) during the dry run is not silenced by it.
+      const concurrent = gpu.recorder('concurrent');
+      expect(concurrent.isDryRun).toBe(false);
+      concurrent.dispatch({ label: 'scale', pipeline: concurrent.pipeline('recorder.test.scale', SCALE_WGSL, 'main', { FACTOR: 2 }), bindings: [a, other], workgroups: [1] });
+      const concurrentRead = concurrent.read(other);
+      await Promise.all([rec.submit(), concurrent.submit()]);
       dryRead = await read;
+      otherRead = await concurrentRead;
     });
     gpu.device.queue.submit = submit;
+    expect(otherRead && [...otherRead]).toEqual([2, 4, 6, 8, 10, 12, 14, 16]);
+    expect(submits).toBe(1); // the concurrent recorder's only
     expect(compiled).toBe(1);
-    expect(submits).toBe(0);
     expect([...dryRead!]).toEqual(new Array(n).fill(0));
     const pipeline = gpu.pipeline('recorder.test.scale', SCALE_WGSL, 'main', { FACTOR: 3 });
     expect(typeof pipeline.getBindGroupLayout).toBe('function'); // the compiled pipeline, not the dry run's stand-in
@@ -101,6 +111,7 @@ describe('Recorder', () => {
     expect([...(await read)]).toEqual([3, 6, 9, 12, 15, 18, 21, 24]);
     gpu.release(a);
     gpu.release(out);
+    gpu.release(other);
   });
 });
 

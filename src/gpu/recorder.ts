@@ -52,7 +52,19 @@ export class Recorder {
     readonly label: string,
     /** Per-dispatch GPU timing with timestamp queries (each dispatch gets its own compute pass). */
     readonly profile = false,
+    /** A Gpu.compileAhead dry run's: the pipelines asked for compile into this map, and nothing is submitted. */
+    private readonly compiling?: Map<string, Promise<void>>,
   ) {}
+
+  /** Whether this is a compileAhead dry run (nothing encoded, reads resolve to zeros). */
+  get isDryRun(): boolean {
+    return this.compiling !== undefined;
+  }
+
+  /** The Gpu's cached pipeline (see Gpu.pipeline); in a dry run it compiles asynchronously instead. */
+  pipeline(key: string, wgsl: string, entryPoint = 'main', constants: Record<string, number> = {}): GPUComputePipeline {
+    return this.gpu.pipeline(key, wgsl, entryPoint, constants, this.compiling);
+  }
 
   get dispatchCount(): number {
     return this.commands.filter((command) => command.kind === 'dispatch').length;
@@ -119,7 +131,7 @@ export class Recorder {
     this.assertOpen();
     this.submitted = true;
     const reads = this.commands.flatMap((command) => (command.kind === 'read' ? [command.read] : []));
-    if (this.gpu.isDryRun) {
+    if (this.compiling) {
       for (const read of reads) read.resolve(read.tensor.dtype === 'u32' ? new Uint32Array(read.elementCount) : new Float32Array(read.elementCount));
       this.releaseScratch();
       return;

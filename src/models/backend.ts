@@ -125,6 +125,12 @@ export interface Backend<Buf> {
   read(buf: Buf, offset?: number, count?: number): Promise<Float32Array>;
   /** Runs everything recorded so far (GPU: one submit) and resolves the scheduled reads. */
   flush(): Promise<void>;
+  /**
+   * Runs `run` (forward passes) as a dry run that records but computes nothing (reads resolve to zeros), compiling
+   * every pipeline it needs ahead, asynchronously and in parallel; resolves with how many, once they are ready.
+   * Only this backend's recordings are dry meanwhile. The CPU backend has nothing to compile.
+   */
+  compileAhead(run: () => Promise<unknown>): Promise<number>;
 }
 
 /** The FFN activation as a matmul epilogue (SiLU has none: SwiGLU applies it in its own kernel). */

@@ -45,6 +45,7 @@ export function createCpuBackend(options: { weights?: WeightFormat } = {}): Back
       return { label, floats: roundTripWeight(data, N, K, layout, options.weights ?? 'f32') };
     },
     fromInts: (data, label) => ({ label, ints: data }),
+    compileAhead: async () => 0,
     free: () => undefined,
     embedding: (a) => {
       if (!a.wpe) {

@@ -38,7 +38,9 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
   const hostIds = new WeakMap<Tensor, Uint32Array>();
   /** Temporary tensors of the current recording, released once it has run. */
   const releaseAfterFlush: Tensor[] = [];
-  let rec: Recorder = gpu.recorder(label);
+  /** Makes the recorder of each recording: the Gpu's, or a compileAhead dry run's. */
+  let newRecorder = (name: string): Recorder => gpu.recorder(name);
+  let rec: Recorder = newRecorder(label);
 
   function uploadFloats(data: Float32Array, shape: number[], name: string): Tensor {
     const storeHalf = data.byteLength > bindingLimit && gpu.hasF16 && data.byteLength / 2 <= bindingLimit;
@@ -157,13 +159,25 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
       gpu.release(ids);
       return { probs: [...probValues], ids: [...idValues] };
     },
+    compileAhead: (run) =>
+      gpu.compileAhead(async (dryRecorder) => {
+        const live = newRecorder;
+        newRecorder = dryRecorder;
+        rec = dryRecorder(label);
+        try {
+          await run();
+        } finally {
+          newRecorder = live;
+          rec = live(label);
+        }
+      }),
     read: (tensor, offset = 0, count) => {
       const packed = packedInfo(tensor);
       return packed ? readPackedRows(tensor, packed, offset, count ?? packed.N * packed.K - offset) : rec.read(tensor as Tensor<'f32'>, offset, count);
     },
     flush: async () => {
       const submitted = rec;
-      rec = gpu.recorder(label);
+      rec = newRecorder(label);
       await submitted.submit();
       releaseAfterFlush.splice(0).forEach((tensor) => gpu.release(tensor));
     },

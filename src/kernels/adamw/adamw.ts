@@ -28,7 +28,7 @@ export function adamw(rec: Recorder, args: AdamwDispatchArgs): void {
     .f32(lr / (1 - beta1 ** step)).f32(Math.sqrt(1 - beta2 ** step));
   rec.dispatch({
     label: `adamw (${param.label})`,
-    pipeline: rec.gpu.pipeline(`adamw.${quads ? 'vec4' : 'f32'}`, `alias item = ${quads ? 'vec4<f32>' : 'f32'};\n${adamwWgsl}`),
+    pipeline: rec.pipeline(`adamw.${quads ? 'vec4' : 'f32'}`, `alias item = ${quads ? 'vec4<f32>' : 'f32'};\n${adamwWgsl}`),
     bindings: [param, grad, m, v, norm],
     uniforms: uniforms.bytes(),
     workgroups: workgroupGrid(Math.ceil(count / 256)),

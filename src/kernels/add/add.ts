@@ -8,7 +8,7 @@ export function add(rec: Recorder, { a, b, out, n }: AddArgs<Tensor>): void {
   const inPlace = out === a;
   rec.dispatch({
     label: inPlace ? 'add_in_place' : 'add',
-    pipeline: inPlace ? rec.gpu.pipeline('add_in_place', addInPlaceWgsl) : rec.gpu.pipeline('add', addWgsl),
+    pipeline: inPlace ? rec.pipeline('add_in_place', addInPlaceWgsl) : rec.pipeline('add', addWgsl),
     bindings: inPlace ? [a, b] : [a, b, out],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),

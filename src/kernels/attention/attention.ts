@@ -68,7 +68,7 @@ export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>, op
   const label = `attention (${kernel} B=${B} H=${H}${Hkv === H ? '' : ` Hkv=${Hkv}`} Tq=${Tq} Tk=${Tk} D=${D}${causal ? ' causal' : ''})`;
   const constants = { WRITE_PROBS: probs ? 1 : 0 };
   if (kernel === 'row') {
-    const pipeline = rec.gpu.pipeline('attention.row', reduceWgsl + commonWgsl + rowWgsl, 'main', constants);
+    const pipeline = rec.pipeline('attention.row', reduceWgsl + commonWgsl + rowWgsl, 'main', constants);
     rec.dispatch({ label, pipeline, bindings, uniforms: uniforms.bytes(), workgroups: [Tq, H, B] });
     return;
   }
@@ -79,7 +79,7 @@ export function attention(rec: Recorder, args: AttentionArgs<Tensor, Tensor>, op
     return;
   }
   const source = (aligned ? ioVec4Wgsl : ioScalarWgsl) + commonWgsl + unrollHeadVec4s(attentionWgsl, headVec4s);
-  const pipeline = rec.gpu.pipeline(`attention.flash.${aligned ? 'vec4' : 'scalar'}.d${headVec4s}`, source, 'main', constants);
+  const pipeline = rec.pipeline(`attention.flash.${aligned ? 'vec4' : 'scalar'}.d${headVec4s}`, source, 'main', constants);
   rec.dispatch({ label, pipeline, bindings, uniforms: uniforms.bytes(), workgroups: [Math.ceil(Tq / FLASH_QUERIES_PER_GROUP), H, B] });
 }
 
@@ -96,7 +96,7 @@ function splitKeys(
   const stats = rec.scratch([B, Tq, H, chunks, 2], `${prepared.label}.partial_stats`);
   const [q, k, v, keyMask] = prepared.bindings;
   const source = (prepared.aligned ? ioVec4Wgsl : ioScalarWgsl) + commonWgsl + unrollHeadVec4s(splitWgsl, prepared.headVec4s);
-  const pipeline = rec.gpu.pipeline(`attention.split.${prepared.aligned ? 'vec4' : 'scalar'}.d${prepared.headVec4s}`, source, 'main', { CHUNK: SPLIT_CHUNK });
+  const pipeline = rec.pipeline(`attention.split.${prepared.aligned ? 'vec4' : 'scalar'}.d${prepared.headVec4s}`, source, 'main', { CHUNK: SPLIT_CHUNK });
   rec.dispatch({
     label: prepared.label,
     pipeline,
@@ -109,7 +109,7 @@ function splitKeys(
   const x = Math.min(groups, MAX_WORKGROUPS);
   rec.dispatch({
     label: `attention_split_combine (${chunks} chunks of ${SPLIT_CHUNK} keys)`,
-    pipeline: rec.gpu.pipeline('attention.split_combine', splitCombineWgsl, 'main'),
+    pipeline: rec.pipeline('attention.split_combine', splitCombineWgsl, 'main'),
     bindings: [values, stats, out],
     uniforms: new Uniforms().u32(B * Tq * H).u32(D).u32(chunks).bytes(),
     workgroups: [x, Math.ceil(groups / x)],

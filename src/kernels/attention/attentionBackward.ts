@@ -14,14 +14,14 @@ export function attentionBackward(rec: Recorder, args: AttentionBackwardArgs<Ten
   kvGroup(H, Hkv); // throws unless Hkv divides H
   rec.dispatch({
     label: 'attention_backward_scores',
-    pipeline: rec.gpu.pipeline('attention_backward_scores', scoresWgsl),
+    pipeline: rec.pipeline('attention_backward_scores', scoresWgsl),
     bindings: [dout, qkv, probs, dscores],
     uniforms: new Uniforms().u32(B).u32(T).u32(H).u32(D).f32(1 / Math.sqrt(D)).u32(Tq).u32(Hkv).bytes(),
     workgroups: workgroupGrid(Math.ceil((B * H * Tq) / 64)),
   });
   rec.dispatch({
     label: 'attention_backward_qkv',
-    pipeline: rec.gpu.pipeline('attention_backward_qkv', qkvWgsl),
+    pipeline: rec.pipeline('attention_backward_qkv', qkvWgsl),
     bindings: [dout, qkv, probs, dscores, dqkv],
     uniforms: new Uniforms().u32(B).u32(T).u32(H).u32(D).u32(Tq).u32(Hkv).bytes(),
     workgroups: workgroupGrid(Math.ceil((B * T * (H + 2 * Hkv) * Math.ceil(D / 4)) / 64)),

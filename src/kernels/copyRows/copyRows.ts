@@ -9,7 +9,7 @@ export function copyRows(rec: Recorder, args: CopyRowsArgs<Tensor>): void {
   if (rows === 0 || cols === 0) return;
   rec.dispatch({
     label: `copy_rows (${rows}x${cols})`,
-    pipeline: rec.gpu.pipeline('copy_rows', copyRowsWgsl),
+    pipeline: rec.pipeline('copy_rows', copyRowsWgsl),
     bindings: [src, dst],
     uniforms: new Uniforms().u32(rows).u32(cols).u32(srcStride).u32(dstStride).u32(srcRow * srcStride + srcCol).u32(dstRow * dstStride + dstCol).bytes(),
     workgroups: workgroupGrid(Math.ceil((rows * cols) / 256)),

@@ -9,7 +9,7 @@ import crossEntropyWgsl from './cross_entropy.wgsl?raw';
 export function crossEntropy(rec: Recorder, { logits, targets, losses, rows, V, scale }: CrossEntropyArgs<Tensor, Tensor>): void {
   rec.dispatch({
     label: 'cross_entropy',
-    pipeline: rec.gpu.pipeline('cross_entropy', crossEntropyWgsl),
+    pipeline: rec.pipeline('cross_entropy', crossEntropyWgsl),
     bindings: [logits, targets, losses],
     uniforms: new Uniforms().u32(rows).u32(V).f32(scale).bytes(),
     workgroups: workgroupGrid(rows),

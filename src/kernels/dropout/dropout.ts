@@ -7,7 +7,7 @@ import dropoutWgsl from './dropout.wgsl?raw';
 export function dropout(rec: Recorder, { x, out, n, p, seed }: DropoutArgs<Tensor>): void {
   rec.dispatch({
     label: `dropout (p=${p})`,
-    pipeline: rec.gpu.pipeline('dropout', dropoutWgsl),
+    pipeline: rec.pipeline('dropout', dropoutWgsl),
     bindings: [x, out],
     uniforms: new Uniforms().u32(n).u32(dropThreshold(p)).u32(hash32(seed)).f32(1 / (1 - p)).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),

@@ -29,7 +29,7 @@ export function embedding(rec: Recorder, args: EmbeddingArgs<Tensor, Tensor>): v
   const rows = B * T;
   rec.dispatch({
     label: `embedding (${rows}x${C})`,
-    pipeline: rec.gpu.pipeline(`embedding.${packed ? 'packed' : wte.dtype}`, wteWgsl + embeddingWgsl, 'main', constants),
+    pipeline: rec.pipeline(`embedding.${packed ? 'packed' : wte.dtype}`, wteWgsl + embeddingWgsl, 'main', constants),
     bindings: [ids, wte, wpe, hasTypes ? typeIds : rec.gpu.placeholder, hasTypes ? wtt : rec.gpu.placeholder, out, positionIds ?? rec.gpu.placeholder],
     uniforms: new Uniforms().u32(rows).u32(T).u32(C).u32(positionOffset).u32(packed?.scalesOffset ?? 0).bytes(),
     workgroups: workgroupGrid(Math.ceil((rows * C) / 256)),

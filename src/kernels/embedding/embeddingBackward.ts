@@ -12,7 +12,7 @@ export function embeddingBackward(rec: Recorder, args: EmbeddingBackwardArgs<Ten
   const scatter = (indices: Tensor, table: Tensor, label: string) =>
     rec.dispatch({
       label,
-      pipeline: rec.gpu.pipeline('embedding_backward_rows', rowsWgsl),
+      pipeline: rec.pipeline('embedding_backward_rows', rowsWgsl),
       bindings: [dout, indices, table],
       uniforms: new Uniforms().u32(B * T).u32(C).bytes(),
       workgroups: workgroupGrid(Math.ceil((B * T) / 64)),
@@ -24,7 +24,7 @@ export function embeddingBackward(rec: Recorder, args: EmbeddingBackwardArgs<Ten
   } else if (dwpe) {
     rec.dispatch({
       label: 'embedding_backward_positions',
-      pipeline: rec.gpu.pipeline('embedding_backward_positions', positionsWgsl),
+      pipeline: rec.pipeline('embedding_backward_positions', positionsWgsl),
       bindings: [dout, dwpe],
       uniforms: new Uniforms().u32(B).u32(T).u32(C).bytes(),
       workgroups: workgroupGrid(Math.ceil((T * C) / 256)),

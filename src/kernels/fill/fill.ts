@@ -7,7 +7,7 @@ export function fill(rec: Recorder, { out, value, n = out.numel }: { out: Tensor
   const count = quads ? n / 4 : n;
   rec.dispatch({
     label: `fill (${out.label})`,
-    pipeline: rec.gpu.pipeline(`fill.${quads ? 'vec4' : 'f32'}`, `alias item = ${quads ? 'vec4<f32>' : 'f32'};\n${fillWgsl}`),
+    pipeline: rec.pipeline(`fill.${quads ? 'vec4' : 'f32'}`, `alias item = ${quads ? 'vec4<f32>' : 'f32'};\n${fillWgsl}`),
     bindings: [out],
     uniforms: new Uniforms().u32(count).f32(value).bytes(),
     workgroups: workgroupGrid(Math.ceil(count / 256)),

@@ -6,7 +6,7 @@ import firstTokenWgsl from './first_token.wgsl?raw';
 export function firstToken(rec: Recorder, { x, out, B, T, C }: FirstTokenArgs<Tensor>): void {
   rec.dispatch({
     label: 'first_token',
-    pipeline: rec.gpu.pipeline('first_token', firstTokenWgsl, 'main'),
+    pipeline: rec.pipeline('first_token', firstTokenWgsl, 'main'),
     bindings: [x, out],
     uniforms: new Uniforms().u32(B).u32(T).u32(C).bytes(),
     workgroups: workgroupGrid(Math.ceil((B * C) / 256)),
@@ -17,7 +17,7 @@ export function firstToken(rec: Recorder, { x, out, B, T, C }: FirstTokenArgs<Te
 export function firstTokenBackward(rec: Recorder, { dout, dx, B, T, C }: FirstTokenBackwardArgs<Tensor>): void {
   rec.dispatch({
     label: 'first_token_backward',
-    pipeline: rec.gpu.pipeline('first_token', firstTokenWgsl, 'backward'),
+    pipeline: rec.pipeline('first_token', firstTokenWgsl, 'backward'),
     bindings: [dout, dx],
     uniforms: new Uniforms().u32(B).u32(T).u32(C).bytes(),
     workgroups: workgroupGrid(Math.ceil((B * T * C) / 256)),

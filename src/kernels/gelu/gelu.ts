@@ -8,7 +8,7 @@ export { geluFunctionsWgsl };
 
 /** out = gelu(x) elementwise; out must not be x. */
 export function gelu(rec: Recorder, { x, out, n, form }: GeluArgs<Tensor>): void {
-  const pipeline = rec.gpu.pipeline('gelu', geluFunctionsWgsl + geluWgsl, 'main', { FORM: form === 'erf' ? 0 : 1 });
+  const pipeline = rec.pipeline('gelu', geluFunctionsWgsl + geluWgsl, 'main', { FORM: form === 'erf' ? 0 : 1 });
   rec.dispatch({
     label: `gelu_${form}`,
     pipeline,

@@ -7,7 +7,7 @@ import geluBackwardWgsl from './gelu_backward.wgsl?raw';
 export function geluBackward(rec: Recorder, { x, grad, n, form }: GeluBackwardArgs<Tensor>): void {
   rec.dispatch({
     label: `gelu_backward_${form}`,
-    pipeline: rec.gpu.pipeline('gelu_backward', geluFunctionsWgsl + geluBackwardWgsl, 'main', { FORM: form === 'erf' ? 0 : 1 }),
+    pipeline: rec.pipeline('gelu_backward', geluFunctionsWgsl + geluBackwardWgsl, 'main', { FORM: form === 'erf' ? 0 : 1 }),
     bindings: [x, grad],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),

@@ -25,7 +25,7 @@ export function gradNorm(rec: Recorder, { grads, partials, norm }: GradNormArgs)
     const chunks = Math.max(1, Math.ceil(grad.numel / GRAD_NORM_CHUNK));
     rec.dispatch({
       label: `grad_squares (${grad.label})`,
-      pipeline: rec.gpu.pipeline('grad_squares', squaresWgsl),
+      pipeline: rec.pipeline('grad_squares', squaresWgsl),
       bindings: [grad, partials],
       uniforms: new Uniforms().u32(grad.numel).u32(slotBase).bytes(),
       workgroups: workgroupGrid(Math.ceil(chunks / 64)),
@@ -34,7 +34,7 @@ export function gradNorm(rec: Recorder, { grads, partials, norm }: GradNormArgs)
   }
   rec.dispatch({
     label: 'grad_norm_total',
-    pipeline: rec.gpu.pipeline('grad_norm_total', totalWgsl),
+    pipeline: rec.pipeline('grad_norm_total', totalWgsl),
     bindings: [partials, norm],
     uniforms: new Uniforms().u32(slots).bytes(),
     workgroups: [1],

@@ -26,7 +26,7 @@ export function layernorm(rec: Recorder, args: LayernormArgs<Tensor>, variant: L
     if (!mean || !rstd) throw new Error('layernorm: mean and rstd are saved together');
     rec.dispatch({
       label: 'layernorm_forward',
-      pipeline: rec.gpu.pipeline('layernorm_forward', commonWgsl + forwardWithStatsWgsl),
+      pipeline: rec.pipeline('layernorm_forward', commonWgsl + forwardWithStatsWgsl),
       bindings: [x, gamma, beta, out, mean, rstd],
       uniforms: new Uniforms().u32(rows).u32(C).f32(eps).bytes(),
       workgroups: workgroupGrid(Math.ceil(rows / 64)),
@@ -36,14 +36,14 @@ export function layernorm(rec: Recorder, args: LayernormArgs<Tensor>, variant: L
   const uniforms = new Uniforms().u32(rows).u32(C).f32(eps).bytes();
   const label = `layernorm (${rows}x${C} ${variant})`;
   if (variant === 'subgroup') {
-    const pipeline = rec.gpu.pipeline('layernorm.subgroup', composeWgsl(subgroupWgsl, commonWgsl, layernormSubgroupWgsl));
+    const pipeline = rec.pipeline('layernorm.subgroup', composeWgsl(subgroupWgsl, commonWgsl, layernormSubgroupWgsl));
     rec.dispatch({ label, pipeline, bindings: [x, gamma, beta, out], uniforms, workgroups: workgroupGrid(Math.ceil(rows / 4)) });
     return;
   }
   const serial = variant === 'serial';
   rec.dispatch({
     label,
-    pipeline: rec.gpu.pipeline('layernorm', reduceWgsl + commonWgsl + layernormWgsl, serial ? 'rows_serial' : 'main'),
+    pipeline: rec.pipeline('layernorm', reduceWgsl + commonWgsl + layernormWgsl, serial ? 'rows_serial' : 'main'),
     bindings: [x, gamma, beta, out],
     uniforms,
     workgroups: workgroupGrid(serial ? Math.ceil(rows / 64) : rows),

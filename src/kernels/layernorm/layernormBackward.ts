@@ -8,14 +8,14 @@ export function layernormBackward(rec: Recorder, args: LayernormBackwardArgs<Ten
   const { dout, x, mean, rstd, gamma, dx, dgamma, dbeta, rows, C, accumulate } = args;
   rec.dispatch({
     label: 'layernorm_backward_dx',
-    pipeline: rec.gpu.pipeline('layernorm_backward_dx', backwardDxWgsl),
+    pipeline: rec.pipeline('layernorm_backward_dx', backwardDxWgsl),
     bindings: [dout, x, mean, rstd, gamma, dx],
     uniforms: new Uniforms().u32(rows).u32(C).u32(accumulate ? 1 : 0).bytes(),
     workgroups: workgroupGrid(Math.ceil(rows / 64)),
   });
   rec.dispatch({
     label: 'layernorm_backward_params',
-    pipeline: rec.gpu.pipeline('layernorm_backward_params', backwardParamsWgsl),
+    pipeline: rec.pipeline('layernorm_backward_params', backwardParamsWgsl),
     bindings: [dout, x, mean, rstd, dgamma, dbeta],
     uniforms: new Uniforms().u32(rows).u32(C).bytes(),
     workgroups: workgroupGrid(Math.ceil(C / 256)),

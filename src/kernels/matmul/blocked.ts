@@ -28,7 +28,7 @@ export function blockedMatmul(rec: Recorder, args: Omit<BlockedMatmulArgs<Tensor
   if (bPacked) constants.W_FORMAT = W_FORMAT_CODE[bPacked.format];
   rec.dispatch({
     label,
-    pipeline: rec.gpu.pipeline(`blocked_matmul.${io}`, geluFunctionsWgsl + epilogueWgsl + loads + blockedWgsl, 'main', constants),
+    pipeline: rec.pipeline(`blocked_matmul.${io}`, geluFunctionsWgsl + epilogueWgsl + loads + blockedWgsl, 'main', constants),
     bindings: [a, b, out, bias ?? rec.gpu.placeholder],
     uniforms: new Uniforms().u32(P).u32(Q).u32(R).u32(accumulate ? 1 : 0).u32(aOffset).u32(bOffset).u32(outOffset).u32(outStride).u32(biasOffset)
       .u32(bPacked?.scalesOffset ?? 0).bytes(),

@@ -104,13 +104,13 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKe
     const tile = variant === 'tiled-64' ? 64 : 32;
     constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
     constants.TILE = tile;
-    const pipeline = rec.gpu.pipeline(`matmul.${loads}.tiled`, io + tiledWgsl, 'main', constants);
+    const pipeline = rec.pipeline(`matmul.${loads}.tiled`, io + tiledWgsl, 'main', constants);
     rec.dispatch({ label, pipeline, bindings, uniforms, workgroups: [Math.ceil(N / tile), Math.ceil(M / tile)] });
   } else if (variant === 'split-k') {
     splitK(rec, args, { loads, source: io + splitKWgsl, constants, uniforms, bindings, label });
   } else if (variant === 'gemv-subgroup') {
     if (!rec.gpu.hasSubgroups) throw new GpuError('matmul: the subgroup kernel needs a device with the subgroups feature');
-    const pipeline = rec.gpu.pipeline(`matmul.${loads}.gemv_subgroup`, composeWgsl(subgroupWgsl, io, gemvSubgroupWgsl), wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w', constants);
+    const pipeline = rec.pipeline(`matmul.${loads}.gemv_subgroup`, composeWgsl(subgroupWgsl, io, gemvSubgroupWgsl), wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w', constants);
     rec.dispatch({ label, pipeline, bindings, uniforms, workgroups: [Math.ceil(N / (wLayout === 'nk' ? 64 : 256)), M] });
   } else {
     // 'gemv': LANES invocations share each output; 'gemv-serial': one invocation per column quad, no barriers.
@@ -119,7 +119,7 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKe
     if (serial) constants.W_IS_NK = wLayout === 'nk' ? 1 : 0;
     else constants.LANES = lanes;
     const entryPoint = serial ? 'quads_serial' : wLayout === 'nk' ? 'rows_of_w' : 'cols_of_w';
-    const pipeline = rec.gpu.pipeline(`matmul.${loads}.gemv`, io + gemvWgsl, entryPoint, constants);
+    const pipeline = rec.pipeline(`matmul.${loads}.gemv`, io + gemvWgsl, entryPoint, constants);
     const outputsPerWorkgroup = serial ? 4 * 64 : wLayout === 'nk' ? 256 / lanes : (4 * 256) / lanes;
     rec.dispatch({ label, pipeline, bindings, uniforms, workgroups: [Math.ceil(N / outputsPerWorkgroup), M] });
   }
@@ -146,14 +146,14 @@ function splitK(rec: Recorder, args: MatmulArgs<Tensor>, prepared: Prepared): vo
   const split = slices > 1;
   // The split pass writes plain partial sums; the epilogue (bias, activation, accumulation) is the second pass's.
   const constants = { ...prepared.constants, W_IS_NK: wLayout === 'nk' ? 1 : 0, SPLIT: split ? 1 : 0, ACCUMULATE: split ? 0 : prepared.constants.ACCUMULATE };
-  const pipeline = rec.gpu.pipeline(`matmul.${prepared.loads}.splitk`, prepared.source, 'main', constants);
+  const pipeline = rec.pipeline(`matmul.${prepared.loads}.splitk`, prepared.source, 'main', constants);
   const partial = split ? rec.scratch([slices, M, N], `${prepared.label}.partial`) : out;
   const bindings = [...prepared.bindings.slice(0, 3), partial];
   rec.dispatch({ label: prepared.label, pipeline, bindings, uniforms: prepared.uniforms, workgroups: [Math.ceil(N / 64), Math.ceil(M / 16), slices] });
   if (!split) return;
   rec.dispatch({
     label: `matmul_splitk_reduce (${slices}x${M}x${N})`,
-    pipeline: rec.gpu.pipeline('matmul.splitk_reduce', geluFunctionsWgsl + epilogueWgsl + splitKReduceWgsl, 'main', {
+    pipeline: rec.pipeline('matmul.splitk_reduce', geluFunctionsWgsl + epilogueWgsl + splitKReduceWgsl, 'main', {
       ACTIVATION: ACTIVATION_CODE[activation], HAS_BIAS: bias ? 1 : 0, ACCUMULATE: accumulate ? 1 : 0,
     }),
     bindings: [partial, bias ?? rec.gpu.placeholder, out],

@@ -28,14 +28,14 @@ export function matmulBackward(rec: Recorder, args: MatmulBackwardArgs<Tensor>):
     const LAYOUT = wLayout === 'kn' ? 0 : 1;
     rec.dispatch({
       label: `matmul_backward_dx_${wLayout}`,
-      pipeline: rec.gpu.pipeline('matmul_backward_dx', dxWgsl, 'main', { LAYOUT }),
+      pipeline: rec.pipeline('matmul_backward_dx', dxWgsl, 'main', { LAYOUT }),
       bindings: [dout, w, dx],
       uniforms: new Uniforms().u32(M).u32(N).u32(K).u32(accumulate ? 1 : 0).bytes(),
       workgroups: workgroupGrid(Math.ceil((M * K) / 256)),
     });
     rec.dispatch({
       label: `matmul_backward_dw_${wLayout}`,
-      pipeline: rec.gpu.pipeline('matmul_backward_dw', dwWgsl, 'main', { LAYOUT }),
+      pipeline: rec.pipeline('matmul_backward_dw', dwWgsl, 'main', { LAYOUT }),
       bindings: [dout, x, dw],
       uniforms: new Uniforms().u32(M).u32(N).u32(K).bytes(),
       workgroups: workgroupGrid(Math.ceil((N * K) / 256)),
@@ -44,7 +44,7 @@ export function matmulBackward(rec: Recorder, args: MatmulBackwardArgs<Tensor>):
   if (dbias) {
     rec.dispatch({
       label: 'matmul_backward_dbias',
-      pipeline: rec.gpu.pipeline('matmul_backward_dbias', dbiasWgsl),
+      pipeline: rec.pipeline('matmul_backward_dbias', dbiasWgsl),
       bindings: [dout, dbias],
       uniforms: new Uniforms().u32(M).u32(N).bytes(),
       workgroups: workgroupGrid(Math.ceil(N / 256)),

@@ -5,7 +5,7 @@ import reluWgsl from './relu.wgsl?raw';
 export function reluForward(rec: Recorder, { x, out, n }: ReluArgs<Tensor>): void {
   rec.dispatch({
     label: 'relu',
-    pipeline: rec.gpu.pipeline('relu', reluWgsl, 'main'),
+    pipeline: rec.pipeline('relu', reluWgsl, 'main'),
     bindings: [x, out],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),
@@ -16,7 +16,7 @@ export function reluForward(rec: Recorder, { x, out, n }: ReluArgs<Tensor>): voi
 export function reluBackward(rec: Recorder, { out, grad, n }: ReluBackwardArgs<Tensor>): void {
   rec.dispatch({
     label: 'relu_backward',
-    pipeline: rec.gpu.pipeline('relu', reluWgsl, 'backward'),
+    pipeline: rec.pipeline('relu', reluWgsl, 'backward'),
     bindings: [out, grad],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),

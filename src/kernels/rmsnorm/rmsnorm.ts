@@ -11,7 +11,7 @@ export function rmsnorm(rec: Recorder, args: RmsnormArgs<Tensor>, serial = rec.g
   const { x, weight, out, rstd, rows, C, eps } = args;
   rec.dispatch({
     label: `rmsnorm (${rows}x${C}${rstd ? ', saving rstd' : ''})`,
-    pipeline: rec.gpu.pipeline('rmsnorm', reduceWgsl + rmsnormWgsl, serial ? 'rows_serial' : 'main', { SAVE_RSTD: rstd ? 1 : 0 }),
+    pipeline: rec.pipeline('rmsnorm', reduceWgsl + rmsnormWgsl, serial ? 'rows_serial' : 'main', { SAVE_RSTD: rstd ? 1 : 0 }),
     bindings: [x, weight, out, rstd ?? rec.gpu.placeholderOutput],
     uniforms: new Uniforms().u32(rows).u32(C).f32(eps).bytes(),
     workgroups: workgroupGrid(serial ? Math.ceil(rows / 64) : rows),

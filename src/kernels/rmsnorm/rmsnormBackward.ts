@@ -8,14 +8,14 @@ export function rmsnormBackward(rec: Recorder, args: RmsnormBackwardArgs<Tensor>
   const { dout, x, rstd, weight, dx, dweight, rows, C, accumulate } = args;
   rec.dispatch({
     label: 'rmsnorm_backward_dx',
-    pipeline: rec.gpu.pipeline('rmsnorm_backward_dx', backwardDxWgsl),
+    pipeline: rec.pipeline('rmsnorm_backward_dx', backwardDxWgsl),
     bindings: [dout, x, rstd, weight, dx],
     uniforms: new Uniforms().u32(rows).u32(C).u32(accumulate ? 1 : 0).bytes(),
     workgroups: workgroupGrid(Math.ceil(rows / 64)),
   });
   rec.dispatch({
     label: 'rmsnorm_backward_weight',
-    pipeline: rec.gpu.pipeline('rmsnorm_backward_weight', backwardWeightWgsl),
+    pipeline: rec.pipeline('rmsnorm_backward_weight', backwardWeightWgsl),
     bindings: [dout, x, rstd, dweight],
     uniforms: new Uniforms().u32(rows).u32(C).bytes(),
     workgroups: workgroupGrid(Math.ceil(C / 256)),

@@ -28,7 +28,7 @@ function record(rec: Recorder, args: RopeArgs<Tensor>, inverse: boolean): void {
   }
   rec.dispatch({
     label: `${name} (${rows} rows x ${heads} heads, ${rotaryDim}/${D} dims)`,
-    pipeline: rec.gpu.pipeline('rope', ropeWgsl, 'main', { INVERSE: inverse ? 1 : 0 }),
+    pipeline: rec.pipeline('rope', ropeWgsl, 'main', { INVERSE: inverse ? 1 : 0 }),
     bindings: [x, table],
     uniforms: new Uniforms().u32(rows).u32(heads).u32(D).u32(rotaryDim / 2).u32(stride).u32(col).u32(rowOffset).u32(positionOffset).u32(T).bytes(),
     workgroups: workgroupGrid(Math.ceil((rows * rotaryDim) / 2 / 64)),

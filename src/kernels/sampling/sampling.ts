@@ -12,7 +12,7 @@ export const TOP_K_MAX = 64;
 export function argmax(rec: Recorder, { logits, V, rows = 1, out }: ArgmaxArgs<Tensor, Tensor>): void {
   rec.dispatch({
     label: `argmax (${rows}x${V})`,
-    pipeline: rec.gpu.pipeline('argmax', bestWgsl + argmaxWgsl),
+    pipeline: rec.pipeline('argmax', bestWgsl + argmaxWgsl),
     bindings: [logits, out],
     uniforms: new Uniforms().u32(rows).u32(V).bytes(),
     workgroups: workgroupGrid(rows),
@@ -26,7 +26,7 @@ export function sample(rec: Recorder, args: SampleArgs<Tensor> & { out: Tensor }
   if (!(uniform >= 0 && uniform < 1)) throw new GpuError(`sample: uniform must be in [0, 1), got ${uniform}`);
   rec.dispatch({
     label: `sample (V=${V} top-k ${topK} top-p ${topP})`,
-    pipeline: rec.gpu.pipeline('sample', reduceWgsl + bestWgsl + sampleWgsl),
+    pipeline: rec.pipeline('sample', reduceWgsl + bestWgsl + sampleWgsl),
     bindings: [logits, out],
     uniforms: new Uniforms().u32(V).u32(row).u32(topK).f32(temperature).f32(topP).f32(uniform).bytes(),
     workgroups: [1],
@@ -38,7 +38,7 @@ export function topK(rec: Recorder, { logits, V, row = 0, k, probs, ids }: TopKA
   if (k < 1 || k > Math.min(TOP_K_MAX, V)) throw new GpuError(`topK: k must be between 1 and ${Math.min(TOP_K_MAX, V)}, got ${k}`);
   rec.dispatch({
     label: `top-${k} (V=${V})`,
-    pipeline: rec.gpu.pipeline('topk', reduceWgsl + bestWgsl + topkWgsl),
+    pipeline: rec.pipeline('topk', reduceWgsl + bestWgsl + topkWgsl),
     bindings: [logits, probs, ids],
     uniforms: new Uniforms().u32(V).u32(row).u32(k).bytes(),
     workgroups: [1],

@@ -14,8 +14,8 @@ export function softmax(rec: Recorder, { x, out, rows, cols }: SoftmaxArgs<Tenso
   rec.dispatch({
     label: `softmax (${rows}x${cols}${subgroup ? ' subgroup' : ''})`,
     pipeline: subgroup
-      ? rec.gpu.pipeline('softmax.subgroup', composeWgsl(subgroupWgsl, softmaxSubgroupWgsl))
-      : rec.gpu.pipeline('softmax', reduceWgsl + softmaxWgsl),
+      ? rec.pipeline('softmax.subgroup', composeWgsl(subgroupWgsl, softmaxSubgroupWgsl))
+      : rec.pipeline('softmax', reduceWgsl + softmaxWgsl),
     bindings: [x, out],
     uniforms: new Uniforms().u32(rows).u32(cols).bytes(),
     workgroups: workgroupGrid(subgroup ? Math.ceil(rows / 4) : rows),

@@ -13,7 +13,7 @@ export function swiglu(rec: Recorder, args: SwigluArgs<Tensor>): void {
   const { gate, up, out, rows, F } = args;
   rec.dispatch({
     label: `swiglu (${rows}x${F}${gate === up ? ', fused gate|up' : ''})`,
-    pipeline: rec.gpu.pipeline('swiglu', functionsWgsl + swigluWgsl),
+    pipeline: rec.pipeline('swiglu', functionsWgsl + swigluWgsl),
     bindings: [gate, up, out],
     uniforms: swigluUniforms(args),
     workgroups: workgroupGrid(Math.ceil((rows * F) / 256)),

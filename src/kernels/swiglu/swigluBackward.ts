@@ -10,7 +10,7 @@ export function swigluBackward(rec: Recorder, args: SwigluBackwardArgs<Tensor>):
   const fused = dup === dgate;
   rec.dispatch({
     label: `swiglu_backward (${rows}x${F}${fused ? ', fused gate|up' : ''})`,
-    pipeline: rec.gpu.pipeline('swiglu_backward', functionsWgsl + backwardWgsl, 'main', { FUSED: fused ? 1 : 0 }),
+    pipeline: rec.pipeline('swiglu_backward', functionsWgsl + backwardWgsl, 'main', { FUSED: fused ? 1 : 0 }),
     bindings: [dout, gate, up, dgate, fused ? rec.gpu.placeholderOutput : dup],
     uniforms: swigluUniforms(args),
     workgroups: workgroupGrid(Math.ceil((rows * F) / 256)),

@@ -5,7 +5,7 @@ import tanhWgsl from './tanh.wgsl?raw';
 export function tanhForward(rec: Recorder, { x, out, n }: TanhArgs<Tensor>): void {
   rec.dispatch({
     label: 'tanh',
-    pipeline: rec.gpu.pipeline('tanh', tanhWgsl, 'main'),
+    pipeline: rec.pipeline('tanh', tanhWgsl, 'main'),
     bindings: [x, out],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),
@@ -16,7 +16,7 @@ export function tanhForward(rec: Recorder, { x, out, n }: TanhArgs<Tensor>): voi
 export function tanhBackward(rec: Recorder, { out, grad, n }: TanhBackwardArgs<Tensor>): void {
   rec.dispatch({
     label: 'tanh_backward',
-    pipeline: rec.gpu.pipeline('tanh', tanhWgsl, 'backward'),
+    pipeline: rec.pipeline('tanh', tanhWgsl, 'backward'),
     bindings: [out, grad],
     uniforms: new Uniforms().u32(n).bytes(),
     workgroups: workgroupGrid(Math.ceil(n / 256)),

@@ -293,7 +293,9 @@ test('GPT-2: every stage, drawn from the model, with its kernels; links to the a
   await expect(page.getByTestId('hiw-row-sum')).toHaveText('1.000000');
   await page.getByTestId('hiw-stage-ffn').click();
   await settled(page, 'ffn');
-  await expect(page.getByTestId('hiw-kernel').nth(1)).toHaveAttribute('data-label', /^matmul_kn_bias_gelu_tanh/);
+  // The embedded GPT-2 is stored f16 and held so ('auto' weights): packed weights are read (N, K), whatever the
+  // checkpoint's Conv1D layout, and the label says which format ran.
+  await expect(page.getByTestId('hiw-kernel').nth(1)).toHaveAttribute('data-label', /^matmul_nk_bias_gelu_tanh \(.*, f16 weights\)$/);
 
   // Causal mask on this text: T(T-1)/2 hidden pairs.
   await page.getByTestId('hiw-stage-mask').click();

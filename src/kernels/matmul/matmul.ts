@@ -82,7 +82,7 @@ export function matmul(rec: Recorder, args: MatmulArgs<Tensor>, force?: MatmulKe
     throw new GpuError(`matmul: x, out and bias must be f32 and w f32, f16 or packed`);
   }
   const weights = packed ? packedWindow(rec, w, packed, args) : weightWindow(rec, w, wRowOffset, wLayout === 'nk' ? N : K, wLayout === 'nk' ? K : N);
-  const label = `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`}${accumulate ? '_accumulate' : ''} (${M}x${K}x${N} ${variant})`;
+  const label = `matmul_${wLayout}${bias ? '_bias' : ''}${activation === 'none' ? '' : `_${activation}`}${accumulate ? '_accumulate' : ''} (${M}x${K}x${N} ${variant}${packed ? `, ${packed.format} weights` : ''})`;
   if (variant === 'blocked') {
     if (w.dtype === 'f16') throw new GpuError('matmul: the blocked kernel takes f32 or packed weights, not f16');
     blockedMatmul(rec, {

@@ -62,9 +62,10 @@ export function createGpuBackend(gpu: Gpu, label = 'forward', options: GpuBacken
     const { N, K, outRowOffset = 0, wRowOffset = 0 } = a;
     if (wRowOffset !== 0 && a.wLayout !== 'nk') throw new Error('matmul: wRowOffset selects output rows of an (N, K) weight only');
     // A packed weight is stored (N, K) whatever layout it came in, and is small enough to be bound whole.
-    const wLayout = packedInfo(a.w) ? 'nk' : a.wLayout;
+    const packed = packedInfo(a.w) !== undefined;
+    const wLayout = packed ? 'nk' : a.wLayout;
     const rowBytes = K * (a.w.dtype === 'f16' ? 2 : 4);
-    const chunkRows = a.wLayout === 'nk' && !packedInfo(a.w) ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
+    const chunkRows = a.wLayout === 'nk' && !packed ? Math.max(4, Math.floor(bindingLimit / rowBytes / 4) * 4 - 4) : N;
     for (let start = 0; start < N; start += chunkRows) {
       const rows = Math.min(chunkRows, N - start);
       matmul(rec, {

@@ -5,12 +5,12 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { describe, expect, it } from 'vitest';
-import { buildModel, type LoadedModel } from '../models/checkpoint';
-import { createCpuBackend, type CpuBuffer } from '../models/cpuBackend';
-import { FIXTURES, maxAbsDiff, readCheckpoint, readGolden } from '../models/testing/golden';
+import { buildModel } from '../models/checkpoint';
+import { createCpuBackend } from '../models/cpuBackend';
+import { FIXTURES, maxAbsDiff, readCheckpoint } from '../models/testing/golden';
 import { exportOnnx } from './exportOnnx';
-import { OrtGpt2Decoder } from './ortDecoder';
 import { createOrtSession, runOrt, type OrtForward } from './ortSession';
+import { goldenInputs, kvCacheDecodeDiff, ours, type GoldenInput } from './testing/exportChecks';
 
 const TOLERANCE = 1e-4; // issue 12 and 13: every export within 1e-4 of our engine
 const PUBLIC_MODELS = join(__dirname, '../../public/models');
@@ -20,20 +20,6 @@ const embedded = existsSync(PUBLIC_MODELS)
 
 ort.env.wasm.numThreads = 1;
 
-interface Input {
-  ids: number[];
-  tokenTypeIds?: number[];
-  attentionMask?: number[];
-}
-
-async function ours(loaded: LoadedModel<CpuBuffer>, input: Input) {
-  const { model } = loaded;
-  model.resetCache();
-  const lm = model.heads.lm;
-  const result = await model.forward({ ...input, ids: input.ids }, { saveAttention: true, logits: lm ? 'all' : 'none', hidden: !lm });
-  return { logits: (lm ? result.logits : result.hidden)!, attentions: result.attentions! };
-}
-
 function check(label: string, theirs: OrtForward, mine: { logits: Float32Array; attentions: Float32Array[] }) {
   const logits = maxAbsDiff(theirs.logits, mine.logits);
   const attention = Math.max(...mine.attentions.map((probs, l) => maxAbsDiff(theirs.attentions[l], probs)));
@@ -42,7 +28,7 @@ function check(label: string, theirs: OrtForward, mine: { logits: Float32Array; 
   expect(attention).toBeLessThan(TOLERANCE);
 }
 
-async function exportAndRun(dir: string, inputs: Input[], label: string) {
+async function exportAndRun(dir: string, inputs: GoldenInput[], label: string) {
   const loaded = buildModel(createCpuBackend(), readCheckpoint(dir));
   const session = await createOrtSession(ort, exportOnnx(loaded), 'wasm');
   expect(session.outputNames).toEqual([
@@ -54,14 +40,6 @@ async function exportAndRun(dir: string, inputs: Input[], label: string) {
     check(`${label} #${index} (T=${input.ids.length})`, theirs, await ours(loaded, input));
   }
   await session.release();
-}
-
-function goldenInputs(dir: string): Input[] {
-  return readGolden(join(dir, 'golden.json')).cases.map((c) => ({
-    ids: c.input_ids,
-    tokenTypeIds: c.token_type_ids,
-    attentionMask: c.attention_mask,
-  }));
 }
 
 describe('ONNX export run by onnxruntime-web (wasm)', () => {
@@ -79,21 +57,11 @@ describe('ONNX export run by onnxruntime-web (wasm)', () => {
   for (const name of ['tiny-gpt2', 'tiny-gpt-neox', 'tiny-llama', 'tiny-qwen2']) {
     it(`${name} with past_key_values: prefill then one token at a time gives our KV-cache logits`, async () => {
       const loaded = buildModel(createCpuBackend(), readCheckpoint(join(FIXTURES, 'models', name)));
-      const { L, Hkv, D } = loaded.config.dims;
       const graph = exportOnnx(loaded, { attentions: false, pastKeyValues: true });
-      const decoder = await OrtGpt2Decoder.create(ort, graph, 'wasm', { layers: L, heads: Hkv, headSize: D });
       const ids = goldenInputs(join(FIXTURES, 'models', name)).find((input) => input.ids.length > 6)!.ids;
-      loaded.model.resetCache();
-      const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
-      let worst = 0;
-      for (const step of steps) {
-        const theirs = await decoder.step(step);
-        const mine = (await loaded.model.forward({ ids: step }, { logits: 'all' })).logits!;
-        worst = Math.max(worst, maxAbsDiff(theirs, mine));
-      }
-      console.log(`[onnx wasm] ${name} KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);
+      const { worst, steps } = await kvCacheDecodeDiff(ort, loaded, graph, ids);
+      console.log(`[onnx wasm] ${name} KV cache, ${steps} steps: logits max abs diff ${worst.toExponential(2)}`);
       expect(worst).toBeLessThan(TOLERANCE);
-      await decoder.release();
     });
   }
 

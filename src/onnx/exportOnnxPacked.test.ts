@@ -8,14 +8,14 @@ import { describe, expect, it } from 'vitest';
 import { matmulRef } from '../kernels/matmul/matmul.ref';
 import { bytesPerWeight } from '../kernels/matmul/packed.ref';
 import { randomArray } from '../kernels/testing';
-import { buildModel, type LoadedModel } from '../models/checkpoint';
-import { createCpuBackend, type CpuBuffer } from '../models/cpuBackend';
+import { buildModel } from '../models/checkpoint';
+import { createCpuBackend } from '../models/cpuBackend';
 import { GraphBuilder } from '../models/onnx/graphBuilder';
 import { matmul } from '../models/onnx/layers';
-import { FIXTURES, maxAbsDiff, readCheckpoint, readGolden } from '../models/testing/golden';
+import { FIXTURES, maxAbsDiff, readCheckpoint } from '../models/testing/golden';
 import { exportOnnx } from './exportOnnx';
-import { OrtGpt2Decoder } from './ortDecoder';
 import { createOrtSession, runOrt } from './ortSession';
+import { goldenInputs, kvCacheDecodeDiff, ours } from './testing/exportChecks';
 
 const TOLERANCE = 1e-4; // as the f32 export (issues 12 and 13)
 const FORMATS = ['q4', 'q8'] as const;
@@ -24,15 +24,7 @@ ort.env.wasm.numThreads = 1;
 
 const load = (name: string, weights: 'f32' | 'q4' | 'q8') => buildModel(createCpuBackend({ weights }), readCheckpoint(join(FIXTURES, 'models', name)));
 
-function goldenCases(name: string) {
-  return readGolden(join(FIXTURES, 'models', name, 'golden.json')).cases.map((c) => ({ ids: c.input_ids, tokenTypeIds: c.token_type_ids, attentionMask: c.attention_mask }));
-}
-
-async function ours(loaded: LoadedModel<CpuBuffer>, input: ReturnType<typeof goldenCases>[number]) {
-  loaded.model.resetCache();
-  const result = await loaded.model.forward(input, { saveAttention: true, logits: 'all' });
-  return { logits: result.logits!, attentions: result.attentions! };
-}
+const goldenCases = (name: string) => goldenInputs(join(FIXTURES, 'models', name));
 
 describe('ONNX export with MatMulNBits weights, run by onnxruntime-web (wasm)', () => {
   for (const name of ['tiny-gpt2', 'tiny-llama', 'tiny-bert']) {
@@ -80,19 +72,9 @@ describe('ONNX export with MatMulNBits weights, run by onnxruntime-web (wasm)', 
     for (const weights of FORMATS) {
       it(`${name} ${weights} with past_key_values: prefill then one token at a time gives our ${weights} KV-cache logits`, async () => {
         const loaded = load(name, weights);
-        const { L, Hkv, D } = loaded.config.dims;
-        const decoder = await OrtGpt2Decoder.create(ort, exportOnnx(loaded, { attentions: false, pastKeyValues: true, weights }), 'wasm', { layers: L, heads: Hkv, headSize: D });
         const ids = goldenCases(name).find((input) => input.ids.length > 6)!.ids;
-        loaded.model.resetCache();
-        const steps = [ids.slice(0, 5), ...ids.slice(5).map((id) => [id])];
-        let worst = 0;
-        for (const step of steps) {
-          const theirs = await decoder.step(step);
-          const mine = (await loaded.model.forward({ ids: step }, { logits: 'all' })).logits!;
-          worst = Math.max(worst, maxAbsDiff(theirs, mine));
-        }
-        await decoder.release();
-        console.log(`[onnx wasm ${weights}] ${name} KV cache, ${steps.length} steps: logits max abs diff ${worst.toExponential(2)}`);
+        const { worst, steps } = await kvCacheDecodeDiff(ort, loaded, exportOnnx(loaded, { attentions: false, pastKeyValues: true, weights }), ids);
+        console.log(`[onnx wasm ${weights}] ${name} KV cache, ${steps} steps: logits max abs diff ${worst.toExponential(2)}`);
         expect(worst).toBeLessThan(TOLERANCE);
       });
     }
